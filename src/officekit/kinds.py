@@ -1,0 +1,170 @@
+"""The five sheet kinds of SPEC §3 as data: fields, Chinese headers, aliases, types, keys.
+
+Everything that recognises, parses, validates or stores a sheet reads these tables; nothing
+hard-codes a header elsewhere. Offices add aliases in ``officekit.toml`` (see
+:mod:`officekit.settings`), enum values and synonyms live in settings too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    DATE = "date"
+    DATETIME = "datetime"
+    PHONE = "phone"
+    EMAIL = "email"
+    BOOL = "bool"
+    ENUM = "enum"
+    STAFF = "staff"  # a person: 工号, 姓名 or 姓名(工号)
+    SCALE = "scale"  # satisfaction 1–5 or words
+    NUMBERED = "numbered"  # numbered items in one cell, parsed to a tree
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    enum: str | None = None  # name of the enum in settings.enums
+    # For a field that may be satisfied by another (schedule: 工号 *or* 姓名)
+    one_of: str | None = None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    title_zh: str
+    title_en: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    # words in a sheet or file name that hint at this kind (used to break ties)
+    name_hints: tuple[str, ...] = ()
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.required)
+
+
+T = FieldType
+
+STAFF = Kind(
+    name="staff",
+    title_zh="人员名单",
+    title_en="staff list",
+    key=("staff_id",),
+    name_hints=("花名册", "人员", "名单", "员工", "通讯录"),
+    fields=(
+        Field("staff_id", "工号", ("员工编号", "员工号", "人员编号", "编号"), T.TEXT, True),
+        Field("name", "姓名", ("员工姓名", "人员姓名", "名字"), T.TEXT, True),
+        Field("department", "部门", ("所属部门", "科室", "班组"), T.TEXT, True),
+        Field("role", "岗位", ("职位", "岗位名称", "职务"), T.TEXT, True),
+        Field("manager_id", "上级工号", ("直属上级工号", "直属上级"), T.TEXT),
+        Field("phone", "手机", ("手机号", "联系电话", "电话"), T.PHONE),
+        Field("email", "邮箱", ("电子邮箱", "Email", "E-mail"), T.EMAIL),
+        Field("hired_on", "入职日期", ("入职时间",), T.DATE),
+        Field("status", "状态", ("在职状态",), T.ENUM, enum="staff_status"),
+    ),
+)
+
+# The long layout of a schedule; the wide layout (one column per day) is recognised by
+# officekit.understand.schedule and produces records of the same shape.
+SCHEDULE = Kind(
+    name="schedule",
+    title_zh="排班表",
+    title_en="duty schedule",
+    key=("date", "staff_id", "shift"),
+    name_hints=("排班", "值班", "班表"),
+    fields=(
+        Field("date", "日期", ("值班日期", "排班日期"), T.DATE, True),
+        Field("shift", "班次", ("班别", "值班班次"), T.TEXT, True),
+        Field("staff_id", "工号", ("员工编号", "员工号", "人员编号"), T.TEXT, True, one_of="staff_name"),
+        Field("staff_name", "姓名", ("员工姓名", "人员姓名", "值班人", "值班人员"), T.TEXT, True,
+              one_of="staff_id"),
+        Field("department", "部门", ("所属部门", "科室", "班组"), T.TEXT),
+        Field("post", "值班岗位", ("岗位",), T.TEXT),
+    ),
+)
+
+COMPLAINTS = Kind(
+    name="complaints",
+    title_zh="投诉登记表",
+    title_en="complaint register",
+    key=("complaint_id",),
+    name_hints=("投诉",),
+    fields=(
+        Field("complaint_id", "投诉编号", ("编号", "工单号", "受理编号", "投诉单号"), T.TEXT, True),
+        Field("received_at", "受理时间", ("投诉时间", "受理日期", "来电时间", "登记时间"),
+              T.DATETIME, True),
+        Field("channel", "受理渠道", ("渠道", "来源", "投诉渠道", "投诉方式"), T.ENUM, True,
+              enum="channel"),
+        Field("customer", "客户姓名", ("客户", "投诉人", "客户名称"), T.TEXT, True),
+        Field("customer_phone", "联系电话", ("客户电话", "电话", "手机"), T.PHONE),
+        Field("category", "投诉类别", ("类别", "投诉类型", "问题类型", "分类"), T.ENUM, True,
+              enum="category"),
+        Field("severity", "严重程度", ("等级", "投诉等级", "级别"), T.ENUM, enum="severity"),
+        Field("description", "投诉内容", ("内容", "问题描述", "投诉事由"), T.TEXT, True),
+        Field("department", "责任部门", ("处理部门", "承办部门"), T.TEXT),
+        Field("handler", "处理人", ("承办人", "经办人", "处理人员", "负责人"), T.STAFF, True),
+        Field("status", "处理状态", ("状态", "办理状态"), T.ENUM, True, enum="complaint_status"),
+        Field("resolved_at", "办结时间", ("完成时间", "解决时间", "结案时间"), T.DATETIME),
+        Field("resolution", "处理结果", ("处理情况", "处理意见", "答复内容", "解决方案"), T.TEXT),
+        Field("satisfaction", "满意度", ("客户满意度", "评价"), T.SCALE),
+    ),
+)
+
+VISITS = Kind(
+    name="visits",
+    title_zh="回访记录表",
+    title_en="follow-up visit log",
+    key=("visit_id",),  # else (visited date, customer, staff, complaint_id): see ledger
+    name_hints=("回访", "走访", "拜访"),
+    fields=(
+        Field("visit_id", "回访编号", ("记录编号",), T.TEXT),
+        Field("visited_at", "回访时间", ("回访日期", "走访日期", "拜访日期"), T.DATETIME, True),
+        Field("customer", "客户姓名", ("客户", "客户名称", "被访人"), T.TEXT, True),
+        Field("customer_phone", "联系电话", ("客户电话", "电话"), T.PHONE),
+        Field("staff", "回访人", ("回访人员", "走访人", "拜访人", "客服专员"), T.STAFF, True),
+        Field("method", "回访方式", ("方式",), T.ENUM, True, enum="visit_method"),
+        Field("purpose", "回访类型", ("回访目的", "类型"), T.ENUM, enum="visit_purpose"),
+        Field("complaint_id", "关联投诉编号", ("投诉编号", "工单号"), T.TEXT),
+        Field("reached", "是否联系成功", ("联系结果", "是否接通"), T.BOOL),
+        Field("satisfaction", "满意度", ("客户满意度", "评价"), T.SCALE),
+        Field("feedback", "客户意见", ("意见建议", "反馈内容", "回访内容", "备注"), T.TEXT),
+    ),
+)
+
+DUTIES = Kind(
+    name="duties",
+    title_zh="岗位职责表",
+    title_en="job-duty catalogue",
+    key=("department", "role"),
+    name_hints=("职责", "岗位说明"),
+    fields=(
+        Field("department", "部门", ("所属部门",), T.TEXT, True),
+        Field("role", "岗位", ("岗位名称", "职位"), T.TEXT, True),
+        Field("reports_to", "直属上级", ("汇报对象", "上级岗位"), T.TEXT),
+        Field("purpose", "岗位目的", ("岗位概述", "工作概述"), T.TEXT),
+        Field("duties", "岗位职责", ("工作职责", "主要职责", "职责内容"), T.NUMBERED, True),
+        Field("requirements", "任职要求", ("任职资格", "任职条件"), T.NUMBERED),
+        Field("seq", "序号", (), T.INT),
+    ),
+)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (STAFF, SCHEDULE, COMPLAINTS, VISITS, DUTIES)}

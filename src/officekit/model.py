@@ -1,0 +1,137 @@
+"""Data passed between the stages: issues, sheet and file results, parsed records.
+
+Issues are data (frictionless style): a stable ``code``, where it is, and ``params`` from which
+the catalogue in :mod:`officekit.i18n` renders the message in the user's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+FileStatus = Literal["accepted", "rejected", "duplicate"]
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """1-based sheet row and 0-based column → A1 reference."""
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass(slots=True)
+class Issue:
+    """One problem found in a file. ``row`` is the sheet's own 1-based row number."""
+
+    severity: Severity
+    code: str
+    sheet: str | None = None
+    row: int | None = None
+    col: int | None = None  # 0-based column index in the sheet, for the annotated copy
+    column: str | None = None  # the header as written in the file
+    field: str | None = None
+    value: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cell(self) -> str | None:
+        if self.row is None or self.col is None:
+            return None
+        return cell_ref(self.row, self.col)
+
+    def message(self, lang: str = "zh") -> str:
+        from officekit.i18n import issue_message
+
+        return issue_message(self, lang)
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "value": json_value(self.value),
+            "message": self.message(lang),
+        }
+
+
+def json_value(value: Any) -> Any:
+    """A cell value as JSON can carry it (dates as ISO strings)."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes") if value.second == 0 else \
+            value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+# A parsed record: field name → typed value (str, int, float, bool, date, datetime, None,
+# or for NUMBERED fields a list of {"text": str, "children": [...]}) plus provenance.
+Record = dict[str, Any]
+
+
+@dataclass(slots=True)
+class SheetResult:
+    """What the intake understood of one sheet."""
+
+    name: str
+    kind: str | None  # None: skipped (no known kind)
+    rows: int = 0  # data rows read
+    header_row: int | None = None  # 1-based
+    layout: str | None = None  # schedule: "long" | "wide"
+    period: str | None = None  # "2026-10" when the sheet names its month
+    records: list[Record] = field(default_factory=list)
+    # column index → header text as written, for messages and the annotated copy
+    columns: dict[int, str] = field(default_factory=dict)
+    # field name → column index, for issues on a field's cell
+    field_cols: dict[str, int] = field(default_factory=dict)
+    note: str | None = None  # why it was skipped, in the issue catalogue's terms
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "rows": self.rows,
+                "header_row": self.header_row}
+
+
+@dataclass(slots=True)
+class FileResult:
+    """The outcome of validating (and perhaps storing) one file. JSON shape: SPEC §10."""
+
+    path: str
+    sha256: str
+    status: FileStatus
+    sheets: list[SheetResult] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    annotated: str | None = None  # path of the annotated copy, when rejected
+    file_id: int | None = None  # ledger id, when stored
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "sheets": [s.to_dict() for s in self.sheets],
+            "issues": [i.to_dict(lang) for i in self.issues],
+        }

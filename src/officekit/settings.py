@@ -1,0 +1,428 @@
+"""Settings from ``officekit.toml`` (SPEC §8). Every key is optional; defaults are built in.
+
+A bad key or value raises :class:`~officekit.errors.SettingsError` naming the key, at start —
+never a traceback halfway through a batch.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from officekit.errors import SettingsError
+from officekit.kinds import KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    code: str
+    name: str
+    start: time | None
+    end: time | None  # 24:00 is stored as time(0, 0) with ``ends_next_day``
+    worked: bool
+
+    @property
+    def ends_next_day(self) -> bool:
+        return self.start is not None and self.end is not None and self.end <= self.start
+
+
+@dataclass(frozen=True, slots=True)
+class EnumSpec:
+    values: tuple[str, ...]
+    synonyms: dict[str, str]
+    default: str | None = None
+
+
+DEFAULT_ENUMS: dict[str, EnumSpec] = {
+    "staff_status": EnumSpec(("在职", "离职", "休假"), {"正常": "在职", "已离职": "离职"}, "在职"),
+    "channel": EnumSpec(
+        ("电话", "网站", "邮件", "微信", "微博", "来访", "信函", "其他"),
+        {"热线": "电话", "95598": "电话", "400": "电话", "来电": "电话", "在线": "网站",
+         "APP": "网站", "app": "网站", "网上": "网站", "电子邮件": "邮件", "Email": "邮件",
+         "现场": "来访", "上门": "来访", "来信": "信函"},
+    ),
+    "category": EnumSpec(
+        ("服务态度", "服务质量", "收费问题", "办理时效", "产品质量", "其他"),
+        {"态度": "服务态度", "收费": "收费问题", "时效": "办理时效", "质量": "服务质量"},
+    ),
+    "severity": EnumSpec(
+        ("一般", "较重", "重大"), {"普通": "一般", "严重": "较重", "紧急": "重大"}, "一般"
+    ),
+    "complaint_status": EnumSpec(
+        ("待处理", "处理中", "已办结", "已撤销"),
+        {"未处理": "待处理", "跟进中": "处理中", "办理中": "处理中", "已解决": "已办结",
+         "已完成": "已办结", "已关闭": "已办结", "已归档": "已办结", "结案": "已办结",
+         "已结案": "已办结", "撤诉": "已撤销", "取消": "已撤销", "已取消": "已撤销"},
+    ),
+    "visit_method": EnumSpec(
+        ("电话", "短信", "邮件", "微信", "上门"),
+        {"面访": "上门", "走访": "上门", "现场": "上门", "电邮": "邮件", "电子邮件": "邮件"},
+    ),
+    "visit_purpose": EnumSpec(
+        ("投诉回访", "满意度回访", "日常回访", "关怀回访", "其他"),
+        {"投诉": "投诉回访", "满意度": "满意度回访", "满意度调查": "满意度回访",
+         "日常": "日常回访", "关怀": "关怀回访"},
+    ),
+}
+
+DEFAULT_SHIFTS: dict[str, tuple[str, str | None, str | None, bool]] = {
+    "早": ("早班", "08:00", "16:00", True),
+    "中": ("中班", "12:00", "20:00", True),
+    "晚": ("晚班", "16:00", "24:00", True),
+    "夜": ("夜班", "00:00", "08:00", True),
+    "白": ("白班", "08:30", "17:30", True),
+    "休": ("休息", None, None, False),
+    "假": ("请假", None, None, False),
+}
+
+DEFAULT_WEIGHTS = {"closure_rate": 0.25, "on_time_rate": 0.25, "followup_rate": 0.20,
+                   "satisfaction": 0.30}
+DEFAULT_TARGETS = {"closure_rate": 0.95, "on_time_rate": 0.90, "followup_rate": 0.90,
+                   "satisfaction": 4.5, "resolution_days": 3.0}
+DEFAULT_GRADES = (("优秀", 90.0), ("良好", 80.0), ("合格", 60.0), ("不合格", 0.0))
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    user: str = ""
+    password_env: str = "OFFICEKIT_SMTP_PASSWORD"
+    sender: str = ""
+    retries: int = 3
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    language: str = "zh"
+    inbox: str = "inbox"
+    outbox: str = "outbox"
+    archive: str = "archive"
+    templates: str = "templates"
+    data: str = ".officekit"
+    database_url: str = ""  # empty: SQLite file in ``data``
+    aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    enums: dict[str, EnumSpec] = field(default_factory=lambda: dict(DEFAULT_ENUMS))
+    shifts: dict[str, Shift] = field(default_factory=dict)
+    required_shifts: tuple[str, ...] = ()
+    deadlines: dict[str, int] = field(default_factory=lambda: {"一般": 7, "较重": 3, "重大": 1})
+    followup_days: int = 7
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    grades: tuple[tuple[str, float], ...] = DEFAULT_GRADES
+    extra_holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
+    mask_phones: bool = True
+    pdf: bool = False
+    pdf_timeout: float = 120.0
+    settle_seconds: float = 2.0
+    rescan_seconds: float = 5.0
+    debounce_seconds: float = 3.0
+    poll: bool = False
+    department_heads: dict[str, str] = field(default_factory=dict)  # department -> staff_id
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+    def __post_init__(self) -> None:
+        if not self.shifts:
+            object.__setattr__(self, "shifts", _default_shifts())
+
+    def aliases_for(self, kind: str, field_name: str) -> tuple[str, ...]:
+        return self.aliases.get(kind, {}).get(field_name, ())
+
+
+def _parse_time(key: str, value: Any) -> time | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value):
+        raise SettingsError(key, f"应为 HH:MM 形式的时间，如 \"08:00\"（得到 {value!r}）")
+    h, m = (int(x) for x in value.split(":"))
+    if h == 24 and m == 0:
+        return time(0, 0)
+    if not (0 <= h < 24 and 0 <= m < 60):
+        raise SettingsError(key, f"时间超出范围：{value}")
+    return time(h, m)
+
+
+def _default_shifts() -> dict[str, Shift]:
+    return {
+        code: Shift(code, name, _parse_time("shifts", s), _parse_time("shifts", e), worked)
+        for code, (name, s, e, worked) in DEFAULT_SHIFTS.items()
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+_TOP_KEYS = {
+    "language", "mask_phones", "paths", "database", "aliases", "enums", "shifts", "coverage",
+    "deadlines", "kpi", "calendar", "pdf", "watch", "smtp", "departments",
+}
+
+
+def _expect(key: str, value: Any, typ: type | tuple[type, ...], what: str) -> Any:
+    if isinstance(value, bool) and typ in (int, float, (int, float)):
+        raise SettingsError(key, f"应为{what}（得到 {value!r}）")
+    if not isinstance(value, typ):
+        raise SettingsError(key, f"应为{what}（得到 {value!r}）")
+    return value
+
+
+def _table(key: str, value: Any) -> dict[str, Any]:
+    return dict(_expect(key, value, dict, "一个表（[section]）"))
+
+
+def _unknown(key: str, table: dict[str, Any], allowed: set[str]) -> None:
+    for k in table:
+        if k not in allowed:
+            raise SettingsError(
+                f"{key}.{k}" if key else k,
+                f"未知的设置项；可用的有：{', '.join(sorted(allowed))}",
+            )
+
+
+def _date_list(key: str, value: Any) -> frozenset[date]:
+    out: set[date] = set()
+    for i, v in enumerate(_expect(key, value, list, "日期列表，如 [\"2026-10-09\"]")):
+        if isinstance(v, date):
+            out.add(v)
+        elif isinstance(v, str):
+            try:
+                out.add(date.fromisoformat(v))
+            except ValueError as exc:
+                raise SettingsError(f"{key}[{i}]", f"不是有效日期（YYYY-MM-DD）：{v!r}") from exc
+        else:
+            raise SettingsError(f"{key}[{i}]", f"不是有效日期：{v!r}")
+    return frozenset(out)
+
+
+def parse_settings(data: dict[str, Any]) -> Settings:
+    """Build :class:`Settings` from a parsed TOML document, checking every key."""
+    _unknown("", data, _TOP_KEYS)
+    kw: dict[str, Any] = {}
+    if "language" in data:
+        lang = data["language"]
+        if lang not in ("zh", "en"):
+            raise SettingsError("language", f"只能是 \"zh\" 或 \"en\"（得到 {lang!r}）")
+        kw["language"] = lang
+    if "mask_phones" in data:
+        kw["mask_phones"] = _expect("mask_phones", data["mask_phones"], bool, "true 或 false")
+
+    if "paths" in data:
+        paths = _table("paths", data["paths"])
+        _unknown("paths", paths, {"inbox", "outbox", "archive", "templates", "data"})
+        for k, v in paths.items():
+            kw[k] = _expect(f"paths.{k}", v, str, "文件夹路径（字符串）")
+    if "database" in data:
+        db = _table("database", data["database"])
+        _unknown("database", db, {"url"})
+        if "url" in db:
+            kw["database_url"] = _expect("database.url", db["url"], str, "数据库地址（字符串）")
+
+    if "aliases" in data:
+        aliases: dict[str, dict[str, tuple[str, ...]]] = {}
+        for kind, fields in _table("aliases", data["aliases"]).items():
+            if kind not in KINDS:
+                raise SettingsError(f"aliases.{kind}", f"未知的表类型；可用：{', '.join(KINDS)}")
+            names = {f.name for f in KINDS[kind].fields}
+            per: dict[str, tuple[str, ...]] = {}
+            for fname, al in _table(f"aliases.{kind}", fields).items():
+                if fname not in names:
+                    raise SettingsError(
+                        f"aliases.{kind}.{fname}", f"未知的字段；可用：{', '.join(sorted(names))}"
+                    )
+                if isinstance(al, str):
+                    al = [al]
+                lst = _expect(f"aliases.{kind}.{fname}", al, list, "表头别名列表")
+                for a in lst:
+                    _expect(f"aliases.{kind}.{fname}", a, str, "表头别名（字符串）")
+                per[fname] = tuple(lst)
+            aliases[kind] = per
+        kw["aliases"] = aliases
+
+    if "enums" in data:
+        enums = dict(DEFAULT_ENUMS)
+        for name, spec in _table("enums", data["enums"]).items():
+            if name not in DEFAULT_ENUMS:
+                raise SettingsError(
+                    f"enums.{name}", f"未知的枚举；可用：{', '.join(sorted(DEFAULT_ENUMS))}"
+                )
+            spec = _table(f"enums.{name}", spec)
+            _unknown(f"enums.{name}", spec, {"values", "synonyms", "default"})
+            base = enums[name]
+            values = tuple(
+                _expect(f"enums.{name}.values", spec.get("values", list(base.values)), list,
+                        "取值列表")
+            )
+            syn = dict(base.synonyms)
+            for k, v in _table(f"enums.{name}.synonyms", spec.get("synonyms", {})).items():
+                if v not in values:
+                    raise SettingsError(f"enums.{name}.synonyms.{k}",
+                                        f"{v!r} 不在 values 中：{', '.join(values)}")
+                syn[k] = v
+            default = spec.get("default", base.default)
+            if default is not None and default not in values:
+                raise SettingsError(f"enums.{name}.default", f"{default!r} 不在 values 中")
+            enums[name] = EnumSpec(values, syn, default)
+        kw["enums"] = enums
+
+    if "shifts" in data:
+        shifts = _default_shifts()
+        for code, spec in _table("shifts", data["shifts"]).items():
+            k = f"shifts.{code}"
+            spec = _table(k, spec)
+            _unknown(k, spec, {"name", "start", "end", "worked"})
+            old = shifts.get(code)
+            name = _expect(f"{k}.name", spec.get("name", old.name if old else code), str, "班次名称")
+            worked = _expect(f"{k}.worked", spec.get("worked", old.worked if old else True), bool,
+                             "true 或 false")
+            start = _parse_time(f"{k}.start", spec["start"]) if "start" in spec else (
+                old.start if old else None)
+            end = _parse_time(f"{k}.end", spec["end"]) if "end" in spec else (
+                old.end if old else None)
+            if worked and (start is None or end is None):
+                raise SettingsError(k, "上班的班次需要 start 和 end 时间")
+            shifts[code] = Shift(code, name, start, end, worked)
+        kw["shifts"] = shifts
+    if "coverage" in data:
+        cov = _table("coverage", data["coverage"])
+        _unknown("coverage", cov, {"required"})
+        req = _expect("coverage.required", cov.get("required", []), list, "班次代码列表")
+        known = kw.get("shifts") or _default_shifts()
+        for c in req:
+            if c not in known:
+                raise SettingsError("coverage.required", f"未知的班次代码 {c!r}；可用：{', '.join(known)}")
+        kw["required_shifts"] = tuple(req)
+
+    if "deadlines" in data:
+        dl = {"一般": 7, "较重": 3, "重大": 1}
+        for sev, n in _table("deadlines", data["deadlines"]).items():
+            if sev not in dl:
+                raise SettingsError(f"deadlines.{sev}", "未知的严重程度；可用：一般, 较重, 重大")
+            n = _expect(f"deadlines.{sev}", n, int, "工作日天数（整数）")
+            if n < 0:
+                raise SettingsError(f"deadlines.{sev}", "不能为负数")
+            dl[sev] = n
+        kw["deadlines"] = dl
+
+    if "kpi" in data:
+        kpi = _table("kpi", data["kpi"])
+        _unknown("kpi", kpi, {"followup_days", "weights", "targets", "grades"})
+        if "followup_days" in kpi:
+            n = _expect("kpi.followup_days", kpi["followup_days"], int, "天数（整数）")
+            if n < 0:
+                raise SettingsError("kpi.followup_days", "不能为负数")
+            kw["followup_days"] = n
+        if "weights" in kpi:
+            w = dict(DEFAULT_WEIGHTS)
+            for k, v in _table("kpi.weights", kpi["weights"]).items():
+                if k not in DEFAULT_WEIGHTS:
+                    raise SettingsError(f"kpi.weights.{k}", f"未知指标；可用：{', '.join(DEFAULT_WEIGHTS)}")
+                v = _expect(f"kpi.weights.{k}", v, (int, float), "非负数")
+                if v < 0:
+                    raise SettingsError(f"kpi.weights.{k}", "权重不能为负数")
+                w[k] = float(v)
+            if sum(w.values()) <= 0:
+                raise SettingsError("kpi.weights", "权重之和必须大于 0")
+            kw["weights"] = w
+        if "targets" in kpi:
+            t = dict(DEFAULT_TARGETS)
+            for k, v in _table("kpi.targets", kpi["targets"]).items():
+                if k not in DEFAULT_TARGETS:
+                    raise SettingsError(f"kpi.targets.{k}", f"未知指标；可用：{', '.join(DEFAULT_TARGETS)}")
+                t[k] = float(_expect(f"kpi.targets.{k}", v, (int, float), "数字"))
+            kw["targets"] = t
+        if "grades" in kpi:
+            g = _table("kpi.grades", kpi["grades"])
+            bands = []
+            for name, lo in g.items():
+                bands.append((name, float(_expect(f"kpi.grades.{name}", lo, (int, float), "分数下限"))))
+            bands.sort(key=lambda b: -b[1])
+            if not bands or bands[-1][1] > 0:
+                bands.append(("不合格", 0.0))
+            kw["grades"] = tuple(bands)
+
+    if "calendar" in data:
+        cal = _table("calendar", data["calendar"])
+        _unknown("calendar", cal, {"holidays", "workdays"})
+        if "holidays" in cal:
+            kw["extra_holidays"] = _date_list("calendar.holidays", cal["holidays"])
+        if "workdays" in cal:
+            kw["extra_workdays"] = _date_list("calendar.workdays", cal["workdays"])
+
+    if "pdf" in data:
+        pdf = data["pdf"]
+        if isinstance(pdf, bool):
+            kw["pdf"] = pdf
+        else:
+            pdf = _table("pdf", pdf)
+            _unknown("pdf", pdf, {"enabled", "timeout"})
+            if "enabled" in pdf:
+                kw["pdf"] = _expect("pdf.enabled", pdf["enabled"], bool, "true 或 false")
+            if "timeout" in pdf:
+                kw["pdf_timeout"] = float(_expect("pdf.timeout", pdf["timeout"], (int, float), "秒数"))
+
+    if "watch" in data:
+        w = _table("watch", data["watch"])
+        _unknown("watch", w, {"settle_seconds", "rescan_seconds", "debounce_seconds", "poll"})
+        for k in ("settle_seconds", "rescan_seconds", "debounce_seconds"):
+            if k in w:
+                v = float(_expect(f"watch.{k}", w[k], (int, float), "秒数"))
+                if v < 0:
+                    raise SettingsError(f"watch.{k}", "不能为负数")
+                kw[k] = v
+        if "poll" in w:
+            kw["poll"] = _expect("watch.poll", w["poll"], bool, "true 或 false")
+
+    if "departments" in data:
+        heads: dict[str, str] = {}
+        for dept, spec in _table("departments", data["departments"]).items():
+            spec = _table(f"departments.{dept}", spec)
+            _unknown(f"departments.{dept}", spec, {"head"})
+            if "head" in spec:
+                heads[dept] = str(_expect(f"departments.{dept}.head", spec["head"], (str, int),
+                                          "负责人工号"))
+        kw["department_heads"] = heads
+
+    if "smtp" in data:
+        s = _table("smtp", data["smtp"])
+        allowed = {"host", "port", "security", "user", "password_env", "sender", "retries",
+                   "timeout"}
+        _unknown("smtp", s, allowed)
+        if "password" in s:  # pragma: no cover - caught by _unknown, kept for clarity
+            raise SettingsError("smtp.password", "密码不能写在文件里")
+        skw: dict[str, Any] = {}
+        for k in ("host", "user", "password_env", "sender"):
+            if k in s:
+                skw[k] = _expect(f"smtp.{k}", s[k], str, "字符串")
+        for k in ("port", "retries"):
+            if k in s:
+                skw[k] = _expect(f"smtp.{k}", s[k], int, "整数")
+        if "timeout" in s:
+            skw["timeout"] = float(_expect("smtp.timeout", s["timeout"], (int, float), "秒数"))
+        if "security" in s:
+            if s["security"] not in ("starttls", "ssl", "none"):
+                raise SettingsError("smtp.security", "只能是 starttls、ssl 或 none")
+            skw["security"] = s["security"]
+        kw["smtp"] = SmtpSettings(**skw)
+
+    return Settings(**kw)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read ``officekit.toml``; a missing file gives the defaults."""
+    if not path.exists():
+        return Settings()
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(path.name, f"不是有效的 TOML：{exc}") from exc
+    except OSError as exc:
+        raise SettingsError(path.name, f"无法读取：{exc}") from exc
+    return parse_settings(data)
