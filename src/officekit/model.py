@@ -6,6 +6,7 @@ the catalogue in :mod:`officekit.i18n` renders the message in the user's languag
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -41,7 +42,8 @@ class Issue:
     column: str | None = None  # the header as written in the file
     field: str | None = None
     value: Any = None
-    params: dict[str, Any] = field(default_factory=dict)
+    # ``field`` is a member name above, so the dataclasses function is reached by module
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def cell(self) -> str | None:

@@ -1,0 +1,121 @@
+"""Working days for deadlines and resolution times (SPEC §6).
+
+A working day is Monday–Friday, less Chinese statutory holidays, plus the make-up working days
+(调休) — both from the ``chinese-calendar`` package — with the office's own overrides from
+settings (``[calendar] holidays / workdays``) taking precedence.
+
+``chinese-calendar`` only knows the years the State Council has published. For any other year
+the calendar falls back to weekends only and remembers the year in :attr:`WorkCalendar.warnings`,
+so reports can say that deadlines there ignore holidays, rather than silently being wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Literal
+
+import chinese_calendar
+
+from officekit.settings import Settings
+
+DayKind = Literal["workday", "makeup", "weekend", "holiday"]
+
+DAY_KIND_ZH: dict[DayKind, str] = {
+    "workday": "工作日", "makeup": "调休上班", "weekend": "周末", "holiday": "法定节假日",
+}
+
+_UNCOVERED = (
+    "chinese-calendar 未收录 {year} 年的法定节假日安排，{year} 年的工作日按周一至周五计算"
+    "（未扣除节假日、未计调休）；可在 officekit.toml 的 [calendar] 中补充 holidays / workdays。",
+    "chinese-calendar has no statutory holidays for {year}; working days in {year} are "
+    "Monday–Friday only (no holidays or make-up days). Add them under [calendar] holidays / "
+    "workdays in officekit.toml.",
+)
+
+
+def uncovered_year_messages(years: Iterable[int], lang: str = "zh") -> list[str]:
+    """One sentence per year chinese-calendar does not cover, for reports and the CLI."""
+    template = _UNCOVERED[1] if lang == "en" else _UNCOVERED[0]
+    return [template.format(year=year) for year in sorted(set(years))]
+
+
+class WorkCalendar:
+    """Answers "is this a working day?" and counts working days, caching each date.
+
+    One instance per command run is enough; it is cheap, and the cache makes the per-complaint
+    deadline arithmetic over a year of data fast.
+    """
+
+    def __init__(self, extra_holidays: Iterable[date] = (),
+                 extra_workdays: Iterable[date] = ()) -> None:
+        self.extra_holidays = frozenset(extra_holidays)
+        self.extra_workdays = frozenset(extra_workdays)
+        # Years chinese-calendar does not cover that a computation has touched.
+        self.warnings: set[int] = set()
+        self._kinds: dict[date, DayKind] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkCalendar:
+        """The calendar with the office's extra holidays and working days from settings."""
+        return cls(settings.extra_holidays, settings.extra_workdays)
+
+    # ---------------------------------------------------------------- single days
+
+    def day_kind(self, day: date) -> DayKind:
+        """What ``day`` is: a normal workday, a make-up workday (调休), a weekend or a holiday."""
+        kind = self._kinds.get(day)
+        if kind is None:
+            kind = self._classify(day)
+            self._kinds[day] = kind
+        return kind
+
+    def _classify(self, day: date) -> DayKind:
+        weekend = day.weekday() >= 5
+        if day in self.extra_workdays:
+            return "makeup" if weekend else "workday"
+        if day in self.extra_holidays:
+            return "holiday"
+        try:
+            workday = chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            # Not swallowed: the fallback is the documented behaviour and the year is reported.
+            self.warnings.add(day.year)
+            return "weekend" if weekend else "workday"
+        if workday:
+            return "makeup" if weekend else "workday"
+        return "holiday" if day in chinese_calendar.holidays else "weekend"
+
+    def is_workday(self, day: date) -> bool:
+        """Whether people work on ``day`` (including make-up days, excluding holidays)."""
+        return self.day_kind(day) in ("workday", "makeup")
+
+    # ---------------------------------------------------------------- arithmetic
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The ``n``-th working day after ``day`` (``day`` itself not counted); n=0 → ``day``."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        current = day
+        remaining = n
+        while remaining:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                remaining -= 1
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days x satisfy ``start < x <= end`` (0 when end <= start)."""
+        count = 0
+        current = start + timedelta(days=1)
+        while current <= end:
+            if self.is_workday(current):
+                count += 1
+            current += timedelta(days=1)
+        return count
+
+    # ---------------------------------------------------------------- reporting
+
+    def warning_messages(self, lang: str = "zh") -> list[str]:
+        """One sentence per uncovered year this calendar has met, for the report and the CLI."""
+        return uncovered_year_messages(self.warnings, lang)
