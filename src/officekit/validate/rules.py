@@ -1,0 +1,194 @@
+"""Validation of one file's records (SPEC §4): the entry point and the record/file-level rules.
+
+:func:`check_sheets` is what the pipeline calls after the intake has understood a workbook. It
+runs the rules below on the records as read, then the rules of :mod:`officekit.validate.cross`
+that need the staff list or the ledger, and returns every issue found, ordered by sheet, row and
+column. Parse-level issues (missing-column, type, enum…) are the intake's; none is repeated here.
+
+Rules are small generators over the sheets, driven by the tables below, so that adding a date
+field to check or a status rule is a line of data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterator, Sequence
+from datetime import date, time
+from typing import Any
+
+from officekit.kinds import KINDS
+from officekit.model import Issue, Record, SheetResult
+from officekit.settings import Settings
+from officekit.validate.cross import (
+    StaffList,
+    as_date,
+    as_datetime,
+    check_links,
+    check_schedule,
+    check_staff,
+    issue_at,
+    when_text,
+)
+from officekit.validate.view import LedgerView
+
+# kind → the field that must be unique within one file (empty values are not keys)
+KEYS: dict[str, str] = {"complaints": "complaint_id", "staff": "staff_id", "visits": "visit_id"}
+
+# kind → date fields that cannot lie after today (schedules are plans: they may)
+PAST_ONLY: dict[str, tuple[str, ...]] = {
+    "complaints": ("received_at", "resolved_at"),
+    "visits": ("visited_at",),
+    "staff": ("hired_on",),
+}
+
+# (kind, later field, earlier field): the later may not precede the earlier
+DATE_ORDER: tuple[tuple[str, str, str], ...] = (("complaints", "resolved_at", "received_at"),)
+
+# (status, field, must be filled): 已办结 needs 办结时间 and 处理结果; 待处理 has no 办结时间
+STATUS_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("已办结", "resolved_at", True),
+    ("已办结", "resolution", True),
+    ("待处理", "resolved_at", False),
+)
+
+_PROVENANCE = frozenset({"_row", "_sheet"})
+
+
+def check_sheets(sheets: Sequence[SheetResult], view: LedgerView, settings: Settings,
+                 today: date) -> list[Issue]:
+    """Every record-, file- and ledger-level issue of one file's understood sheets.
+
+    ``view`` is the ledger as it stands (``EmptyView`` outside a workspace); ``today`` bounds
+    the dates that cannot lie in the future. Records naming a person are completed in place
+    with the staff list's 工号 and 姓名, so the ledger stores both. Skipped sheets (no kind) are
+    ignored.
+    """
+    known = [s for s in sheets if s.kind is not None]
+    keyed = list(check_keys(known))
+    repeated = {(i.sheet, i.row) for i in keyed}
+    issues = [
+        *keyed,
+        *check_duplicate_rows(known, skip=repeated),
+        *check_dates(known, today),
+        *check_status(known),
+        *check_staff(known, StaffList.build(view.staff_all(), known)),
+        *check_links(known, view),
+        *check_schedule(known, view, settings),
+    ]
+    order = {s.name: n for n, s in enumerate(sheets)}
+    return sorted(issues, key=lambda i: (order.get(i.sheet or "", len(order)), i.row or 0,
+                                         -1 if i.col is None else i.col))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_keys(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
+    """``duplicate-key``: a 投诉编号 / 工号 / 回访编号 seen earlier in the same file (any sheet of
+    the kind), reported on each repeat, naming the first."""
+    first: dict[tuple[str, str], tuple[SheetResult, Record]] = {}
+    for sheet in sheets:
+        key_field = KEYS.get(sheet.kind or "")
+        if key_field is None:
+            continue
+        for r in sheet.records:
+            if _blank(r.get(key_field)):
+                continue
+            key = (sheet.kind or "", str(r[key_field]).strip())
+            if key not in first:
+                first[key] = (sheet, r)
+                continue
+            first_sheet, first_record = first[key]
+            yield issue_at("duplicate-key", sheet, r, key_field, first_sheet=first_sheet.name,
+                           first_row=first_record.get("_row"))
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()
+                            if k not in _PROVENANCE))
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value if isinstance(value, Hashable) else repr(value)
+
+
+def check_duplicate_rows(sheets: Sequence[SheetResult],
+                         skip: Collection[tuple[str | None, int | None]] = ()
+                         ) -> Iterator[Issue]:
+    """``duplicate-row``: a sheet row whose every value equals an earlier row's (a wide
+    schedule row is compared as a whole). Rows already reported as ``duplicate-key`` are
+    left out: that error says it already."""
+    for sheet in sheets:
+        rows: dict[int, list[Record]] = defaultdict(list)
+        for r in sheet.records:
+            rows[r.get("_row", 0)].append(r)
+        first_col = min(sheet.field_cols.values(), default=None)
+        seen: dict[Hashable, int] = {}
+        for row, records in rows.items():
+            signature = _freeze(sorted((_freeze(r) for r in records), key=repr))
+            if signature not in seen:
+                seen[signature] = row
+            elif (sheet.name, row) not in skip:
+                yield issue_at("duplicate-row", sheet, records[0], None, col=first_col,
+                               value=None, first_row=seen[signature])
+
+
+def _before(later: Any, earlier: Any) -> bool:
+    """Whether ``later`` lies before ``earlier``; a value with no time (midnight) is compared
+    by day, so a date-only 办结时间 on the day of a 14:00 受理时间 is fine."""
+    a, b = as_datetime(later), as_datetime(earlier)
+    if a is None or b is None:
+        return False
+    if a.time() == time() or b.time() == time():
+        return a.date() < b.date()
+    return a < b
+
+
+def check_dates(sheets: Sequence[SheetResult], today: date) -> Iterator[Issue]:
+    """``date-order`` (办结时间 before 受理时间) and ``future-date`` (after ``today``)."""
+    for sheet in sheets:
+        kind = sheet.kind or ""
+        orders = [(later, earlier) for k, later, earlier in DATE_ORDER if k == kind]
+        for r in sheet.records:
+            for later, earlier in orders:
+                if _before(r.get(later), r.get(earlier)):
+                    yield issue_at("date-order", sheet, r, later,
+                                   this_value=when_text(r.get(later)),
+                                   other_column=_header(sheet, earlier),
+                                   other_value=when_text(r.get(earlier)))
+            for name in PAST_ONLY.get(kind, ()):
+                day = as_date(r.get(name))
+                if day is not None and day > today:
+                    yield issue_at("future-date", sheet, r, name, today=today.isoformat())
+
+
+def _header(sheet: SheetResult, field_name: str) -> str:
+    """The field's header as written in the sheet, else its canonical header."""
+    col = sheet.field_cols.get(field_name)
+    if col is not None and col in sheet.columns:
+        return sheet.columns[col]
+    kind = KINDS.get(sheet.kind or "")
+    return kind.field(field_name).header if kind is not None else field_name
+
+
+def check_status(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
+    """``status-fields``: what a complaint's 处理状态 requires of 办结时间 and 处理结果.
+
+    A missing value is reported on its empty cell (on the 处理状态 cell when the sheet has no
+    such column at all); an unexpected one on the cell that holds it.
+    """
+    for sheet in sheets:
+        if sheet.kind != "complaints":
+            continue
+        for r in sheet.records:
+            for status, name, filled in STATUS_FIELDS:
+                if r.get("status") != status or _blank(r.get(name)) != filled:
+                    continue
+                if filled:
+                    cell = name if name in sheet.field_cols else "status"
+                    yield issue_at("status-fields", sheet, r, cell, status=status,
+                                   missing=_header(sheet, name))
+                else:
+                    yield issue_at("status-fields", sheet, r, name, variant="unexpected",
+                                   status=status)
