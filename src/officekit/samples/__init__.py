@@ -1,0 +1,1 @@
+"""The bundled sample month and flawed files (``officekit sample``); see :mod:`.generate`."""
