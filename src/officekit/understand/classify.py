@@ -1,0 +1,465 @@
+"""Sheet → kind → records: the entry point of the understanding stage (SPEC §3).
+
+Each sheet's kind is decided by its header (the best coverage of a kind's required fields;
+words in the sheet or file name break ties). Sheets of no known kind are skipped with an info
+note. The rows of a known sheet become records (``docs/architecture.md``) with the parse-level
+issues: ``required``, ``type``, ``enum``, ``phone-format``, ``hidden-rows``,
+``formula-no-cache`` and the header issues of :mod:`officekit.understand.headers`.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import PurePath
+from typing import Any
+
+from officekit.kinds import KINDS, FieldType, Kind
+from officekit.model import Issue, Record, SheetResult
+from officekit.read import RawSheet, Workbook
+from officekit.settings import Settings
+from officekit.understand.headers import (
+    TOTAL_FIRST_CHARS,
+    ColumnMap,
+    HeaderIndex,
+    HeaderRow,
+    best_map,
+    build_index,
+    filled_rows,
+    header_candidates,
+    header_issues,
+    is_total_row,
+)
+from officekit.understand.numbered import parse_duty_item, parse_numbered
+from officekit.understand.schedule import WideLayout, detect_wide, read_wide, shift_parser
+from officekit.understand.values import (
+    Parser,
+    ValueProblem,
+    fold,
+    is_blank,
+    make_parser,
+    parse_column,
+    problem_issue,
+    to_text,
+)
+
+# Sheet names that announce a summary or notes sheet: such a sheet is read as a kind only when
+# its header has every required column of it.
+SUMMARY_HINTS = ("汇总", "统计", "说明", "目录", "图表", "封面", "分析", "示例说明")
+
+# reason → (zh, en), carried in the ``skipped-sheet`` issue's params
+SKIP_REASONS: dict[str, tuple[str, str]] = {
+    "empty": ("空工作表", "the sheet is empty"),
+    "unknown-header": (
+        "前 15 行中没有人员名单、排班表、投诉登记表、回访记录表或岗位职责表的表头",
+        "no header of a staff list, schedule, complaint register, visit log or duty "
+        "catalogue in the first 15 rows",
+    ),
+}
+
+# Defaults that depend on the record (SPEC §3); enum defaults come from settings.
+COMPUTED_DEFAULTS: dict[tuple[str, str], Callable[[Record], Any]] = {
+    ("visits", "purpose"): lambda r: "投诉回访" if r.get("complaint_id") else "日常回访",
+    ("visits", "reached"): lambda r: True,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Period
+
+
+_YEAR_MONTH = (
+    re.compile(r"(?<!\d)(20\d{2})[-/._年](0?[1-9]|1[0-2])(?!\d)"),
+    re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?:[0-3]\d)?(?!\d)"),
+)
+_MONTH = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])月")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?:年|(?!\d))")
+
+
+def detect_period(texts: list[str]) -> tuple[int | None, int | None]:
+    """(year, month) named by the first of ``texts`` (title rows, sheet name, file name).
+
+    ``2026年10月``, ``2026-10``, ``202610``, ``20261015``; ``10月`` takes its year from
+    another of the texts. Either part is None when nothing names it.
+    """
+    cleaned = [re.sub(r"\s+", "", fold(t)) for t in texts if t]
+    for text in cleaned:
+        for pattern in _YEAR_MONTH:
+            m = pattern.search(text)
+            if m:
+                return int(m[1]), int(m[2])
+    month = next((int(m[1]) for t in cleaned if (m := _MONTH.search(t))), None)
+    year = next((int(m[1]) for t in cleaned if (m := _YEAR.search(t))), None)
+    return year, month
+
+
+def _title_texts(sheet: RawSheet, above: int) -> list[str]:
+    return [v.strip() for row in sheet.rows[:above - 1] for v in row
+            if isinstance(v, str) and v.strip()]
+
+
+# --------------------------------------------------------------------------------------------
+# Kind
+
+
+def _hint(kind: Kind, sheet_name: str, file_name: str) -> int:
+    if any(h in sheet_name for h in kind.name_hints):
+        return 2
+    return 1 if any(h in file_name for h in kind.name_hints) else 0
+
+
+def choose_kind(sheet_name: str, file_name: str, candidates: list[HeaderRow],
+                index: HeaderIndex) -> ColumnMap | None:
+    """The kind (as its column mapping) a sheet's header shows, or None for no known kind."""
+    maps = [m for kind in KINDS.values() if (m := best_map(kind, candidates, index))]
+    if not maps:
+        return None
+    best = max(maps, key=lambda m: (m.coverage, _hint(m.kind, sheet_name, file_name),
+                                    m.required_found, len(m.fields)))
+    if best.coverage >= 1.0:
+        return best
+    # A header lacking some required columns is still taken for the kind (and the missing
+    # columns reported) when enough is there to be sure: half of the required columns and at
+    # least three, or a third of them with the kind named in the sheet or file name.
+    if any(h in sheet_name for h in SUMMARY_HINTS) or best.required_found < 2:
+        return None
+    hinted = _hint(best.kind, sheet_name, file_name) > 0
+    if (best.coverage >= 0.5 and best.required_found >= 3) or (hinted and best.coverage >= 1 / 3):
+        return best
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Rows → records
+
+
+@dataclass(slots=True)
+class _Read:
+    records: list[Record]
+    issues: list[Issue]
+    rows: int
+
+
+def _parsers(kind: Kind, settings: Settings, year: int | None, seq_layout: bool
+             ) -> dict[str, Parser]:
+    parsers = {f.name: make_parser(f, settings.enums, year) for f in kind.fields}
+    if kind.name == "schedule":
+        parsers["shift"] = shift_parser(settings)
+    if seq_layout:  # kept as text until the rows are grouped (see _group_duties)
+        parsers["duties"] = to_text
+    return parsers
+
+
+def _constant(value: Any) -> Callable[[Record], Any]:
+    return lambda record: value
+
+
+def _defaults(kind: Kind, settings: Settings) -> list[tuple[str, Callable[[Record], Any]]]:
+    out: list[tuple[str, Callable[[Record], Any]]] = []
+    for f in kind.fields:
+        spec = settings.enums.get(f.enum) if f.enum else None
+        if spec is not None and spec.default is not None:
+            out.append((f.name, _constant(spec.default)))
+        elif (kind.name, f.name) in COMPUTED_DEFAULTS:
+            out.append((f.name, COMPUTED_DEFAULTS[(kind.name, f.name)]))
+    return out
+
+
+def _data_rows(rows: list[list[Any]], start: int, width: int
+               ) -> tuple[list[list[Any]], list[int]]:
+    """The data rows from 0-based ``start`` (padded to ``width``) and their sheet row numbers.
+
+    Fully empty rows and total lines (合计/小计, footer notes) are left out.
+    """
+    data: list[list[Any]] = []
+    numbers: list[int] = []
+    for i in range(start, len(rows)):
+        row = rows[i]
+        for v in row:
+            if v is not None and (type(v) is not str or v.strip()):
+                break
+        else:
+            continue  # an empty row
+        if type(v) is str and v.lstrip()[0] in TOTAL_FIRST_CHARS and is_total_row(row):
+            continue
+        if len(row) < width:
+            row = row + [None] * (width - len(row))
+        data.append(row)
+        numbers.append(i + 1)
+    return data, numbers
+
+
+def _parse_column(values: list[Any], parse: Parser, numbers: list[int], name: str, col: int,
+                  column: str, field: str, issues: list[Issue]) -> list[Any]:
+    """Parse one column; the per-cell loop with issues runs only for a column with a problem."""
+    try:
+        return parse_column(values, parse)
+    except ValueProblem:
+        pass
+    out: list[Any] = []
+    for value, r in zip(values, numbers, strict=True):
+        try:
+            out.append(parse(value))
+        except ValueProblem as problem:
+            issues.append(problem_issue(problem, name, r, col, column, field, value))
+            out.append(problem.keep)
+    return out
+
+
+def read_records(name: str, rows: list[list[Any]], cmap: ColumnMap, settings: Settings,
+                 year: int | None, seq_layout: bool = False) -> _Read:
+    """Parse every data row under ``cmap``'s header into a record (the hot path).
+
+    Works column by column: a parser is built once per column and mapped over its values, so
+    a 100,000-row sheet costs a fraction of a microsecond per cell. Records are then zipped
+    together, with ``_sheet`` and ``_row`` (the sheet's own 1-based row).
+    """
+    kind = cmap.kind
+    header = cmap.header
+    parsers = _parsers(kind, settings, year, seq_layout)
+    width = max(cmap.fields.values(), default=0) + 1
+    data, numbers = _data_rows(rows, header.row, width)
+    issues: list[Issue] = []
+
+    # record key → its column of parsed values (None for a column the sheet does not have)
+    columns: dict[str, list[Any] | None] = {}
+    for f in kind.fields:
+        col = cmap.fields.get(f.name)
+        parsed = None if col is None else _parse_column(
+            [row[col] for row in data], parsers[f.name], numbers, name, col, header.text(col),
+            f.name, issues)
+        if f.type is FieldType.STAFF:
+            columns[f"{f.name}_id"] = None if parsed is None else [p[0] for p in parsed]
+            columns[f"{f.name}_name"] = None if parsed is None else [p[1] for p in parsed]
+        else:
+            columns[f.name] = parsed
+
+    for group in cmap.required_groups:
+        present = [n for n in group if n in cmap.fields]
+        if present:  # a missing column is reported once, as missing-column
+            _required(group, present, kind, cmap, columns, data, numbers, name, issues)
+
+    keys = ("_sheet", "_row", *columns)
+    values = [repeat(name), numbers, *(repeat(None) if c is None else c
+                                      for c in columns.values())]
+    records: list[Record] = [dict(zip(keys, vals, strict=True))
+                            for vals in zip(*values, strict=False)]
+    for key, default in _defaults(kind, settings):
+        column = columns[key]
+        if column is None or None in column:
+            for rec in records:
+                if rec[key] is None:
+                    rec[key] = default(rec)
+    return _Read(records, issues, len(records))
+
+
+def _required(group: tuple[str, ...], present: list[str], kind: Kind, cmap: ColumnMap,
+              columns: dict[str, list[Any] | None], data: list[list[Any]], numbers: list[int],
+              name: str, issues: list[Issue]) -> None:
+    """``required`` on each blank cell of a required field (a ``one_of`` group: all blank).
+
+    A cell whose value failed to parse already has its own issue and is not reported again.
+    """
+    keys = [k for n in group for k in (
+        (f"{n}_id", f"{n}_name") if kind.field(n).type is FieldType.STAFF else (n,))]
+    parsed = [c for k in keys if (c := columns.get(k)) is not None]
+    if not any(None in c for c in parsed):
+        return
+    cols = [cmap.fields[n] for n in present]
+    col = cols[0]
+    column = cmap.header.text(col)
+    for j, r in enumerate(numbers):
+        if all(c[j] is None for c in parsed) and all(is_blank(data[j][c]) for c in cols):
+            issues.append(Issue("error", "required", sheet=name, row=r, col=col, column=column,
+                                field=present[0]))
+
+
+def _fill_down(rows: list[list[Any]], start: int, cols: list[int]) -> list[list[Any]]:
+    """Blank ``cols`` of a non-empty row take the value above (序号 layout: one role, many rows)."""
+    rows = list(rows)
+    above: dict[int, Any] = {}
+    for i in range(start, len(rows)):
+        row = rows[i]
+        if all(is_blank(v) for v in row):
+            continue
+        for c in cols:
+            v = row[c] if c < len(row) else None
+            if is_blank(v) and c in above:
+                row = rows[i] = list(row) + [None] * max(0, c + 1 - len(row))
+                row[c] = above[c]
+            elif not is_blank(v):
+                above[c] = v
+    return rows
+
+
+def _group_duties(records: list[Record]) -> list[Record]:
+    """序号 layout: the rows of one (department, role) → one record, each row one duty item.
+
+    A 序号 column is also often just a row counter over one role per row; when no role spans
+    more than one row, each row's cell is read as numbered text like a sheet without 序号.
+    """
+    groups: dict[tuple[Any, Any], list[Record]] = {}
+    for rec in records:
+        groups.setdefault((rec["department"], rec["role"]), []).append(rec)
+    per_row = any(len(g) > 1 for g in groups.values())
+    out: list[Record] = []
+    for rows in groups.values():
+        merged = dict(rows[0], seq=None)
+        for k in ("reports_to", "purpose", "requirements"):
+            merged[k] = next((r[k] for r in rows if r[k] is not None), None)
+        if per_row:
+            items = [item for r in rows if (item := parse_duty_item(r["duties"])) is not None]
+        else:
+            items = parse_numbered(rows[0]["duties"])
+        merged["duties"] = items or None
+        out.append(merged)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Sheet-level issues
+
+
+def _hidden_rows_issue(sheet: RawSheet, rows: list[list[Any]], first: int, col: int
+                       ) -> Issue | None:
+    hidden = sorted(r for r in sheet.hidden_rows
+                    if r >= first and r <= len(rows) and not all(is_blank(v) for v in rows[r - 1]))
+    if not hidden:
+        return None
+    listed = "、".join(str(r) for r in hidden[:20]) + ("…" if len(hidden) > 20 else "")
+    return Issue("warning", "hidden-rows", sheet=sheet.name, row=hidden[0], col=col,
+                 params={"rows": listed, "rows_en": listed.replace("、", ", "),
+                         "count": len(hidden)})
+
+
+def _formula_issues(sheet: RawSheet, rows: list[list[Any]], first: int,
+                    columns: dict[int, str], used: dict[int, str]) -> list[Issue]:
+    """``formula-no-cache`` on the cells that are read: data rows, columns of a field or day.
+
+    A formula in an extra column or in a 合计 line does not feed any record, so it is not noted.
+    """
+    return [Issue("warning", "formula-no-cache", sheet=sheet.name, row=r, col=c,
+                  column=columns.get(c), field=used[c])
+            for r, c in sorted(sheet.formula_no_cache)
+            if c in used and first <= r <= len(rows) and not is_total_row(rows[r - 1])]
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
+
+def _skipped(sheet: RawSheet, reason: str) -> tuple[SheetResult, list[Issue]]:
+    zh, en = SKIP_REASONS[reason]
+    issue = Issue("info", "skipped-sheet", sheet=sheet.name, value=sheet.name,
+                  params={"reason": zh, "reason_en": en, "hidden": not sheet.visible})
+    return SheetResult(name=sheet.name, kind=None, note=reason), [issue]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records are built.
+
+    A large sheet makes hundreds of thousands of dicts and lists, none of them in a cycle;
+    the collector would otherwise rescan all of them again and again (a third of the time).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def understand_sheet(sheet: RawSheet, settings: Settings, file_name: str = "",
+                     index: HeaderIndex | None = None) -> tuple[SheetResult, list[Issue]]:
+    """One sheet → its kind, header, period and records, with the parse-level issues."""
+    with _gc_paused():
+        return _understand_sheet(sheet, settings, file_name, index or build_index(settings))
+
+
+def _understand_sheet(sheet: RawSheet, settings: Settings, file_name: str,
+                      index: HeaderIndex) -> tuple[SheetResult, list[Issue]]:
+    if all(is_blank(v) for row in sheet.rows for v in row):
+        return _skipped(sheet, "empty")
+    candidates = header_candidates(sheet)
+    stem = PurePath(file_name).stem
+    wide: WideLayout | None = detect_wide(candidates, index, sheet.rows)
+    cmap = wide.columns if wide is not None else choose_kind(sheet.name, stem, candidates,
+                                                             index)
+    if cmap is None:
+        return _skipped(sheet, "unknown-header")
+    header = cmap.header
+    year, month = detect_period([*_title_texts(sheet, header.upper or header.row),
+                                 sheet.name, stem])
+    first_data = wide.first_data_row if wide is not None else header.row + 1
+    rows = filled_rows(sheet, first_data)
+    issues = header_issues(cmap, sheet.name, settings)
+
+    if wide is not None:
+        records, parsed, count = read_wide(sheet.name, rows, wide, settings, year, month)
+        read = _Read(records, parsed, count)
+        dates = {r["date"] for r in records}
+        if dates and (year is None or month is None):
+            first = min(dates)
+            year, month = first.year, first.month
+    else:
+        seq_layout = cmap.kind.name == "duties" and "seq" in cmap.fields
+        if seq_layout:
+            rows = _fill_down(rows, header.row, [cmap.fields[k] for k in ("department", "role")
+                                                 if k in cmap.fields])
+        read = read_records(sheet.name, rows, cmap, settings, year, seq_layout)
+        if seq_layout:
+            read.records = _group_duties(read.records)
+    issues.extend(sorted(read.issues, key=lambda i: (i.row or 0, i.col or 0)))
+
+    columns = {c: header.text(c) for c in header.cells}
+    field_cols = dict(cmap.fields)
+    for f in cmap.kind.fields:
+        if f.type is FieldType.STAFF and f.name in field_cols:
+            field_cols[f"{f.name}_id"] = field_cols[f"{f.name}_name"] = field_cols[f.name]
+    field_of = {c: f for f, c in cmap.fields.items()}
+    hidden = _hidden_rows_issue(sheet, rows, first_data,
+                                min(cmap.fields.values(), default=0))
+    if hidden is not None:
+        issues.append(hidden)
+    used = field_of | ({c: "shift" for c in wide.days} if wide is not None else {})
+    issues.extend(_formula_issues(sheet, rows, first_data, columns, used))
+
+    result = SheetResult(
+        name=sheet.name, kind=cmap.kind.name, rows=read.rows, header_row=header.row,
+        layout=("wide" if wide is not None else "long") if cmap.kind.name == "schedule" else None,
+        period=f"{year:04d}-{month:02d}" if year and month else None,
+        records=read.records, columns=columns, field_cols=field_cols,
+    )
+    return result, issues
+
+
+def understand_workbook(wb: Workbook, settings: Settings, file_name: str
+                        ) -> tuple[list[SheetResult], list[Issue]]:
+    """Every sheet of a workbook understood; ``no-known-sheet`` when none is of a known kind.
+
+    Hidden sheets of a known kind are read like the others; unknown sheets are skipped with
+    an ``info`` note.
+    """
+    index = build_index(settings)
+    results: list[SheetResult] = []
+    issues: list[Issue] = []
+    for sheet in wb.sheets:
+        result, found = understand_sheet(sheet, settings, file_name, index)
+        results.append(result)
+        issues.extend(found)
+    if not any(r.kind for r in results):
+        names = "、".join(s.name for s in wb.sheets)
+        issues.append(Issue("error", "no-known-sheet", value=file_name,
+                            params={"sheets": names, "sheets_en": names.replace("、", ", "),
+                                    "kinds": list(KINDS)}))
+    return results, issues
+
+
+__all__ = ["choose_kind", "detect_period", "read_records", "understand_sheet",
+           "understand_workbook"]
