@@ -1,0 +1,409 @@
+"""The ``officekit`` command: parse arguments, call one library function, format the result.
+
+Every command takes ``-w/--workspace``, ``--lang``, ``--quiet`` and ``--debug``. Errors derived
+from :class:`~officekit.errors.OfficekitError` become a clean message and their exit code here,
+in one place; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from officekit.errors import OfficekitError, UsageError
+from officekit.i18n import t
+from officekit.model import FileResult
+from officekit.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+class Ctx:
+    """What every command gets: the options common to all of them."""
+
+    def __init__(self, workspace: str | None, lang: str | None, quiet: bool, debug: bool) -> None:
+        self._workspace_arg = workspace
+        self._lang = lang
+        self.quiet = quiet
+        self.debug = debug
+        self._ws: Workspace | None = None
+
+    @property
+    def ws(self) -> Workspace:
+        if self._ws is None:
+            self._ws = Workspace.open(self._workspace_arg)
+        return self._ws
+
+    @property
+    def lang(self) -> str:
+        if self._lang:
+            return self._lang
+        try:
+            return self.ws.settings.language
+        except OfficekitError:
+            return "zh"
+
+    def say(self, text: str = "", *, err: bool = False, **style: Any) -> None:
+        click.secho(text, err=err, **style)
+
+    def progress(self, text: str) -> None:
+        if not self.quiet:
+            click.secho(f"… {text}", err=True, dim=True)
+
+
+def common(func: F) -> F:
+    """Add -w/--lang/--quiet/--debug to a command and turn errors into exit codes."""
+
+    @click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
+                  help="工作区文件夹（默认：$OFFICEKIT_WORKSPACE，否则当前文件夹）/ workspace folder")
+    @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                  help="消息语言 / message language")
+    @click.option("-q", "--quiet", is_flag=True, help="不显示进度 / no progress output")
+    @click.option("--debug", is_flag=True, help="出错时显示完整的错误堆栈 / show tracebacks")
+    @functools.wraps(func)
+    def wrapper(workspace: str | None, lang: str | None, quiet: bool, debug: bool,
+                **kwargs: Any) -> Any:
+        ctx = Ctx(workspace, lang, quiet, debug)
+        try:
+            return func(ctx, **kwargs)
+        except OfficekitError as exc:
+            if debug:
+                raise
+            click.secho(f"错误 / error: {exc}" if ctx._lang != "en" else f"error: {exc}",
+                        err=True, fg="red")
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="officekit")
+def cli() -> None:
+    """officekit：把办公室手工维护的 Excel 表格变成校验过的数据和 Word 文档。
+
+    Turns the Excel workbooks an admin office keeps by hand into checked data and Word documents.
+    """
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point (``officekit``)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="officekit")
+
+
+# ------------------------------------------------------------------------------------------
+# init, sample
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@common
+def init(ctx: Ctx, directory: Path) -> None:
+    """新建工作区 / make a new workspace in DIRECTORY."""
+    from officekit.workspace import init_workspace
+
+    ws = init_workspace(directory)
+    ctx.say(t("cli.init.done", ctx.lang, path=str(ws.root)))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-flawed", is_flag=True, help="不写有问题的样例 / skip the flawed examples")
+@common
+def sample(ctx: Ctx, directory: Path, no_flawed: bool) -> None:
+    """写出示例工作簿 / write the bundled sample workbooks into DIRECTORY."""
+    from officekit.samples.generate import write_samples
+
+    paths = write_samples(directory, flawed=not no_flawed)
+    for p in paths:
+        ctx.say(str(p))
+    ctx.say(t("cli.sample.done", ctx.lang, count=len(paths), path=str(directory)))
+
+
+# ------------------------------------------------------------------------------------------
+# validate, ingest
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for the workbooks directly inside it."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(x for x in p.iterdir()
+                              if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
+                              and not x.name.startswith(("~$", ".~lock", "."))))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise UsageError(f"文件不存在：{p} / no such file")
+    if not out:
+        raise UsageError("没有要处理的工作簿文件（.xlsx/.xlsm/.xls/.ods）/ no workbook files given")
+    return out
+
+
+def _print_results(ctx: Ctx, results: list[FileResult], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps({"files": [r.to_dict(ctx.lang) for r in results]},
+                              ensure_ascii=False, indent=2))
+        return
+    from officekit.report_text import format_results
+
+    click.echo(format_results(results, ctx.lang))
+
+
+def _exit_for(results: list[FileResult]) -> None:
+    if any(r.status == "rejected" for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="把这一天当作今天（检查未来日期用）/ treat this date as today")
+@common
+def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
+    """只校验、不入库 / check FILES without storing anything."""
+    from officekit.validate.pipeline import validate_paths
+    from officekit.validate.view import EmptyView, LedgerView
+
+    paths = _expand(files)
+    try:
+        ws = ctx.ws
+    except OfficekitError:
+        ws = None
+    settings = ws.settings if ws is not None else _default_settings()
+    with _maybe_ledger(ws) as ledger:
+        view: LedgerView = ledger if ledger is not None else EmptyView()
+        results = validate_paths(paths, settings, view, today=_day(today),
+                                 progress=ctx.progress)
+    _print_results(ctx, results, fmt)
+    _exit_for(results)
+
+
+def _default_settings() -> Any:
+    from officekit.settings import Settings
+
+    return Settings()
+
+
+def _day(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+@contextmanager
+def _maybe_ledger(ws: Workspace | None) -> Iterator[Any]:
+    """The workspace's ledger if one exists already (validate never creates one)."""
+    if ws is None or (not ws.settings.database_url
+                      and not (ws.data / "ledger.sqlite3").exists()):
+        yield None
+        return
+    from officekit.ledger.store import Ledger
+
+    ledger = Ledger.open(ws.database_url)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="把这一天当作今天（检查未来日期用）/ treat this date as today")
+@common
+def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
+    """校验并入库 / check FILES and store the good ones in the ledger."""
+    from officekit.intake import ingest_files
+
+    ws = ctx.ws
+    ws.ensure()
+    results = ingest_files(ws, _expand(files), today=_day(today), lang=ctx.lang,
+                           progress=ctx.progress)
+    _print_results(ctx, results, fmt)
+    _exit_for(results)
+
+
+# ------------------------------------------------------------------------------------------
+# status
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@common
+def status(ctx: Ctx, fmt: str) -> None:
+    """账本里有什么 / what the ledger holds: files by state, periods, counts."""
+    from officekit.ledger.store import Ledger
+    from officekit.report_text import format_status
+
+    ws = ctx.ws
+    ws.ensure()
+    with Ledger.open(ws.database_url) as ledger:
+        summary = ledger.summary()
+        recent = ledger.recent_files(15)
+    if fmt == "json":
+        click.echo(json.dumps({"summary": summary, "recent": recent}, ensure_ascii=False,
+                              indent=2, default=str))
+    else:
+        click.echo(format_status(summary, recent, ctx.lang))
+
+
+# ------------------------------------------------------------------------------------------
+# kpis
+
+
+def _period(text: str) -> Any:
+    from officekit.kpis.periods import Period
+
+    return Period.parse(text)
+
+
+def _as_of(value: Any) -> date:
+    return value.date() if value is not None else date.today()
+
+
+@cli.command()
+@click.option("--period", "period_text", required=True,
+              help="考核期：2026-10、2026-Q4 或 2026 / period")
+@click.option("--department", default=None, help="只看这个部门 / one department only")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天计算（默认今天），结果可复现 / compute as of this date")
+@click.option("--format", "fmt", type=click.Choice(["json", "table", "xlsx"]), default="table",
+              help="输出格式 / output format")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="xlsx 的保存路径（默认 outbox/<期间>/考核指标_<期间>.xlsx）/ xlsx path")
+@common
+def kpis(ctx: Ctx, period_text: str, department: str | None, as_of: Any, fmt: str,
+         output: Path | None) -> None:
+    """计算考核指标 / compute each person's and department's KPIs (SPEC §6)."""
+    from officekit.kpis.compute import kpis_for_period
+    from officekit.ledger.store import Ledger
+
+    ws = ctx.ws
+    period = _period(period_text)
+    ws.ensure()
+    with Ledger.open(ws.database_url) as ledger:
+        result = kpis_for_period(ledger, period, ws.settings, _as_of(as_of))
+    if department:
+        if result.department(department) is None:
+            known = "、".join(d.department for d in result.departments) or "—"
+            raise UsageError(f"没有部门“{department}”的数据；已有：{known} / unknown department")
+        result = result.only_department(department)
+    for line in result.warnings(ctx.lang):
+        click.secho(line, err=True, fg="yellow")
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "table":
+        from rich.console import Console
+
+        from officekit.kpis.export import to_table
+
+        Console().print(to_table(result, ctx.lang))
+    else:
+        from officekit.kpis.export import write_xlsx
+
+        suffix = f"_{department}" if department else ""
+        dest = output or ws.outbox / str(period) / f"考核指标_{period}{suffix}.xlsx"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        write_xlsx(result, dest, ctx.lang)
+        click.echo(str(dest))
+
+
+# ------------------------------------------------------------------------------------------
+# report, templates check
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["evaluation", "evaluation-summary", "complaints",
+                                           "visits", "handbook", "all"]))
+@click.option("--period", "period_text", default=None,
+              help="期间：2026-10、2026-Q4 或 2026（默认上个月）/ period (default: last month)")
+@click.option("--department", default=None, help="只生成这个部门的 / one department only")
+@click.option("--staff", "staff_id", default=None, help="只生成这个人的（工号或姓名）/ one person")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天计算（默认今天）/ compute as of this date")
+@click.option("--pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）/ also write PDFs")
+@common
+def report(ctx: Ctx, kind: str, period_text: str | None, department: str | None,
+           staff_id: str | None, as_of: Any, pdf: bool) -> None:
+    """生成 Word 文档到 outbox / render documents into outbox.
+
+    KIND: evaluation 个人考核报告, evaluation-summary 部门考核汇总, complaints 投诉分析报告,
+    visits 回访总结报告, handbook 岗位职责手册, all 全部。
+    """
+    from officekit.kpis.periods import Period
+    from officekit.ledger.store import Ledger
+    from officekit.render.reports import ALL_KINDS, ReportRequest, render_reports
+
+    ws = ctx.ws
+    ws.ensure()
+    day = _as_of(as_of)
+    period = _period(period_text) if period_text else Period.month_of(day).previous()
+    kinds = ALL_KINDS if kind == "all" else (kind,)
+    if staff_id and kinds != ("evaluation",):
+        raise UsageError("--staff 只能用于 evaluation（个人考核报告）/ --staff is for evaluation")
+    reqs = [ReportRequest(k, period, day, department, staff_id, pdf or ws.settings.pdf)
+            for k in kinds]
+    with Ledger.open(ws.database_url) as ledger:
+        docs = render_reports(ws, ledger, reqs, progress=ctx.progress)
+    for d in docs:
+        click.echo(str(d.path))
+        if d.pdf:
+            click.echo(str(d.pdf))
+    ctx.say(t("cli.report.done", ctx.lang, count=len(docs), path=str(ws.outbox)), err=True)
+
+
+@cli.group()
+def templates() -> None:
+    """模板工具 / template tools."""
+
+
+@templates.command("check")
+@click.argument("names", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@common
+def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
+    """检查模板的语法和变量 / check templates for syntax errors and unknown variables.
+
+    NAMES: 模板文件名（默认检查全部五个）/ template files (default: all five).
+    """
+    from officekit.render.check import check_template
+    from officekit.render.context_spec import sample_context
+    from officekit.render.reports import REPORT_KINDS
+
+    ws = ctx.ws
+    by_file = {tpl: kind for kind, (tpl, _) in REPORT_KINDS.items()}
+    chosen = list(names) or [tpl for tpl, _ in REPORT_KINDS.values()]
+    out: list[dict[str, Any]] = []
+    failed = False
+    for name in chosen:
+        path = Path(name) if Path(name).exists() else ws.template_path(Path(name).name)
+        kind = by_file.get(path.name)
+        if not path.exists():
+            raise UsageError(f"找不到模板：{name} / no such template")
+        problems = check_template(path, sample_context(kind) if kind else None)
+        failed = failed or bool(problems)
+        out.append({"template": str(path), "kind": kind,
+                    "problems": [p.to_dict(ctx.lang) for p in problems]})
+    if fmt == "json":
+        click.echo(json.dumps({"templates": out}, ensure_ascii=False, indent=2))
+    else:
+        for item in out:
+            mark = "✓" if not item["problems"] else "✗"
+            click.echo(f"{mark} {item['template']}")
+            for p in item["problems"]:
+                click.echo(f"    {p['message']}")
+    if failed:
+        sys.exit(1)

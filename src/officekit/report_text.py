@@ -1,0 +1,67 @@
+"""Plain-text renderings of results for the terminal and the log (Chinese first)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from officekit.i18n import t
+from officekit.model import FileResult, Issue
+
+SEVERITY_KEY = {"error": "cli.severity.error", "warning": "cli.severity.warning",
+                "info": "cli.severity.info"}
+
+
+def kind_label(kind: str | None, lang: str) -> str:
+    return t(f"kind.{kind}", lang) if kind else t("kind.none", lang)
+
+
+def file_line(res: FileResult, lang: str) -> str:
+    """One line per file: which file, which kinds, the outcome and why."""
+    name = Path(res.path).name
+    kinds = "、".join(f"{kind_label(s.kind, lang)} {s.rows}"
+                     for s in res.sheets if s.kind) or t("cli.no-sheets", lang)
+    counts = Counter(i.severity for i in res.issues)
+    return t(f"cli.file.{res.status}", lang, name=name, kinds=kinds,
+             errors=counts.get("error", 0), warnings=counts.get("warning", 0))
+
+
+def issue_line(issue: Issue, lang: str) -> str:
+    where = ""
+    if issue.sheet and issue.cell:
+        where = f"[{issue.sheet}!{issue.cell}] "
+    elif issue.sheet:
+        where = f"[{issue.sheet}] "
+    return f"{t(SEVERITY_KEY[issue.severity], lang)} {issue.code}: {where}{issue.message(lang)}"
+
+
+def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50) -> str:
+    lines: list[str] = []
+    for res in results:
+        lines.append(file_line(res, lang))
+        shown = [i for i in res.issues if i.severity != "info" or res.status == "duplicate"]
+        for issue in shown[:max_issues]:
+            lines.append("    " + issue_line(issue, lang))
+        if len(shown) > max_issues:
+            lines.append("    " + t("cli.more-issues", lang, count=len(shown) - max_issues))
+        if res.annotated:
+            lines.append("    " + t("cli.annotated", lang, path=res.annotated))
+    by = Counter(r.status for r in results)
+    lines.append("")
+    lines.append(t("cli.summary", lang, total=len(results), accepted=by.get("accepted", 0),
+                   rejected=by.get("rejected", 0), duplicate=by.get("duplicate", 0)))
+    return "\n".join(lines)
+
+
+def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: str) -> str:
+    lines = [t("cli.status.title", lang)]
+    for key, value in summary.items():
+        lines.append(f"  {key}: {value}")
+    if recent:
+        lines.append("")
+        lines.append(t("cli.status.recent", lang))
+        for f in recent:
+            lines.append(f"  {f.get('updated') or f.get('first_seen')}  {f.get('state'):<10} "
+                         f"{f.get('name')}")
+    return "\n".join(lines)

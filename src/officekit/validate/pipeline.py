@@ -1,0 +1,198 @@
+"""The one entry point for checking and storing files; the CLI and the watcher both call it.
+
+``validate_paths`` checks without storing; ``ingest_loaded`` checks one file against the
+ledger, stores what is good (one transaction per file) and writes an annotated copy of what is
+bad into ``outbox/rejected/``; :mod:`officekit.intake` adds the archive. Files are taken in the order that
+lets them check each other: staff lists before the sheets that name staff, complaints before the
+visits that follow them up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from officekit.annotate import write_annotated
+from officekit.errors import WorkbookError
+from officekit.ledger.store import FileInfo, Ledger
+from officekit.model import FileResult, Issue, Record, SheetResult
+from officekit.read import Workbook
+from officekit.read.workbook import open_workbook, sha256_file
+from officekit.settings import Settings
+from officekit.understand.classify import understand_workbook
+from officekit.validate.rules import check_sheets
+from officekit.validate.view import EmptyView, LedgerView
+from officekit.workspace import Workspace
+
+# Files are checked in this order of the first kind they hold (SPEC §3 kinds).
+KIND_ORDER = {"staff": 0, "duties": 1, "schedule": 2, "complaints": 3, "visits": 4}
+
+Progress = Callable[[str], None]
+TERMINAL = ("accepted", "rejected", "duplicate")
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    path: Path
+    sha256: str
+    workbook: Workbook | None
+    sheets: list[SheetResult] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def order(self) -> int:
+        kinds = [KIND_ORDER[s.kind] for s in self.sheets if s.kind in KIND_ORDER]
+        return min(kinds) if kinds else len(KIND_ORDER)
+
+
+def load_file(path: Path, settings: Settings) -> LoadedFile:
+    """Hash, open and understand one file; an unreadable file becomes one file-level error."""
+    sha = sha256_file(path)
+    try:
+        wb = open_workbook(path)
+    except WorkbookError as exc:
+        issue = Issue("error", exc.code, params=dict(exc.params))
+        return LoadedFile(path, sha, None, [], [issue])
+    sheets, issues = understand_workbook(wb, settings, path.name)
+    return LoadedFile(path, sha, wb, sheets, list(issues))
+
+
+def _check(item: LoadedFile, view: LedgerView, settings: Settings, today: date) -> FileResult:
+    issues = list(item.issues)
+    if item.workbook is not None and not any(i.severity == "error" and i.row is None
+                                             and i.code == "no-known-sheet" for i in issues):
+        issues.extend(check_sheets(item.sheets, view, settings, today))
+    status = "rejected" if any(i.severity == "error" for i in issues) else "accepted"
+    return FileResult(str(item.path), item.sha256, status, item.sheets, _sorted(issues))
+
+
+def _sorted(issues: list[Issue]) -> list[Issue]:
+    rank = {"error": 0, "warning": 1, "info": 2}
+    return sorted(issues, key=lambda i: (i.sheet or "", i.row or 0, i.col or 0,
+                                         rank.get(i.severity, 3)))
+
+
+class _OverlayView:
+    """The ledger as it would be after the files validated so far in a batch were stored."""
+
+    def __init__(self, base: LedgerView) -> None:
+        self.base = base
+        self.staff: dict[str, Record] = {}
+        self.complaints: dict[str, Record] = {}
+        self.schedule: list[Record] = []
+
+    def add(self, sheets: Iterable[SheetResult]) -> None:
+        for s in sheets:
+            for r in s.records:
+                if s.kind == "staff" and r.get("staff_id"):
+                    self.staff[str(r["staff_id"])] = r
+                elif s.kind == "complaints" and r.get("complaint_id"):
+                    self.complaints[str(r["complaint_id"])] = r
+                elif s.kind == "schedule":
+                    self.schedule.append(r)
+
+    def staff_all(self) -> list[Record]:
+        merged = {str(r["staff_id"]): r for r in self.base.staff_all()}
+        merged.update(self.staff)
+        return list(merged.values())
+
+    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
+        found = self.base.complaints_by_id(ids)
+        found.update({k: v for k, v in self.complaints.items() if k in ids})
+        return found
+
+    def schedule_between(self, start: date, end: date) -> list[Record]:
+        own = [r for r in self.schedule if start <= r["date"] <= end]
+        return self.base.schedule_between(start, end) + own
+
+
+def validate_paths(paths: Sequence[Path], settings: Settings, view: LedgerView | None = None,
+                   *, today: date | None = None, progress: Progress | None = None
+                   ) -> list[FileResult]:
+    """Check files without storing anything. Results come back in the order given."""
+    today = today or date.today()
+    overlay = _OverlayView(view or EmptyView())
+    loaded = [load_file(p, settings) for p in paths]
+    results: dict[Path, FileResult] = {}
+    for item in sorted(loaded, key=lambda x: x.order):
+        if progress:
+            progress(item.path.name)
+        res = _check(item, overlay, settings, today)
+        if res.status == "accepted":
+            overlay.add(item.sheets)
+        results[item.path] = res
+    return [results[p] for p in paths]
+
+
+def periods_touched(sheets: Iterable[SheetResult]) -> set[str]:
+    """Months (``2026-10``) that the records of accepted sheets fall in, for re-rendering."""
+    out: set[str] = set()
+    fields = {"complaints": ("received_at", "resolved_at"), "visits": ("visited_at",),
+              "schedule": ("date",)}
+    for s in sheets:
+        for f in fields.get(s.kind or "", ()):
+            for r in s.records:
+                v = r.get(f)
+                if isinstance(v, (date, datetime)):
+                    out.add(f"{v.year:04d}-{v.month:02d}")
+    return out
+
+
+def unique_path(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name (2)``, ``name (3)``… so nothing is ever overwritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    candidate = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate
+
+
+def annotated_name(path: Path) -> str:
+    return f"{path.stem}.校验结果.xlsx"
+
+
+def file_info(path: Path, sha256: str) -> FileInfo:
+    return FileInfo.from_path(path, sha256)
+
+
+def ingest_loaded(ws: Workspace, ledger: Ledger, item: LoadedFile, *, today: date,
+                  lang: str) -> FileResult:
+    """Check one loaded file against the ledger and store it (or its rejection)."""
+    existing = ledger.find_file(item.sha256)
+    if existing is not None and existing.get("state") in TERMINAL:
+        res = FileResult(str(item.path), item.sha256, "duplicate", item.sheets, [
+            Issue("info", "duplicate-file", params={
+                "first_name": existing.get("name", ""),
+                "first_time": _fmt_time(existing.get("first_seen")),
+                "first_status": existing.get("state", ""),
+            })
+        ])
+        res.file_id = ledger.store_duplicate(file_info(item.path, item.sha256), existing["id"])
+        return res
+    res = _check(item, ledger, ws.settings, today)
+    info = file_info(item.path, item.sha256)
+    issue_dicts = [i.to_dict(lang) for i in res.issues]
+    if res.status == "accepted":
+        res.file_id = ledger.store_accepted(info, res.sheets, issue_dicts)
+    else:
+        dest = unique_path(ws.rejected, annotated_name(item.path))
+        if item.workbook is not None:
+            write_annotated(item.workbook, res.issues, dest, lang)
+        else:
+            # an unreadable file has no cells to mark: the list sheet alone tells what is wrong
+            write_annotated(Workbook(str(item.path), "xlsx", []), res.issues, dest, lang)
+        res.annotated = str(dest)
+        res.file_id = ledger.store_rejected(info, issue_dicts, str(dest))
+    return res
+
+
+def _fmt_time(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
