@@ -1,0 +1,243 @@
+"""Reading workbooks: formats, positions, metadata, and every way a file can be unreadable."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineError
+
+from officekit.errors import WorkbookError
+from officekit.read.workbook import check_complete, detect_format, open_workbook, sha256_file
+from officekit.read.xlsx_meta import (
+    _prefilter,
+    _scan_bytes,
+    parse_sheet_xml,
+    sheet_parts,
+    xlsx_sheet_meta,
+)
+
+sys.path.insert(0, str(Path(__file__).parent / "data"))
+import read_fixtures as fx
+
+
+def test_xlsxwriter_workbook_rows_values_and_meta(tmp_path: Path) -> None:
+    wb = open_workbook(fx.xlsx_excel_like(tmp_path))
+    assert wb.format == "xlsx"
+    assert [(s.name, s.visible) for s in wb.sheets] == [
+        ("投诉登记", True), ("说明", False), ("空白", True)]
+    sheet = wb.sheets[0]
+    # rows[0] is sheet row 1: the merged title, then the blank row 2, headers on row 3
+    assert sheet.rows[0] == [fx.TITLE]
+    assert sheet.rows[1] == []
+    assert sheet.rows[2] == fx.HEADERS
+    assert sheet.cell(4, 0) == "00001"  # text that looks like a number stays text
+    assert sheet.cell(4, 1) == datetime(2026, 10, 3, 9, 30)
+    assert sheet.cell(4, 2) == date(2026, 10, 3)
+    assert sheet.cell(4, 3) == time(8, 15)
+    assert sheet.cell(4, 4) == 13812345670  # a number stays a number (float from calamine)
+    assert sheet.cell(4, 6) == 8  # the formula's cached value
+    assert len(sheet.rows) == 8
+    assert sheet.cell(9, 0) is None and sheet.cell(0, 0) is None
+    assert sheet.merged == [(0, 0, 0, 5)]
+    assert sheet.hidden_rows == {6}
+    assert sheet.formula_no_cache == set()
+    assert wb.sheets[1].rows == [["本表每月报送一次"]]
+    assert wb.sheets[2].rows == []
+
+
+def test_leading_empty_rows_and_columns_are_kept(tmp_path: Path) -> None:
+    sheet = open_workbook(fx.xlsx_offset(tmp_path)).sheets[0]
+    assert sheet.rows[:4] == [[], [], [], []]
+    assert sheet.rows[4] == [None, None, "工号", "姓名"]
+    assert sheet.cell(6, 2) == "007"
+
+
+def test_openpyxl_formula_without_cached_value_and_hidden_row(tmp_path: Path) -> None:
+    sheet = open_workbook(fx.xlsx_openpyxl(tmp_path)).sheets[0]
+    assert sheet.rows[1] == ["工号", "姓名", "序号"]
+    assert sheet.cell(3, 0) == "001"
+    assert sheet.cell(3, 2) is None  # openpyxl stores no value for the formula
+    assert sheet.formula_no_cache == {(3, 2)}
+    assert sheet.hidden_rows == {3}
+    assert sheet.merged == [(0, 0, 0, 1)]
+
+
+def test_xls_from_xlwt(tmp_path: Path) -> None:
+    wb = open_workbook(fx.xls_xlwt(tmp_path))
+    assert wb.format == "xls"
+    sheet = wb.sheets[0]
+    assert sheet.rows[0] == ["2026年10月排班表"]
+    assert sheet.rows[3] == ["001", date(2026, 10, 3), 7]
+    assert sheet.merged == [(0, 0, 0, 3)]
+    assert (sheet.hidden_rows, sheet.formula_no_cache) == (set(), set())  # xls: not read
+    assert wb.sheets[1].visible is False
+
+
+def test_ods_from_odfpy_with_merges_from_the_xml(tmp_path: Path) -> None:
+    wb = open_workbook(fx.ods_odfpy(tmp_path))
+    assert wb.format == "ods"
+    sheet = wb.sheets[0]
+    assert sheet.rows[0] == [fx.TITLE]
+    assert sheet.rows[3] == ["00123", date(2026, 10, 3), 5]
+    assert sheet.rows[5] == [None, "下方"]
+    assert sheet.merged == [(0, 0, 0, 2), (4, 0, 5, 0)]
+    assert [s.visible for s in wb.sheets] == [True, False]
+
+
+def test_wrong_dimension_record_still_reads_every_row(tmp_path: Path) -> None:
+    path = fx.xlsx_wrong_dimension(tmp_path, rows=200)
+    with zipfile.ZipFile(path) as zf:
+        assert b'<dimension ref="A1"/>' in zf.read("xl/worksheets/sheet1.xml")
+    sheet = open_workbook(path).sheets[0]
+    assert len(sheet.rows) == 200
+    assert sheet.rows[199] == ["0199", "员工199", "客服一部"]
+
+
+def test_formula_cells_without_cached_value(tmp_path: Path) -> None:
+    sheet = open_workbook(fx.xlsx_formulas_no_cache(tmp_path)).sheets[0]
+    # B2 no <v>, B3 empty <v/>, B4 a shared formula's child; C2's cached "" is a value
+    assert sheet.formula_no_cache == {(2, 1), (3, 1), (4, 1)}
+    assert sheet.cell(5, 1) == 10
+
+
+@pytest.mark.parametrize("make", [fx.xlsx_excel_like, fx.xlsx_openpyxl,
+                                  fx.xlsx_formulas_no_cache, fx.xlsx_wrong_dimension])
+def test_fast_scan_agrees_with_a_full_parse(tmp_path: Path, make: Callable[[Path], Path]
+                                            ) -> None:
+    with zipfile.ZipFile(make(tmp_path)) as zf:
+        for part in sheet_parts(zf).values():
+            with zf.open(part) as stream:
+                scan = _prefilter(stream)
+            fast = _scan_bytes(zf.read(part), scan)
+            with zf.open(part) as stream:
+                full = parse_sheet_xml(stream)
+            assert (fast.hidden_rows, fast.formula_no_cache) == \
+                (full.hidden_rows, full.formula_no_cache)
+
+
+def test_namespace_prefixed_sheet_falls_back_to_a_full_parse(tmp_path: Path) -> None:
+    sheet = open_workbook(fx.xlsx_namespaced(tmp_path)).sheets[0]
+    assert sheet.rows[0] == ["数", "两倍", "文字"]
+    assert sheet.formula_no_cache == {(2, 1), (3, 1), (4, 1)}
+    assert sheet.hidden_rows == {3}
+
+
+def test_sheet_meta_extent_and_parts(tmp_path: Path) -> None:
+    path = fx.xlsx_excel_like(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        assert sheet_parts(zf) == {"投诉登记": "xl/worksheets/sheet1.xml",
+                                   "说明": "xl/worksheets/sheet2.xml",
+                                   "空白": "xl/worksheets/sheet3.xml"}
+    meta = xlsx_sheet_meta(path)["投诉登记"]
+    assert meta.max_row == 8
+    assert meta.max_col == 25  # every cell within A–Z
+
+
+def test_xlsm_is_recognised_by_its_content(tmp_path: Path) -> None:
+    path = fx.xlsm_macro(tmp_path)
+    assert detect_format(path) == "xlsm"
+    renamed = path.rename(tmp_path / "renamed.xls")
+    assert open_workbook(renamed).format == "xlsm"
+
+
+@pytest.mark.parametrize("case", sorted(fx.BAD_FILES))
+def test_bad_files_get_a_clean_error_with_a_stable_code(tmp_path: Path, case: str) -> None:
+    make, code = fx.BAD_FILES[case]
+    path = make(tmp_path)
+    with pytest.raises(WorkbookError) as info:
+        open_workbook(path)
+    err = info.value
+    assert err.code == code
+    assert err.params["file"] == path.name
+    assert path.name in err.message
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in err.message)  # the message is Chinese
+    assert err.exit_code == 1
+
+
+def test_reader_errors_are_chained_to_their_cause(tmp_path: Path) -> None:
+    with pytest.raises(WorkbookError) as info:
+        open_workbook(fx.broken_sheet_xml(tmp_path))
+    assert info.value.code == "corrupt-file"
+    assert isinstance(info.value.__cause__, CalamineError)
+    with pytest.raises(WorkbookError) as info:
+        open_workbook(fx.truncated_xlsx(tmp_path))
+    assert isinstance(info.value.__cause__, zipfile.BadZipFile)
+
+
+def test_not_a_workbook_says_what_the_file_is(tmp_path: Path) -> None:
+    cases = {fx.pdf_file: "PDF", fx.docx_file: "Word 文档", fx.html_xls: "HTML 网页",
+             fx.text_renamed: "文本/CSV 文件"}
+    for make, detected in cases.items():
+        with pytest.raises(WorkbookError) as info:
+            open_workbook(make(tmp_path))
+        assert info.value.params["detected"] == detected
+
+
+def test_unicode_text_export_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.xls"
+    path.write_bytes("工号\t姓名\r\n001\t张三\r\n".encode("utf-16"))
+    with pytest.raises(WorkbookError) as info:
+        open_workbook(path)
+    assert (info.value.code, info.value.params["detected"]) == ("not-a-workbook", "文本/CSV 文件")
+
+
+def test_sha256_is_streamed_over_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.bin"
+    data = bytes(range(256)) * 20_000  # 5 MB: more than one read
+    path.write_bytes(data)
+    assert sha256_file(path) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("make", [fx.xlsx_excel_like, fx.xls_xlwt, fx.ods_odfpy])
+def test_complete_files_are_complete_and_truncated_copies_are_not(
+        tmp_path: Path, make: Callable[[Path], Path]) -> None:
+    path = make(tmp_path)
+    assert check_complete(path)
+    data = path.read_bytes()
+    for fraction in (0.1, 0.5, 0.9):
+        part = tmp_path / f"copying{path.suffix}"
+        part.write_bytes(data[: int(len(data) * fraction)])
+        assert not check_complete(part), fraction
+    # a copy whose tail is still zeros (the size was set first, the bytes not yet written)
+    part.write_bytes(data[: len(data) // 2] + b"\0" * (len(data) - len(data) // 2))
+    assert not check_complete(part)
+
+
+def test_check_complete_on_other_files(tmp_path: Path) -> None:
+    assert not check_complete(fx.empty_file(tmp_path))  # still being created
+    assert check_complete(fx.text_renamed(tmp_path))  # complete: rejected, not waited for
+    assert check_complete(fx.encrypted_xlsx(tmp_path))
+    assert not check_complete(tmp_path / "missing.xlsx")
+
+
+@pytest.mark.parametrize(("make", "fmt", "new_name"), [
+    (fx.xls_xlwt, "xls", "saved_by_hand.xlsx"),
+    (fx.ods_odfpy, "ods", "calc.xls"),
+    (fx.xlsx_offset, "xlsx", "offset.ods"),
+])
+def test_format_comes_from_the_bytes_not_the_extension(
+        tmp_path: Path, make: Callable[[Path], Path], fmt: str, new_name: str) -> None:
+    path = make(tmp_path).rename(tmp_path / new_name)
+    wb = open_workbook(path)
+    assert wb.format == fmt
+    assert any(s.rows for s in wb.sheets)
+
+
+def test_a_wide_schedule_is_not_too_large(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "wide.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("排班")
+    ws.write_row(0, 0, ["姓名", *[f"{d}日" for d in range(1, 32)]])
+    for r in range(1, 51):
+        ws.write_row(r, 0, [f"员工{r}", *["早"] * 31])
+    book.close()
+    assert xlsx_sheet_meta(path)["排班"].max_col == 31  # AF, seen exactly
+    assert open_workbook(path).sheets[0].cell(51, 31) == "早"
