@@ -1,0 +1,113 @@
+"""Benchmark: `officekit validate` on a 100,000-row complaint register vs the bare readers.
+
+    .venv/bin/python bench/bench_validate.py [--rows 100000] [--repeat 3]
+
+The register is written once (bench/make_data.py: xlsxwriter, shared strings, like Excel) into
+bench/out/ and reused. A workspace there holds the sample staff list, so validation checks every
+handler against a real ledger. Each contender runs in its own fresh process (so peak memory is
+its own), `--repeat` times; the table shows the best time, the ratio to the bare calamine read,
+and the peak RSS. Targets (issue 2): officekit ≤ 2× calamine, < 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+n = sum(len(wb.get_sheet_by_name(s).to_python()) for s in wb.sheet_names)
+print(n)
+"""
+
+OPENPYXL = """
+import sys
+from openpyxl import load_workbook
+wb = load_workbook(sys.argv[1], read_only=True, data_only=True)
+n = sum(1 for ws in wb.worksheets for _ in ws.iter_rows(values_only=True))
+print(n)
+"""
+
+
+def run(argv: list[str]) -> tuple[float, float, int]:
+    """Run one process; return (seconds, peak RSS in MB, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.stderr is not None:
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{argv[:3]} failed ({proc.returncode}):\n{err}")
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def prepare(rows: int) -> tuple[Path, Path]:
+    """The register and a workspace whose ledger holds the sample staff list."""
+    OUT.mkdir(exist_ok=True)
+    data = OUT / f"complaints_{rows}.xlsx"
+    if not data.exists():
+        print(f"writing {data.name} (once) …", flush=True)
+        subprocess.run([sys.executable, str(HERE / "make_data.py"), str(data), str(rows)],
+                       check=True)
+    ws = OUT / "workspace"
+    if not (ws / ".officekit" / "ledger.sqlite3").exists():
+        officekit = [sys.executable, "-m", "officekit"]
+        subprocess.run([*officekit, "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
+        samples = OUT / "samples"
+        subprocess.run([*officekit, "sample", str(samples), "--no-flawed"], check=True,
+                       stdout=subprocess.DEVNULL)
+        roster = next(samples.glob("*花名册*.xlsx"))
+        subprocess.run([*officekit, "ingest", "-w", str(ws), "-q", str(roster)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return data, ws
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    data, ws = prepare(args.rows)
+    py = sys.executable
+    contenders = {
+        "python-calamine (bare read)": [py, "-c", CALAMINE, str(data)],
+        "openpyxl read_only": [py, "-c", OPENPYXL, str(data)],
+        "officekit validate": [py, "-m", "officekit", "validate", "-w", str(ws), "-q",
+                               "--format", "json", "--today", "2026-11-23", str(data)],
+    }
+    results: dict[str, tuple[float, float]] = {}
+    for name, argv in contenders.items():
+        best_t, best_m = float("inf"), 0.0
+        for _ in range(args.repeat):
+            t, m, _code = run(argv)
+            best_t, best_m = min(best_t, t), max(best_m, m)
+        results[name] = (best_t, best_m)
+        print(f"  {name}: {best_t:.2f} s", flush=True)
+    base = results["python-calamine (bare read)"][0]
+    cells = args.rows * 14
+    print()
+    print(f"{args.rows:,} rows × 14 columns ({data.stat().st_size / 1e6:.1f} MB), "
+          f"best of {args.repeat}, each in a fresh process")
+    print(f"{'contender':<30}{'seconds':>9}{'× calamine':>12}{'µs/cell':>9}{'peak MB':>9}")
+    for name, (t, m) in results.items():
+        print(f"{name:<30}{t:>9.2f}{t / base:>12.2f}{t / cells * 1e6:>9.2f}{m:>9.0f}")
+    ok_t = results["officekit validate"][0] <= 2 * base
+    ok_m = results["officekit validate"][1] < 500
+    print(f"\ntarget ≤ 2× calamine: {'met' if ok_t else 'NOT met'}; "
+          f"target < 500 MB: {'met' if ok_m else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
