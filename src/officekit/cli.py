@@ -64,23 +64,31 @@ class Ctx:
 def common(func: F) -> F:
     """Add -w/--lang/--quiet/--debug to a command and turn errors into exit codes."""
 
-    @click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-                  help="工作区文件夹（默认：$OFFICEKIT_WORKSPACE，否则当前文件夹）/ workspace folder")
-    @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                  help="消息语言 / message language")
+    @click.option(
+        "-w",
+        "--workspace",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="工作区文件夹（默认：$OFFICEKIT_WORKSPACE，否则当前文件夹）/ workspace folder",
+    )
+    @click.option(
+        "--lang", type=click.Choice(["zh", "en"]), default=None, help="消息语言 / message language"
+    )
     @click.option("-q", "--quiet", is_flag=True, help="不显示进度 / no progress output")
     @click.option("--debug", is_flag=True, help="出错时显示完整的错误堆栈 / show tracebacks")
     @functools.wraps(func)
-    def wrapper(workspace: str | None, lang: str | None, quiet: bool, debug: bool,
-                **kwargs: Any) -> Any:
+    def wrapper(
+        workspace: str | None, lang: str | None, quiet: bool, debug: bool, **kwargs: Any
+    ) -> Any:
         ctx = Ctx(workspace, lang, quiet, debug)
         try:
             return func(ctx, **kwargs)
         except OfficekitError as exc:
             if debug:
                 raise
-            click.secho(f"错误 / error: {exc}" if ctx._lang != "en" else f"error: {exc}",
-                        err=True, fg="red")
+            click.secho(
+                f"错误 / error: {exc}" if ctx._lang != "en" else f"error: {exc}", err=True, fg="red"
+            )
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
@@ -138,9 +146,15 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(x for x in p.iterdir()
-                              if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
-                              and not x.name.startswith(("~$", ".~lock", "."))))
+            out.extend(
+                sorted(
+                    x
+                    for x in p.iterdir()
+                    if x.is_file()
+                    and x.suffix.lower() in WORKBOOK_SUFFIXES
+                    and not x.name.startswith(("~$", ".~lock", "."))
+                )
+            )
         elif p.exists():
             out.append(p)
         else:
@@ -152,8 +166,11 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
 
 def _print_results(ctx: Ctx, results: list[FileResult], fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps({"files": [r.to_dict(ctx.lang) for r in results]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"files": [r.to_dict(ctx.lang) for r in results]}, ensure_ascii=False, indent=2
+            )
+        )
         return
     from officekit.report_text import format_results
 
@@ -167,10 +184,19 @@ def _exit_for(results: list[FileResult]) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="输出格式 / output format")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="把这一天当作今天（检查未来日期用）/ treat this date as today")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="输出格式 / output format",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="把这一天当作今天（检查未来日期用）/ treat this date as today",
+)
 @common
 def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     """只校验、不入库 / check FILES without storing anything."""
@@ -185,8 +211,7 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     settings = ws.settings if ws is not None else _default_settings()
     with _maybe_ledger(ws) as ledger:
         view: LedgerView = ledger if ledger is not None else EmptyView()
-        results = validate_paths(paths, settings, view, today=_day(today),
-                                 progress=ctx.progress)
+        results = validate_paths(paths, settings, view, today=_day(today), progress=ctx.progress)
     _print_results(ctx, results, fmt)
     _exit_for(results)
 
@@ -204,8 +229,7 @@ def _day(value: Any) -> date | None:
 @contextmanager
 def _maybe_ledger(ws: Workspace | None) -> Iterator[Any]:
     """The workspace's ledger if one exists already (validate never creates one)."""
-    if ws is None or (not ws.settings.database_url
-                      and not (ws.data / "ledger.sqlite3").exists()):
+    if ws is None or (not ws.settings.database_url and not (ws.data / "ledger.sqlite3").exists()):
         yield None
         return
     from officekit.ledger.store import Ledger
@@ -219,10 +243,19 @@ def _maybe_ledger(ws: Workspace | None) -> Iterator[Any]:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="输出格式 / output format")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="把这一天当作今天（检查未来日期用）/ treat this date as today")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="输出格式 / output format",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="把这一天当作今天（检查未来日期用）/ treat this date as today",
+)
 @common
 def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     """校验并入库 / check FILES and store the good ones in the ledger."""
@@ -230,8 +263,9 @@ def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
 
     ws = ctx.ws
     ws.ensure()
-    results = ingest_files(ws, _expand(files), today=_day(today), lang=ctx.lang,
-                           progress=ctx.progress)
+    results = ingest_files(
+        ws, _expand(files), today=_day(today), lang=ctx.lang, progress=ctx.progress
+    )
     _print_results(ctx, results, fmt)
     _exit_for(results)
 
@@ -254,8 +288,11 @@ def status(ctx: Ctx, fmt: str) -> None:
         summary = ledger.summary()
         recent = ledger.recent_files(15)
     if fmt == "json":
-        click.echo(json.dumps({"summary": summary, "recent": recent}, ensure_ascii=False,
-                              indent=2, default=str))
+        click.echo(
+            json.dumps(
+                {"summary": summary, "recent": recent}, ensure_ascii=False, indent=2, default=str
+            )
+        )
     else:
         click.echo(format_status(summary, recent, ctx.lang))
 
@@ -275,18 +312,35 @@ def _as_of(value: Any) -> date:
 
 
 @cli.command()
-@click.option("--period", "period_text", required=True,
-              help="考核期：2026-10、2026-Q4 或 2026 / period")
+@click.option(
+    "--period", "period_text", required=True, help="考核期：2026-10、2026-Q4 或 2026 / period"
+)
 @click.option("--department", default=None, help="只看这个部门 / one department only")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="按这一天计算（默认今天），结果可复现 / compute as of this date")
-@click.option("--format", "fmt", type=click.Choice(["json", "table", "xlsx"]), default="table",
-              help="输出格式 / output format")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="xlsx 的保存路径（默认 outbox/<期间>/考核指标_<期间>.xlsx）/ xlsx path")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="按这一天计算（默认今天），结果可复现 / compute as of this date",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "table", "xlsx"]),
+    default="table",
+    help="输出格式 / output format",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="xlsx 的保存路径（默认 outbox/<期间>/考核指标_<期间>.xlsx）/ xlsx path",
+)
 @common
-def kpis(ctx: Ctx, period_text: str, department: str | None, as_of: Any, fmt: str,
-         output: Path | None) -> None:
+def kpis(
+    ctx: Ctx, period_text: str, department: str | None, as_of: Any, fmt: str, output: Path | None
+) -> None:
     """计算考核指标 / compute each person's and department's KPIs (SPEC §6)."""
     from officekit.kpis.compute import kpis_for_period
     from officekit.ledger.store import Ledger
@@ -326,18 +380,38 @@ def kpis(ctx: Ctx, period_text: str, department: str | None, as_of: Any, fmt: st
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["evaluation", "evaluation-summary", "complaints",
-                                           "visits", "handbook", "all"]))
-@click.option("--period", "period_text", default=None,
-              help="期间：2026-10、2026-Q4 或 2026（默认上个月）/ period (default: last month)")
+@click.argument(
+    "kind",
+    type=click.Choice(
+        ["evaluation", "evaluation-summary", "complaints", "visits", "handbook", "all"]
+    ),
+)
+@click.option(
+    "--period",
+    "period_text",
+    default=None,
+    help="期间：2026-10、2026-Q4 或 2026（默认上个月）/ period (default: last month)",
+)
 @click.option("--department", default=None, help="只生成这个部门的 / one department only")
 @click.option("--staff", "staff_id", default=None, help="只生成这个人的（工号或姓名）/ one person")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="按这一天计算（默认今天）/ compute as of this date")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="按这一天计算（默认今天）/ compute as of this date",
+)
 @click.option("--pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）/ also write PDFs")
 @common
-def report(ctx: Ctx, kind: str, period_text: str | None, department: str | None,
-           staff_id: str | None, as_of: Any, pdf: bool) -> None:
+def report(
+    ctx: Ctx,
+    kind: str,
+    period_text: str | None,
+    department: str | None,
+    staff_id: str | None,
+    as_of: Any,
+    pdf: bool,
+) -> None:
     """生成 Word 文档到 outbox / render documents into outbox.
 
     KIND: evaluation 个人考核报告, evaluation-summary 部门考核汇总, complaints 投诉分析报告,
@@ -354,8 +428,9 @@ def report(ctx: Ctx, kind: str, period_text: str | None, department: str | None,
     kinds = ALL_KINDS if kind == "all" else (kind,)
     if staff_id and kinds != ("evaluation",):
         raise UsageError("--staff 只能用于 evaluation（个人考核报告）/ --staff is for evaluation")
-    reqs = [ReportRequest(k, period, day, department, staff_id, pdf or ws.settings.pdf)
-            for k in kinds]
+    reqs = [
+        ReportRequest(k, period, day, department, staff_id, pdf or ws.settings.pdf) for k in kinds
+    ]
     with Ledger.open(ws.database_url) as ledger:
         docs = render_reports(ws, ledger, reqs, progress=ctx.progress)
     for d in docs:
@@ -395,8 +470,13 @@ def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
             raise UsageError(f"找不到模板：{name} / no such template")
         problems = check_template(path, sample_context(kind) if kind else None)
         failed = failed or bool(problems)
-        out.append({"template": str(path), "kind": kind,
-                    "problems": [p.to_dict(ctx.lang) for p in problems]})
+        out.append(
+            {
+                "template": str(path),
+                "kind": kind,
+                "problems": [p.to_dict(ctx.lang) for p in problems],
+            }
+        )
     if fmt == "json":
         click.echo(json.dumps({"templates": out}, ensure_ascii=False, indent=2))
     else:

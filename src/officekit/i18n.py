@@ -377,6 +377,8 @@ UI: dict[str, tuple[str, str]] = {
     "cli.annotated": ("已生成标注副本：{path}", "annotated copy written to {path}"),
     "cli.no-sheets": ("没有可识别的工作表", "no recognised sheet"),
     "cli.init.done": ("已创建工作区：{path}", "workspace created at {path}"),
+    "cli.report.done": ("已生成 {count} 份文档，位于 {path}",
+                        "{count} document(s) written to {path}"),
     "cli.sample.done": ("已生成 {count} 个示例文件：{path}",
                         "{count} sample file(s) written to {path}"),
     "cli.status.title": ("工作区状态", "Workspace status"),

@@ -41,9 +41,21 @@ DEFAULT_ENUMS: dict[str, EnumSpec] = {
     "staff_status": EnumSpec(("在职", "离职", "休假"), {"正常": "在职", "已离职": "离职"}, "在职"),
     "channel": EnumSpec(
         ("电话", "网站", "邮件", "微信", "微博", "来访", "信函", "其他"),
-        {"热线": "电话", "95598": "电话", "400": "电话", "来电": "电话", "在线": "网站",
-         "APP": "网站", "app": "网站", "网上": "网站", "电子邮件": "邮件", "Email": "邮件",
-         "现场": "来访", "上门": "来访", "来信": "信函"},
+        {
+            "热线": "电话",
+            "95598": "电话",
+            "400": "电话",
+            "来电": "电话",
+            "在线": "网站",
+            "APP": "网站",
+            "app": "网站",
+            "网上": "网站",
+            "电子邮件": "邮件",
+            "Email": "邮件",
+            "现场": "来访",
+            "上门": "来访",
+            "来信": "信函",
+        },
     ),
     "category": EnumSpec(
         ("服务态度", "服务质量", "收费问题", "办理时效", "产品质量", "其他"),
@@ -54,9 +66,20 @@ DEFAULT_ENUMS: dict[str, EnumSpec] = {
     ),
     "complaint_status": EnumSpec(
         ("待处理", "处理中", "已办结", "已撤销"),
-        {"未处理": "待处理", "跟进中": "处理中", "办理中": "处理中", "已解决": "已办结",
-         "已完成": "已办结", "已关闭": "已办结", "已归档": "已办结", "结案": "已办结",
-         "已结案": "已办结", "撤诉": "已撤销", "取消": "已撤销", "已取消": "已撤销"},
+        {
+            "未处理": "待处理",
+            "跟进中": "处理中",
+            "办理中": "处理中",
+            "已解决": "已办结",
+            "已完成": "已办结",
+            "已关闭": "已办结",
+            "已归档": "已办结",
+            "结案": "已办结",
+            "已结案": "已办结",
+            "撤诉": "已撤销",
+            "取消": "已撤销",
+            "已取消": "已撤销",
+        },
     ),
     "visit_method": EnumSpec(
         ("电话", "短信", "邮件", "微信", "上门"),
@@ -64,8 +87,13 @@ DEFAULT_ENUMS: dict[str, EnumSpec] = {
     ),
     "visit_purpose": EnumSpec(
         ("投诉回访", "满意度回访", "日常回访", "关怀回访", "其他"),
-        {"投诉": "投诉回访", "满意度": "满意度回访", "满意度调查": "满意度回访",
-         "日常": "日常回访", "关怀": "关怀回访"},
+        {
+            "投诉": "投诉回访",
+            "满意度": "满意度回访",
+            "满意度调查": "满意度回访",
+            "日常": "日常回访",
+            "关怀": "关怀回访",
+        },
     ),
 }
 
@@ -79,10 +107,19 @@ DEFAULT_SHIFTS: dict[str, tuple[str, str | None, str | None, bool]] = {
     "假": ("请假", None, None, False),
 }
 
-DEFAULT_WEIGHTS = {"closure_rate": 0.25, "on_time_rate": 0.25, "followup_rate": 0.20,
-                   "satisfaction": 0.30}
-DEFAULT_TARGETS = {"closure_rate": 0.95, "on_time_rate": 0.90, "followup_rate": 0.90,
-                   "satisfaction": 4.5, "resolution_days": 3.0}
+DEFAULT_WEIGHTS = {
+    "closure_rate": 0.25,
+    "on_time_rate": 0.25,
+    "followup_rate": 0.20,
+    "satisfaction": 0.30,
+}
+DEFAULT_TARGETS = {
+    "closure_rate": 0.95,
+    "on_time_rate": 0.90,
+    "followup_rate": 0.90,
+    "satisfaction": 4.5,
+    "resolution_days": 3.0,
+}
 DEFAULT_GRADES = (("优秀", 90.0), ("良好", 80.0), ("合格", 60.0), ("不合格", 0.0))
 
 
@@ -140,7 +177,7 @@ def _parse_time(key: str, value: Any) -> time | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value):
-        raise SettingsError(key, f"应为 HH:MM 形式的时间，如 \"08:00\"（得到 {value!r}）")
+        raise SettingsError(key, f'应为 HH:MM 形式的时间，如 "08:00"（得到 {value!r}）')
     h, m = (int(x) for x in value.split(":"))
     if h == 24 and m == 0:
         return time(0, 0)
@@ -160,8 +197,21 @@ def _default_shifts() -> dict[str, Shift]:
 # Loading
 
 _TOP_KEYS = {
-    "language", "mask_phones", "paths", "database", "aliases", "enums", "shifts", "coverage",
-    "deadlines", "kpi", "calendar", "pdf", "watch", "smtp", "departments",
+    "language",
+    "mask_phones",
+    "paths",
+    "database",
+    "aliases",
+    "enums",
+    "shifts",
+    "coverage",
+    "deadlines",
+    "kpi",
+    "calendar",
+    "pdf",
+    "watch",
+    "smtp",
+    "departments",
 }
 
 
@@ -188,7 +238,7 @@ def _unknown(key: str, table: dict[str, Any], allowed: set[str]) -> None:
 
 def _date_list(key: str, value: Any) -> frozenset[date]:
     out: set[date] = set()
-    for i, v in enumerate(_expect(key, value, list, "日期列表，如 [\"2026-10-09\"]")):
+    for i, v in enumerate(_expect(key, value, list, '日期列表，如 ["2026-10-09"]')):
         if isinstance(v, date):
             out.add(v)
         elif isinstance(v, str):
@@ -208,7 +258,7 @@ def parse_settings(data: dict[str, Any]) -> Settings:
     if "language" in data:
         lang = data["language"]
         if lang not in ("zh", "en"):
-            raise SettingsError("language", f"只能是 \"zh\" 或 \"en\"（得到 {lang!r}）")
+            raise SettingsError("language", f'只能是 "zh" 或 "en"（得到 {lang!r}）')
         kw["language"] = lang
     if "mask_phones" in data:
         kw["mask_phones"] = _expect("mask_phones", data["mask_phones"], bool, "true 或 false")
@@ -256,14 +306,16 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             _unknown(f"enums.{name}", spec, {"values", "synonyms", "default"})
             base = enums[name]
             values = tuple(
-                _expect(f"enums.{name}.values", spec.get("values", list(base.values)), list,
-                        "取值列表")
+                _expect(
+                    f"enums.{name}.values", spec.get("values", list(base.values)), list, "取值列表"
+                )
             )
             syn = dict(base.synonyms)
             for k, v in _table(f"enums.{name}.synonyms", spec.get("synonyms", {})).items():
                 if v not in values:
-                    raise SettingsError(f"enums.{name}.synonyms.{k}",
-                                        f"{v!r} 不在 values 中：{', '.join(values)}")
+                    raise SettingsError(
+                        f"enums.{name}.synonyms.{k}", f"{v!r} 不在 values 中：{', '.join(values)}"
+                    )
                 syn[k] = v
             default = spec.get("default", base.default)
             if default is not None and default not in values:
@@ -278,13 +330,25 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             spec = _table(k, spec)
             _unknown(k, spec, {"name", "start", "end", "worked"})
             old = shifts.get(code)
-            name = _expect(f"{k}.name", spec.get("name", old.name if old else code), str, "班次名称")
-            worked = _expect(f"{k}.worked", spec.get("worked", old.worked if old else True), bool,
-                             "true 或 false")
-            start = _parse_time(f"{k}.start", spec["start"]) if "start" in spec else (
-                old.start if old else None)
-            end = _parse_time(f"{k}.end", spec["end"]) if "end" in spec else (
-                old.end if old else None)
+            name = _expect(
+                f"{k}.name", spec.get("name", old.name if old else code), str, "班次名称"
+            )
+            worked = _expect(
+                f"{k}.worked",
+                spec.get("worked", old.worked if old else True),
+                bool,
+                "true 或 false",
+            )
+            start = (
+                _parse_time(f"{k}.start", spec["start"])
+                if "start" in spec
+                else (old.start if old else None)
+            )
+            end = (
+                _parse_time(f"{k}.end", spec["end"])
+                if "end" in spec
+                else (old.end if old else None)
+            )
             if worked and (start is None or end is None):
                 raise SettingsError(k, "上班的班次需要 start 和 end 时间")
             shifts[code] = Shift(code, name, start, end, worked)
@@ -296,7 +360,9 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         known = kw.get("shifts") or _default_shifts()
         for c in req:
             if c not in known:
-                raise SettingsError("coverage.required", f"未知的班次代码 {c!r}；可用：{', '.join(known)}")
+                raise SettingsError(
+                    "coverage.required", f"未知的班次代码 {c!r}；可用：{', '.join(known)}"
+                )
         kw["required_shifts"] = tuple(req)
 
     if "deadlines" in data:
@@ -322,7 +388,9 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             w = dict(DEFAULT_WEIGHTS)
             for k, v in _table("kpi.weights", kpi["weights"]).items():
                 if k not in DEFAULT_WEIGHTS:
-                    raise SettingsError(f"kpi.weights.{k}", f"未知指标；可用：{', '.join(DEFAULT_WEIGHTS)}")
+                    raise SettingsError(
+                        f"kpi.weights.{k}", f"未知指标；可用：{', '.join(DEFAULT_WEIGHTS)}"
+                    )
                 v = _expect(f"kpi.weights.{k}", v, (int, float), "非负数")
                 if v < 0:
                     raise SettingsError(f"kpi.weights.{k}", "权重不能为负数")
@@ -334,14 +402,18 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             t = dict(DEFAULT_TARGETS)
             for k, v in _table("kpi.targets", kpi["targets"]).items():
                 if k not in DEFAULT_TARGETS:
-                    raise SettingsError(f"kpi.targets.{k}", f"未知指标；可用：{', '.join(DEFAULT_TARGETS)}")
+                    raise SettingsError(
+                        f"kpi.targets.{k}", f"未知指标；可用：{', '.join(DEFAULT_TARGETS)}"
+                    )
                 t[k] = float(_expect(f"kpi.targets.{k}", v, (int, float), "数字"))
             kw["targets"] = t
         if "grades" in kpi:
             g = _table("kpi.grades", kpi["grades"])
             bands = []
             for name, lo in g.items():
-                bands.append((name, float(_expect(f"kpi.grades.{name}", lo, (int, float), "分数下限"))))
+                bands.append(
+                    (name, float(_expect(f"kpi.grades.{name}", lo, (int, float), "分数下限")))
+                )
             bands.sort(key=lambda b: -b[1])
             if not bands or bands[-1][1] > 0:
                 bands.append(("不合格", 0.0))
@@ -365,7 +437,9 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             if "enabled" in pdf:
                 kw["pdf"] = _expect("pdf.enabled", pdf["enabled"], bool, "true 或 false")
             if "timeout" in pdf:
-                kw["pdf_timeout"] = float(_expect("pdf.timeout", pdf["timeout"], (int, float), "秒数"))
+                kw["pdf_timeout"] = float(
+                    _expect("pdf.timeout", pdf["timeout"], (int, float), "秒数")
+                )
 
     if "watch" in data:
         w = _table("watch", data["watch"])
@@ -385,14 +459,23 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             spec = _table(f"departments.{dept}", spec)
             _unknown(f"departments.{dept}", spec, {"head"})
             if "head" in spec:
-                heads[dept] = str(_expect(f"departments.{dept}.head", spec["head"], (str, int),
-                                          "负责人工号"))
+                heads[dept] = str(
+                    _expect(f"departments.{dept}.head", spec["head"], (str, int), "负责人工号")
+                )
         kw["department_heads"] = heads
 
     if "smtp" in data:
         s = _table("smtp", data["smtp"])
-        allowed = {"host", "port", "security", "user", "password_env", "sender", "retries",
-                   "timeout"}
+        allowed = {
+            "host",
+            "port",
+            "security",
+            "user",
+            "password_env",
+            "sender",
+            "retries",
+            "timeout",
+        }
         _unknown("smtp", s, allowed)
         if "password" in s:  # pragma: no cover - caught by _unknown, kept for clarity
             raise SettingsError("smtp.password", "密码不能写在文件里")

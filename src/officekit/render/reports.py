@@ -82,8 +82,9 @@ class _Data:
     def kpis(self, period: Period) -> KpiResult:
         key = str(period)
         if key not in self._kpis:
-            self._kpis[key] = kpis_for_period(self.ledger, period, self.ws.settings, self.as_of,
-                                              calendar=self.calendar)
+            self._kpis[key] = kpis_for_period(
+                self.ledger, period, self.ws.settings, self.as_of, calendar=self.calendar
+            )
         return self._kpis[key]
 
 
@@ -108,21 +109,38 @@ def _dept_dir(ws: Workspace, period: Period, department: str | None) -> Path:
 def _evaluation_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     result = data.kpis(req.period)
     trend_results = [data.kpis(p) for p in req.period.trend(contexts.TREND_PERIODS)]
-    rows = [r for r in result.staff
-            if (req.department is None or r.department == req.department)
-            and (req.staff_id is None or req.staff_id in (r.staff_id, r.name))]
+    rows = [
+        r
+        for r in result.staff
+        if (req.department is None or r.department == req.department)
+        and (req.staff_id is None or req.staff_id in (r.staff_id, r.name))
+    ]
     if req.staff_id is not None and not rows:
-        raise UsageError(f"{req.period} 没有工号或姓名为“{req.staff_id}”的人员 / "
-                         f"no staff member {req.staff_id!r} in {req.period}")
+        raise UsageError(
+            f"{req.period} 没有工号或姓名为“{req.staff_id}”的人员 / "
+            f"no staff member {req.staff_id!r} in {req.period}"
+        )
     jobs = []
     for row in rows:
         who = row.staff_id or row.name or "?"
         ctx = contexts.evaluation_context(
-            row, result, data.ws.settings, trend=contexts.score_trend(trend_results, who))
+            row, result, data.ws.settings, trend=contexts.score_trend(trend_results, who)
+        )
         name = safe_name(f"{row.name or who}_{req.period}_考核报告.docx")
         path = _dept_dir(data.ws, req.period, row.department or "未分部门") / name
-        jobs.append(_Job(ctx, Document(path, req.kind, str(req.period), row.department or "",
-                                       row.staff_id or "", row.email or "")))
+        jobs.append(
+            _Job(
+                ctx,
+                Document(
+                    path,
+                    req.kind,
+                    str(req.period),
+                    row.department or "",
+                    row.staff_id or "",
+                    row.email or "",
+                ),
+            )
+        )
     return jobs
 
 
@@ -130,8 +148,10 @@ def _departments(result: KpiResult, req: ReportRequest) -> list[str]:
     names = [d.department for d in result.departments]
     if req.department is not None:
         if req.department not in names:
-            raise UsageError(f"{req.period} 没有部门“{req.department}”的数据；已有："
-                             f"{'、'.join(names) or '—'} / unknown department")
+            raise UsageError(
+                f"{req.period} 没有部门“{req.department}”的数据；已有："
+                f"{'、'.join(names) or '—'} / unknown department"
+            )
         return [req.department]
     return names
 
@@ -142,10 +162,12 @@ def _summary_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     last_year = data.kpis(req.period.same_last_year())
     jobs = []
     for dept in _departments(result, req):
-        ctx = contexts.summary_context(result, dept, data.ws.settings, previous=previous,
-                                       last_year=last_year)
+        ctx = contexts.summary_context(
+            result, dept, data.ws.settings, previous=previous, last_year=last_year
+        )
         path = _dept_dir(data.ws, req.period, dept) / safe_name(
-            f"{dept}_{req.period}_考核汇总.docx")
+            f"{dept}_{req.period}_考核汇总.docx"
+        )
         jobs.append(_Job(ctx, Document(path, req.kind, str(req.period), dept)))
     return jobs
 
@@ -153,47 +175,75 @@ def _summary_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
 def _complaints_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     first = req.period.trend(contexts.TREND_PERIODS)[0]
     complaints = data.ledger.complaints(first.start_at, req.period.end_at)
-    ctx = contexts.complaints_context(req.period, complaints, data.ws.settings, as_of=data.as_of,
-                                      staff=data.ledger.staff(), department=req.department,
-                                      calendar=data.calendar)
+    ctx = contexts.complaints_context(
+        req.period,
+        complaints,
+        data.ws.settings,
+        as_of=data.as_of,
+        staff=data.ledger.staff(),
+        department=req.department,
+        calendar=data.calendar,
+    )
     label = f"{req.department}_" if req.department else ""
     path = _dept_dir(data.ws, req.period, req.department) / safe_name(
-        f"{label}{req.period}_投诉分析报告.docx")
+        f"{label}{req.period}_投诉分析报告.docx"
+    )
     return [_Job(ctx, Document(path, req.kind, str(req.period), req.department or ""))]
 
 
 def _visits_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     period = req.period
-    resolved = [c for c in data.ledger.complaints_all()
-                if isinstance(c.get("resolved_at"), datetime) and period.contains(c["resolved_at"])]
+    resolved = [
+        c
+        for c in data.ledger.complaints_all()
+        if isinstance(c.get("resolved_at"), datetime) and period.contains(c["resolved_at"])
+    ]
     visits = data.ledger.visits(period.start_at, period.end_at)
     visits += data.ledger.visits_for_complaints([c["complaint_id"] for c in resolved])
-    ctx = contexts.visits_context(period, visits, resolved, data.ws.settings, as_of=data.as_of,
-                                  staff=data.ledger.staff(), department=req.department)
+    ctx = contexts.visits_context(
+        period,
+        visits,
+        resolved,
+        data.ws.settings,
+        as_of=data.as_of,
+        staff=data.ledger.staff(),
+        department=req.department,
+    )
     label = f"{req.department}_" if req.department else ""
     path = _dept_dir(data.ws, period, req.department) / safe_name(
-        f"{label}{period}_回访总结报告.docx")
+        f"{label}{period}_回访总结报告.docx"
+    )
     return [_Job(ctx, Document(path, req.kind, str(period), req.department or ""))]
 
 
 def _handbook_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     if req.period.kind != "month":
-        raise UsageError("岗位职责手册按月生成（含当月排班），请用 --period 2026-10 这样的月份 / "
-                         "the handbook needs a month period")
+        raise UsageError(
+            "岗位职责手册按月生成（含当月排班），请用 --period 2026-10 这样的月份 / "
+            "the handbook needs a month period"
+        )
     duties = data.ledger.duties()
     depts = sorted({str(d["department"]) for d in duties})
     if req.department is not None:
         if req.department not in depts:
-            raise UsageError(f"岗位职责表里没有部门“{req.department}”；已有："
-                             f"{'、'.join(depts) or '—（请先导入岗位职责表）'} / unknown department")
+            raise UsageError(
+                f"岗位职责表里没有部门“{req.department}”；已有："
+                f"{'、'.join(depts) or '—（请先导入岗位职责表）'} / unknown department"
+            )
         depts = [req.department]
     staff = data.ledger.staff()
     schedule = data.ledger.schedule(req.period.start, req.period.end)
     jobs = []
     for dept in depts:
-        ctx = contexts.handbook_context(dept, [d for d in duties if d["department"] == dept],
-                                        staff, schedule, data.ws.settings, month=req.period,
-                                        edition=data.as_of)
+        ctx = contexts.handbook_context(
+            dept,
+            [d for d in duties if d["department"] == dept],
+            staff,
+            schedule,
+            data.ws.settings,
+            month=req.period,
+            edition=data.as_of,
+        )
         path = _dept_dir(data.ws, req.period, dept) / safe_name(f"{dept}_岗位职责手册.docx")
         jobs.append(_Job(ctx, Document(path, req.kind, str(req.period), dept)))
     return jobs
@@ -215,8 +265,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def render_reports(ws: Workspace, ledger: Ledger, requests: Iterable[ReportRequest], *,
-                   progress: Progress | None = None) -> list[Document]:
+def render_reports(
+    ws: Workspace,
+    ledger: Ledger,
+    requests: Iterable[ReportRequest],
+    *,
+    progress: Progress | None = None,
+) -> list[Document]:
     """Render every document the requests ask for; return them as written.
 
     Each kind's template is compiled once and rendered for all its documents; documents are
@@ -232,8 +287,9 @@ def render_reports(ws: Workspace, ledger: Ledger, requests: Iterable[ReportReque
     want_pdf = False
     for req in reqs:
         if req.kind not in _BUILDERS:
-            raise UsageError(f"未知的报告类型“{req.kind}”；可用：{', '.join(REPORT_KINDS)} / "
-                             f"unknown report kind")
+            raise UsageError(
+                f"未知的报告类型“{req.kind}”；可用：{', '.join(REPORT_KINDS)} / unknown report kind"
+            )
         if progress:
             progress(f"{req.kind} {req.period}")
         jobs = _BUILDERS[req.kind](data, req)
@@ -249,11 +305,23 @@ def render_reports(ws: Workspace, ledger: Ledger, requests: Iterable[ReportReque
         doc.sha256 = _sha256(doc.path)
     if written:
         now = datetime.now().replace(microsecond=0)
-        write_manifest_rows(ws.outbox, [
-            ManifestRow.for_file(ws.outbox, d.path, kind=d.kind, period=d.period,
-                                 department=d.department, staff_id=d.staff_id,
-                                 recipient=d.recipient, pdf=d.pdf, when=now)
-            for d in written])
+        write_manifest_rows(
+            ws.outbox,
+            [
+                ManifestRow.for_file(
+                    ws.outbox,
+                    d.path,
+                    kind=d.kind,
+                    period=d.period,
+                    department=d.department,
+                    staff_id=d.staff_id,
+                    recipient=d.recipient,
+                    pdf=d.pdf,
+                    when=now,
+                )
+                for d in written
+            ],
+        )
     from officekit.deliver.index import write_index
 
     write_index(ws, ledger)

@@ -2,9 +2,9 @@
 
 ``validate_paths`` checks without storing; ``ingest_loaded`` checks one file against the
 ledger, stores what is good (one transaction per file) and writes an annotated copy of what is
-bad into ``outbox/rejected/``; :mod:`officekit.intake` adds the archive. Files are taken in the order that
-lets them check each other: staff lists before the sheets that name staff, complaints before the
-visits that follow them up.
+bad into ``outbox/rejected/``; :mod:`officekit.intake` adds the archive. Files are taken in
+the order that lets them check each other: staff lists before the sheets that name staff,
+complaints before the visits that follow them up.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from officekit.annotate import write_annotated
 from officekit.errors import WorkbookError
 from officekit.ledger.store import FileInfo, Ledger
-from officekit.model import FileResult, Issue, Record, SheetResult
+from officekit.model import FileResult, FileStatus, Issue, Record, SheetResult
 from officekit.read import Workbook
 from officekit.read.workbook import open_workbook, sha256_file
 from officekit.settings import Settings
@@ -65,7 +65,8 @@ def _check(item: LoadedFile, view: LedgerView, settings: Settings, today: date) 
     if item.workbook is not None and not any(i.severity == "error" and i.row is None
                                              and i.code == "no-known-sheet" for i in issues):
         issues.extend(check_sheets(item.sheets, view, settings, today))
-    status = "rejected" if any(i.severity == "error" for i in issues) else "accepted"
+    status: FileStatus = ("rejected" if any(i.severity == "error" for i in issues)
+                          else "accepted")
     return FileResult(str(item.path), item.sha256, status, item.sheets, _sorted(issues))
 
 
