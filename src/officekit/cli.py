@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from officekit.deliver.manifest import DOCUMENT_KINDS
 from officekit.errors import OfficekitError, UsageError
 from officekit.i18n import t
 from officekit.model import FileResult
@@ -487,3 +488,42 @@ def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
                 click.echo(f"    {p['message']}")
     if failed:
         sys.exit(1)
+
+
+# ------------------------------------------------------------------------------------------
+# send
+
+
+@cli.command()
+@click.option("--period", "period_text", required=True,
+              help="期间：2026-10、2026-Q4 或 2026 / period")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(DOCUMENT_KINDS),
+              help="只发这类文档（可重复）/ only this kind of document (repeatable)")
+@click.option("--department", default=None, help="只发这个部门的 / one department only")
+@click.option("--dry-run", is_flag=True,
+              help="只列出会发给谁，不发送 / list what would go where; send nothing")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@common
+def send(ctx: Ctx, period_text: str, kinds: tuple[str, ...], department: str | None,
+         dry_run: bool, fmt: str) -> None:
+    """用邮件把生成的文档发给相关的人 / e-mail the period's documents to their recipients.
+
+    个人考核报告发给本人；部门考核汇总、岗位职责手册发给部门负责人；投诉分析、回访总结报告发给
+    各部门负责人。同一份文档（内容相同）发给同一个人只发一次。先用 --dry-run 看看会发给谁。
+    """
+    from officekit.deliver.mail import format_send_report, send_documents
+    from officekit.ledger.store import Ledger
+
+    ws = ctx.ws
+    period = _period(period_text)
+    ws.ensure()
+    with Ledger.open(ws.database_url) as ledger:
+        report = send_documents(ws, ledger, str(period), kinds=kinds, department=department,
+                                dry_run=dry_run, progress=ctx.progress)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_send_report(report, ctx.lang))
+    if report.exit_code:
+        sys.exit(report.exit_code)

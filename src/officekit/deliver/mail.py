@@ -1,0 +1,373 @@
+"""``officekit send``: e-mail each generated document to the people it is for (issue 5).
+
+The documents are the rows of ``outbox/manifest.csv`` of one period; who gets each one is
+decided by :mod:`officekit.deliver.recipients` from the ledger's staff list. Each message has a
+Chinese subject and body from ``templates/mail_<kind>.txt`` (Jinja text; the workspace's copy
+wins over the packaged one) and carries the .docx, and the PDF when one was made.
+
+Every attempt is recorded in the ledger's ``sends`` table, keyed by the SHA-256 of the document
+*as sent* and the recipient's address, at once after the server accepts it — so a run that
+fails halfway keeps what went out, and a re-run sends only the rest. A document rendered again
+with different content is a new document and is sent again (the data behind it changed, e.g.
+a corrected complaint); rendered again unchanged, it is not.
+
+Connection trouble (refused, dropped, timed out, 4xx) is retried ``smtp.retries`` times with
+exponential backoff, reconnecting each time; when that is exhausted the run stops and reports
+the rest as not attempted. A message the server refuses for good (5xx for the recipient or
+the data) is recorded as failed and the run goes on. Settings problems (no host, no password,
+TLS refused, bad login) raise :class:`~officekit.errors.SettingsError` /
+:class:`~officekit.deliver.smtp.SmtpSetupError` (exit code 2) before or instead of sending.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
+from officekit.deliver.recipients import RELATION, Directory, Recipient
+from officekit.deliver.smtp import (
+    WIRE_POLICY,
+    ConnectionExhausted,
+    Mailer,
+    MessageRefused,
+    Progress,
+    build_message,
+    check_smtp,
+)
+from officekit.errors import TemplateError, UsageError
+from officekit.kpis.periods import Period
+from officekit.ledger.store import Ledger, sha256_of
+from officekit.settings import SmtpSettings
+from officekit.workspace import Workspace
+
+KIND_TITLES: dict[str, tuple[str, str]] = {
+    "evaluation": ("个人考核报告", "evaluation report"),
+    "evaluation-summary": ("部门考核汇总", "department evaluation summary"),
+    "complaints": ("投诉分析报告", "complaint analysis report"),
+    "visits": ("回访总结报告", "follow-up visit report"),
+    "handbook": ("岗位职责手册", "duty handbook"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "pending": ("待发送", "to send"),
+    "already-sent": ("已发过", "sent before"),
+    "sent": ("已发送", "sent"),
+    "failed": ("失败", "failed"),
+    "not-attempted": ("未发送", "not attempted"),
+}
+
+# --------------------------------------------------------------------------------------------
+# What is sent where
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One document to one recipient, with the message text and what became of it."""
+
+    row: ManifestRow
+    recipient: Recipient
+    attachments: tuple[Path, ...]
+    sha256: str
+    subject: str
+    body: str
+    status: str = "pending"  # pending | already-sent | sent | failed | not-attempted
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.recipient
+        return {"path": self.row.path, "kind": self.row.kind, "department": self.row.department,
+                "staff_id": self.row.staff_id, "sha256": self.sha256,
+                "recipient": {"staff_id": r.staff_id, "name": r.name, "email": r.email,
+                              "relation": r.relation},
+                "attachments": [p.name for p in self.attachments], "subject": self.subject,
+                "status": self.status, "error": self.error}
+
+
+@dataclass(slots=True)
+class Unaddressed:
+    """A document someone should receive but cannot (no address, no head, has left)."""
+
+    row: ManifestRow
+    who: str
+    reason: str
+
+
+@dataclass(slots=True)
+class SendReport:
+    """The outcome of ``officekit send`` (or its dry run)."""
+
+    period: str
+    dry_run: bool
+    deliveries: list[Delivery] = field(default_factory=list)
+    unaddressed: list[Unaddressed] = field(default_factory=list)
+    missing_files: list[ManifestRow] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.deliveries if d.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all sent or nothing to send; 1 some failed, not attempted, or their file missing."""
+        bad = self.count("failed") + self.count("not-attempted") + len(self.missing_files)
+        return 1 if bad else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"period": self.period, "dry_run": self.dry_run,
+                "counts": {s: self.count(s) for s in STATUS_LABELS}
+                | {"unaddressed": len(self.unaddressed), "missing_files": len(self.missing_files)},
+                "deliveries": [d.to_dict() for d in self.deliveries],
+                "unaddressed": [{"path": u.row.path, "kind": u.row.kind, "who": u.who,
+                                 "reason": u.reason} for u in self.unaddressed],
+                "missing_files": [r.path for r in self.missing_files]}
+
+
+# --------------------------------------------------------------------------------------------
+# Mail templates
+
+
+_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_SUBJECT_PREFIXES = ("主题：", "主题:", "Subject:", "subject:")
+
+
+def mail_template_name(kind: str) -> str:
+    """``mail_<kind>.txt``: the subject/body template of a document kind."""
+    return f"mail_{kind}.txt"
+
+
+class MailTemplates:
+    """The mail templates of a workspace, each compiled once. First line: the subject."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+        self._compiled: dict[str, tuple[Path, jinja2.Template]] = {}
+
+    def _load(self, kind: str) -> tuple[Path, jinja2.Template]:
+        if kind not in self._compiled:
+            path = self._ws.template_path(mail_template_name(kind))
+            try:
+                text = path.read_text(encoding="utf-8-sig")  # Notepad may add a BOM
+            except OSError as exc:
+                raise TemplateError(f"无法读取邮件模板 {path}：{exc}"
+                                    f" / Cannot read the mail template {path}") from exc
+            try:
+                self._compiled[kind] = (path, _ENV.from_string(text))
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(f"邮件模板 {path} 第 {exc.lineno} 行有语法错误：{exc.message}"
+                                    f" / Syntax error in {path}, line {exc.lineno}") from exc
+        return self._compiled[kind]
+
+    def render(self, kind: str, context: dict[str, Any]) -> tuple[str, str]:
+        """The subject and body of a message about a ``kind`` document."""
+        path, template = self._load(kind)
+        try:
+            text = template.render(context)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(
+                f"邮件模板 {path} 无法生成：{exc} / The mail template {path} failed: {exc}",
+                hint="可用的变量 / variables: " + ", ".join(sorted(context)),
+            ) from exc
+        lines = text.splitlines()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        subject = lines.pop(0).strip() if lines else ""
+        for prefix in _SUBJECT_PREFIXES:
+            subject = subject.removeprefix(prefix).strip()
+        if not subject:
+            raise TemplateError(f"邮件模板 {path} 的第一行应是邮件主题，现在为空"
+                                f" / The first line of {path} must be the subject")
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        return subject, "\n".join(lines).rstrip() + "\n"
+
+
+def _sender_name(smtp: SmtpSettings) -> str:
+    name, addr = parseaddr(smtp.sender or smtp.user)
+    return name or addr or "办公室"
+
+
+def _context(row: ManifestRow, recipient: Recipient, attachments: tuple[Path, ...],
+             directory: Directory, smtp: SmtpSettings) -> dict[str, Any]:
+    try:
+        period = Period.parse(row.period)
+        label, label_en = period.label_zh, period.label_en
+    except UsageError:
+        label = label_en = row.period
+    title, title_en = KIND_TITLES.get(row.kind, (row.kind, row.kind))
+    relation, relation_en = RELATION[recipient.relation]
+    return {
+        "recipient_name": recipient.name, "recipient_email": recipient.email,
+        "relation": relation, "relation_en": relation_en,
+        "kind": row.kind, "kind_title": title, "kind_title_en": title_en,
+        "period": row.period, "period_label": label, "period_label_en": label_en,
+        "department": row.department, "staff_id": row.staff_id,
+        "staff_name": directory.name_of(row.staff_id) if row.staff_id else "",
+        "filename": attachments[0].name, "attachments": [p.name for p in attachments],
+        "has_pdf": len(attachments) > 1, "sender_name": _sender_name(smtp),
+        "generated_at": row.time.strftime("%Y-%m-%d %H:%M") if row.time else "",
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Planning
+
+
+def _period_key(text: str) -> str:
+    try:
+        return str(Period.parse(text))
+    except UsageError:
+        return text.strip()
+
+
+def _order(row: ManifestRow) -> tuple[int, str, str]:
+    return (DOCUMENT_KINDS.index(row.kind) if row.kind in DOCUMENT_KINDS else 99,
+            row.department, row.path)
+
+
+def plan_sends(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[str] = (),
+               department: str | None = None) -> SendReport:
+    """What ``send`` would do for ``period``: each document, its recipients, and who has none.
+
+    Nothing is sent. Deliveries the ledger has already recorded as sent (same content, same
+    address) are marked ``already-sent``; the rest ``pending``. Every message is rendered
+    here, so a broken mail template fails before anything goes out.
+    """
+    unknown = [k for k in kinds if k not in DOCUMENT_KINDS]
+    if unknown:
+        raise UsageError(f"未知的文档类型：{', '.join(unknown)}；可用：{', '.join(DOCUMENT_KINDS)}"
+                         f" / unknown document kind")
+    key = _period_key(period)
+    report = SendReport(period=key, dry_run=False)
+    directory = Directory.from_ledger(ledger, ws.settings)
+    templates = MailTemplates(ws)
+    rows = [r for r in read_manifest(ws.outbox)
+            if _period_key(r.period) == key and (not kinds or r.kind in kinds)
+            and (not department or not r.department or r.department == department)]
+    for row in sorted(rows, key=_order):
+        path = row.file(ws.outbox)
+        if not path.is_file():
+            report.missing_files.append(row)
+            continue
+        pdf = row.pdf_file(ws.outbox)
+        attachments = (path, pdf) if pdf is not None and pdf.is_file() else (path,)
+        sha = sha256_of(path)
+        recipients, missing = directory.recipients(
+            row.kind, department=row.department, staff_id=row.staff_id,
+            fallback_email=row.recipient, only_department=department)
+        report.unaddressed.extend(Unaddressed(row, m.who, m.reason) for m in missing)
+        for recipient in recipients:
+            subject, body = templates.render(
+                row.kind, _context(row, recipient, attachments, directory, ws.settings.smtp))
+            status = "already-sent" if ledger.was_sent(sha, recipient.email) else "pending"
+            report.deliveries.append(Delivery(row, recipient, attachments, sha, subject, body,
+                                              status))
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Sending
+
+
+def send_documents(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[str] = (),
+                   department: str | None = None, dry_run: bool = False,
+                   progress: Progress | None = None, ssl_context: ssl.SSLContext | None = None,
+                   backoff: float = 2.0) -> SendReport:
+    """E-mail the period's documents that have not gone to their recipients yet.
+
+    With ``dry_run`` nothing is sent and no setting is needed: the report says what would go
+    where. Otherwise each message is recorded in the ledger as soon as the server accepts it
+    (or refuses it for good). ``ssl_context`` replaces the system's certificate checks (tests
+    with a self-signed server); ``backoff`` is the first retry's wait in seconds.
+    """
+    report = plan_sends(ws, ledger, period, kinds=kinds, department=department)
+    report.dry_run = dry_run
+    pending = [d for d in report.deliveries if d.status == "pending"]
+    if dry_run or not pending:
+        return report
+    sender, password = check_smtp(ws.settings.smtp)
+    envelope_from = parseaddr(sender)[1]
+    with Mailer(ws.settings.smtp, password, ssl_context=ssl_context, backoff=backoff,
+                progress=progress) as mailer:
+        for i, delivery in enumerate(pending):
+            if progress:
+                progress(f"{i + 1}/{len(pending)} {delivery.row.path} → "
+                         f"{delivery.recipient.label()}")
+            message = build_message(sender, delivery.recipient.name, delivery.recipient.email,
+                                    delivery.subject, delivery.body, delivery.attachments)
+            try:
+                mailer.send(envelope_from, delivery.recipient.email,
+                            message.as_bytes(policy=WIRE_POLICY))
+            except MessageRefused as exc:
+                _finish(ledger, delivery, "failed", str(exc))
+                continue
+            except ConnectionExhausted as exc:
+                _finish(ledger, delivery, "failed", str(exc))
+                for rest in pending[i + 1:]:
+                    rest.status = "not-attempted"
+                    rest.error = "连接失败，本次未发送 / not attempted after the connection failed"
+                break
+            _finish(ledger, delivery, "sent", None)
+    return report
+
+
+def _finish(ledger: Ledger, delivery: Delivery, status: str, error: str | None) -> None:
+    delivery.status, delivery.error = status, error
+    ledger.record_send(delivery.sha256, delivery.recipient.email, status=status, error=error,
+                       path=delivery.row.path)
+
+
+# --------------------------------------------------------------------------------------------
+# Text output
+
+
+def format_send_report(report: SendReport, lang: str = "zh") -> str:
+    """The report as the CLI prints it: one line per delivery, the undeliverable, the totals."""
+    en = lang == "en"
+
+    def pick(pair: tuple[str, str]) -> str:
+        return pair[1] if en else pair[0]
+
+    lines: list[str] = []
+    if report.dry_run:
+        lines.append("Dry run: nothing is sent." if en
+                     else "演练：只列出将发送的内容，不实际发送。")
+    if not (report.deliveries or report.unaddressed or report.missing_files):
+        lines.append(f"No documents for {report.period} in outbox/manifest.csv." if en else
+                     f"发件箱清单中没有 {report.period} 的文档（先运行 officekit report）。")
+        return "\n".join(lines)
+    for d in report.deliveries:
+        status = ("would send" if en else "将发送") if report.dry_run and d.status == "pending" \
+            else pick(STATUS_LABELS[d.status])
+        extra = " +PDF" if len(d.attachments) > 1 else ""
+        lines.append(f"[{status}] {pick(KIND_TITLES.get(d.row.kind, (d.row.kind,) * 2))} "
+                     f"{d.row.path}{extra} → {d.recipient.label()}")
+        if report.dry_run and d.status == "pending":
+            lines.append(f"    {'subject' if en else '主题'}: {d.subject}")
+        if d.error:
+            lines.append(f"    {d.error}")
+    if report.unaddressed:
+        lines.append("Not deliverable:" if en else "无法发送（请补充后重新运行）：")
+        lines.extend(f"  {u.row.path} → {u.who}: {u.reason}" for u in report.unaddressed)
+    if report.missing_files:
+        lines.append("Listed in the manifest but missing:" if en else "清单中有、但文件不存在：")
+        lines.extend(f"  {r.path}" for r in report.missing_files)
+    counts = {s: report.count(s) for s in STATUS_LABELS}
+    if en:
+        lines.append(f"Total: {counts['sent']} sent, {counts['pending']} to send, "
+                     f"{counts['already-sent']} sent before, {counts['failed']} failed, "
+                     f"{counts['not-attempted']} not attempted, {len(report.unaddressed)} "
+                     f"without recipient, {len(report.missing_files)} missing.")
+    else:
+        lines.append(f"合计：已发送 {counts['sent']}，待发送 {counts['pending']}，"
+                     f"此前已发 {counts['already-sent']}，失败 {counts['failed']}，"
+                     f"未发送 {counts['not-attempted']}，无收件人 {len(report.unaddressed)}，"
+                     f"文件缺失 {len(report.missing_files)}。")
+    return "\n".join(lines)

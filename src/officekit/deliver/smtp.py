@@ -1,0 +1,268 @@
+"""The wire side of ``officekit send``: building a message and getting it through SMTP.
+
+:func:`build_message` writes headers already encoded so that Outlook, Foxmail and the rest
+show Chinese names and subjects; :class:`Mailer` holds one connection (STARTTLS, SSL or plain
+on a trusted network), reconnects when it drops and retries with exponential backoff. It tells
+the caller apart what to do next: :class:`MessageRefused` (a 5xx for this message — go on with
+the next) and :class:`ConnectionExhausted` (no server after every retry — stop). Settings
+problems are raised as :class:`~officekit.errors.SettingsError` or :class:`SmtpSetupError`,
+both exit code 2. The password comes only from the environment variable named by
+``smtp.password_env``, never from ``officekit.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from email import policy
+from email.header import Header
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import quote
+
+from officekit.errors import DeliveryError, SettingsError
+from officekit.settings import SmtpSettings
+
+Progress = Callable[[str], None]
+
+MIME_TYPES: dict[str, tuple[str, str]] = {
+    ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".pdf": ("application", "pdf"),
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+SMTP_TOML = """\
+[smtp]
+host = "smtp.example.com"
+port = 587                      # STARTTLS 常用 587，SSL 常用 465
+security = "starttls"           # starttls / ssl / none
+user = "kefu@example.com"
+sender = "客服中心 <kefu@example.com>"
+password_env = "OFFICEKIT_SMTP_PASSWORD"   # 密码放在这个环境变量里，不写进文件"""
+
+# Headers are written by us already encoded (RFC 2047 words, RFC 2231 parameters); generating
+# with a 998-character line limit keeps the email package from re-folding them into forms
+# some clients misread (RFC 2231 continuations, encoded MIME types). Bodies are base64.
+WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
+class SmtpSetupError(DeliveryError):
+    """The SMTP server cannot be used as configured (TLS refused, login failed): exit code 2."""
+
+    exit_code = 2
+
+
+class MessageRefused(DeliveryError):
+    """The server refused one message for good (5xx); the next message may still go."""
+
+    exit_code = 1
+
+
+class ConnectionExhausted(DeliveryError):
+    """The connection kept failing after every retry."""
+
+    exit_code = 1
+
+
+def _encoded_words(text: str, header_name: str | None = None) -> str:
+    """``text`` as RFC 2047 encoded words (each within its 75 characters), folded with "\\n "."""
+    return Header(text, "utf-8", maxlinelen=75, header_name=header_name).encode(linesep="\n")
+
+
+def _address(name: str, addr: str) -> str:
+    return formataddr((name, addr), charset="utf-8") if name else addr
+
+
+def build_message(sender: str, to_name: str, to_addr: str, subject: str, body: str,
+                  attachments: Sequence[Path], *, when: datetime | None = None) -> EmailMessage:
+    """One e-mail: UTF-8 subject and body, ``attachments`` attached under their own names.
+
+    Serialise it with ``as_bytes(policy=WIRE_POLICY)`` so the headers stay as written.
+
+    Attachment names are given twice, the standard way and the widespread way, so that every
+    common client shows the Chinese name: ``filename*=utf-8''…`` (RFC 2231) in
+    Content-Disposition and ``name="=?utf-8?b?…?="`` (RFC 2047) in Content-Type.
+    """
+    sender_name, sender_addr = parseaddr(sender)
+    msg = EmailMessage(policy=policy.SMTP)
+    msg.set_raw("From", _address(sender_name, sender_addr))
+    msg.set_raw("To", _address(to_name, to_addr))
+    msg.set_raw("Subject", _encoded_words(subject, "Subject"))
+    msg["Date"] = formatdate((when or datetime.now()).timestamp(), localtime=True)
+    msg["Message-ID"] = make_msgid(domain=sender_addr.rpartition("@")[2] or None)
+    msg.set_content(body, cte="base64")
+    for path in attachments:
+        maintype, subtype = MIME_TYPES.get(path.suffix.lower(), ("application", "octet-stream"))
+        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype)
+        part = list(msg.iter_attachments())[-1]
+        del part["Content-Type"], part["Content-Disposition"]
+        part.set_raw("Content-Type",
+                     f'{maintype}/{subtype}; '
+                     f'name="{_encoded_words(path.name).replace(chr(10), "")}"')
+        part.set_raw("Content-Disposition",
+                     f"attachment; filename*=utf-8''{quote(path.name, safe='')}")
+    return msg
+
+
+def smtp_password(smtp: SmtpSettings) -> str | None:
+    """The password from the environment variable ``smtp.password_env`` (None without a user)."""
+    if not smtp.user:
+        return None
+    password = os.environ.get(smtp.password_env, "")
+    if not password:
+        raise SettingsError(
+            "smtp.password_env",
+            f"已设置 smtp.user = {smtp.user!r}，但环境变量 {smtp.password_env} 没有密码；请先设置，"
+            f"如 export {smtp.password_env}=…（Windows：set {smtp.password_env}=…）"
+            f" / the environment variable {smtp.password_env} holds no password")
+    return password
+
+
+def check_smtp(smtp: SmtpSettings) -> tuple[str, str | None]:
+    """The sender address and password, or a SettingsError showing the toml to add."""
+    if not smtp.host:
+        err = SettingsError("smtp.host", "没有设置发信服务器，无法发送邮件"
+                                         " / no SMTP server is set; cannot send")
+        err.hint = ("请在 officekit.toml 中加入（按贵单位邮箱的设置修改）/ add to officekit.toml:\n"
+                    + SMTP_TOML + "\n先用 officekit send --dry-run 看看会发给谁"
+                    " / try officekit send --dry-run first")
+        raise err
+    sender = smtp.sender or smtp.user
+    if "@" not in parseaddr(sender)[1]:
+        raise SettingsError("smtp.sender", f"发件人地址无效：{sender!r}；例如 "
+                                           "sender = \"客服中心 <kefu@example.com>\""
+                                           " / a valid sender address is needed")
+    return sender, smtp_password(smtp)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{addr}: {code} {msg.decode(errors='replace')}"
+                         for addr, (code, msg) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) \
+            else str(exc.smtp_error)
+        return f"服务器回复 / server replied {exc.smtp_code} {text}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"服务器断开了连接 / the server closed the connection ({exc})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "连接被拒绝 / connection refused"
+    if isinstance(exc, TimeoutError):
+        return "连接超时 / timed out"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _permanent(exc: smtplib.SMTPException) -> bool:
+    """Whether the server refused this message for good (5xx), as opposed to 'try later'."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
+class Mailer:
+    """One SMTP connection, reopened as needed; :meth:`send` retries with backoff."""
+
+    def __init__(self, smtp: SmtpSettings, password: str | None, *,
+                 ssl_context: ssl.SSLContext | None = None, backoff: float = 2.0,
+                 progress: Progress | None = None) -> None:
+        self.smtp = smtp
+        self._password = password
+        self._ssl = ssl_context
+        self._backoff = backoff
+        self._progress = progress
+        self._conn: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _context(self) -> ssl.SSLContext:
+        return self._ssl or ssl.create_default_context()
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.smtp
+        conn: smtplib.SMTP
+        if s.security == "ssl":
+            conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+        else:
+            conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            conn.ehlo()
+            if s.security == "starttls":
+                conn.starttls(context=self._context())
+                conn.ehlo()
+            if s.user:
+                conn.login(s.user, self._password or "")
+        except smtplib.SMTPNotSupportedError as exc:
+            conn.close()
+            raise SmtpSetupError(
+                f"服务器 {s.host}:{s.port} 不支持 STARTTLS / the server does not offer STARTTLS",
+                hint="检查 smtp.port 与 smtp.security（STARTTLS 常用 587，SSL 常用 465）"
+                     " / check smtp.port and smtp.security") from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            conn.close()
+            raise SmtpSetupError(
+                f"登录发信服务器失败（{_describe(exc)}）/ login to the SMTP server failed",
+                hint=f"检查 smtp.user 与环境变量 {s.password_env} 中的密码（有的邮箱要用授权码）"
+                     f" / check smtp.user and the password in {s.password_env}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        """Say QUIT politely; a server already gone needs no goodbye."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.quit()
+        except (smtplib.SMTPException, OSError):
+            conn.close()  # everything was already sent or recorded; only the goodbye failed
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+    def send(self, sender: str, recipient: str, data: bytes) -> None:
+        """Send one message; MessageRefused when refused for good, ConnectionExhausted when no
+        connection could be had after ``smtp.retries`` retries."""
+        tries = max(0, self.smtp.retries) + 1
+        for attempt in range(tries):
+            try:
+                if self._conn is None:
+                    self._conn = self._connect()
+                self._conn.sendmail(sender, [recipient], data)
+                return
+            except ssl.SSLError as exc:
+                self._drop()
+                raise SmtpSetupError(
+                    f"与 {self.smtp.host}:{self.smtp.port} 建立加密连接失败：{exc}"
+                    " / TLS with the SMTP server failed",
+                    hint="检查 smtp.port 与 smtp.security（STARTTLS 常用 587，SSL 常用 465）"
+                         " / check smtp.port and smtp.security") from exc
+            except smtplib.SMTPException as exc:
+                if _permanent(exc):
+                    raise MessageRefused(_describe(exc)) from exc
+                last: BaseException = exc
+            except OSError as exc:
+                last = exc
+            self._drop()
+            if attempt + 1 < tries:
+                delay = self._backoff * 2 ** attempt
+                if self._progress:
+                    self._progress(f"{_describe(last)}；{delay:g} 秒后重试（第 {attempt + 1} 次）"
+                                   f" / retrying in {delay:g}s")
+                time.sleep(delay)
+        raise ConnectionExhausted(
+            f"{_describe(last)}（已重试 {tries - 1} 次 / after {tries - 1} retries）") from last
