@@ -25,6 +25,9 @@ if command -v apt-get >/dev/null 2>&1; then
   # a CJK font, so Chinese in charts and PDFs never shows as boxes
   { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } \
     || missing+=(fonts-noto-cjk)
+  # metric-compatible Times New Roman / Arial, so PDFs keep Word's line breaks
+  { command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "Liberation Serif"; } \
+    || missing+=(fonts-liberation)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing system packages: ${missing[*]}"
     $SUDO apt-get update -q

@@ -167,6 +167,26 @@ class PdfBatchError(PdfError):
         self.failed = failed or {}
 
 
+
+def _alias(names: tuple[str, ...], prefer: tuple[str, ...]) -> str:
+    families = "".join(f"<family>{f}</family>" for f in prefer)
+    return "".join(f'<alias binding="same"><family>{n}</family><prefer>{families}</prefer>'
+                   f"</alias>\n" for n in names)
+
+
+_SERIF_CJK = ("Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
+_SANS_CJK = ("Noto Sans CJK SC", "WenQuanYi Micro Hei")
+FONTCONFIG = (
+    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+    + _alias(("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "仿宋_GB2312", "楷体",
+              "KaiTi", "方正小标宋简体", "华文中宋"), _SERIF_CJK)
+    + _alias(("黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "等线", "DengXian"), _SANS_CJK)
+    + _alias(("Times New Roman",), ("Liberation Serif", "DejaVu Serif"))
+    + _alias(("Arial", "Calibri"), ("Liberation Sans", "DejaVu Sans"))
+    + "</fontconfig>\n"
+)
+
 class PdfConverter:
     """A headless LibreOffice kept running for a batch of Word → PDF conversions.
 
@@ -250,6 +270,18 @@ class PdfConverter:
         marker.touch()
         return profile
 
+    def _env(self) -> dict[str, str]:
+        """The environment for LibreOffice: our font aliases on top of the system's, so the
+        Windows font names the templates ask for (宋体, 黑体…) map to the Simplified Chinese
+        faces installed here rather than whatever CJK face fontconfig ranks first."""
+        conf = self._root / "fonts.conf"
+        if not conf.exists():
+            conf.write_text(FONTCONFIG, encoding="utf-8")
+        env = dict(os.environ)
+        if not _WINDOWS:
+            env["FONTCONFIG_FILE"] = str(conf)
+        return env
+
     def _start(self) -> subprocess.Popen[bytes]:
         profile = self._profile()
         queue = self._queue
@@ -262,7 +294,7 @@ class PdfConverter:
         try:
             proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
                                     stderr=subprocess.STDOUT, creationflags=_GROUP_FLAGS,
-                                    start_new_session=not _WINDOWS)
+                                    start_new_session=not _WINDOWS, env=self._env())
         except OSError as exc:
             raise PdfError(f"无法启动 LibreOffice（{self.soffice}）/ cannot start LibreOffice: "
                            f"{exc}", hint=INSTALL_HINT) from exc
