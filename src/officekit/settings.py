@@ -476,9 +476,13 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             "retries",
             "timeout",
         }
+        if "password" in s:
+            raise SettingsError(
+                "smtp.password",
+                "密码不能写在设置文件里：请删除这一行，把密码放进环境变量 "
+                "OFFICEKIT_SMTP_PASSWORD（或 password_env 指定的变量）",
+            )
         _unknown("smtp", s, allowed)
-        if "password" in s:  # pragma: no cover - caught by _unknown, kept for clarity
-            raise SettingsError("smtp.password", "密码不能写在文件里")
         skw: dict[str, Any] = {}
         for k in ("host", "user", "password_env", "sender"):
             if k in s:
