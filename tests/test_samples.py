@@ -20,7 +20,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from officekit.errors import UsageError
-from officekit.samples.flawed import CASES, expected_codes
+from officekit.samples.flawed import CASES, expected_codes, readme_text
 from officekit.samples.generate import (
     COMPLAINTS_FILE,
     DUTIES_FILE,
@@ -110,7 +110,7 @@ def test_every_file_is_written_and_opens(sample_dir: Path) -> None:
     with zipfile.ZipFile(sample_dir / COMPLAINTS_FILE) as z:  # shared strings, like Excel
         assert "xl/sharedStrings.xml" in z.namelist()
     flawed = {p.name for p in (sample_dir / FLAWED_DIR).iterdir()}
-    assert flawed == {c.file for c in CASES} | {"README.txt"}
+    assert flawed == {c.file for c in CASES}
 
 
 def test_roster(roster: list[dict[str, Any]], sample_dir: Path) -> None:
@@ -279,7 +279,7 @@ def test_same_seed_same_files_other_seed_other_data(sample_dir: Path, tmp_path: 
 
 def test_flawed_files_show_their_flaw(sample_dir: Path) -> None:
     folder = sample_dir / FLAWED_DIR
-    readme = (folder / "README.txt").read_text(encoding="utf-8-sig")
+    readme = readme_text()
     for case in CASES:
         assert case.file in readme and ", ".join(case.codes) in readme
     assert set(expected_codes()) == {c.file for c in CASES}

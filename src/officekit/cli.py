@@ -130,11 +130,16 @@ def init(ctx: Ctx, directory: Path) -> None:
 @common
 def sample(ctx: Ctx, directory: Path, no_flawed: bool) -> None:
     """写出示例工作簿 / write the bundled sample workbooks into DIRECTORY."""
+    from officekit.samples.flawed import readme_text
     from officekit.samples.generate import write_samples
 
     paths = write_samples(directory, flawed=not no_flawed)
     for p in paths:
         ctx.say(str(p))
+    if not no_flawed and not ctx.quiet:
+        ctx.say()
+        ctx.say(readme_text().replace("\r\n", "\n").rstrip())
+    ctx.say()
     ctx.say(t("cli.sample.done", ctx.lang, count=len(paths), path=str(directory)))
 
 
@@ -527,3 +532,25 @@ def send(ctx: Ctx, period_text: str, kinds: tuple[str, ...], department: str | N
         click.echo(format_send_report(report, ctx.lang))
     if report.exit_code:
         sys.exit(report.exit_code)
+
+
+# ------------------------------------------------------------------------------------------
+# watch
+
+
+@cli.command()
+@click.option("--once", is_flag=True,
+              help="处理收件箱中现有的文件并更新文档后退出（用于计划任务）"
+                   "/ process what is in the inbox, render, exit (cron, Task Scheduler)")
+@click.option("--poll", is_flag=True,
+              help="用轮询代替文件事件（网络共享文件夹）/ poll for changes (network shares)")
+@common
+def watch(ctx: Ctx, once: bool, poll: bool) -> None:
+    """监视收件箱：自动校验、入库、归档并更新文档 / watch the inbox, process files as they land."""
+    from officekit.watch import run_watch
+    from officekit.watch.renders import reports_renderer
+
+    ws = ctx.ws
+    ws.ensure()
+    run_watch(ws, once=once, poll=True if poll else None, lang=ctx.lang, quiet=ctx.quiet,
+              debug=ctx.debug, on_accepted=reports_renderer(ws))

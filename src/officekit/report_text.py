@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,14 +56,34 @@ def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50
     return "\n".join(lines)
 
 
-def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: str) -> str:
+def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: str,
+                  stuck: Sequence[dict[str, Any]] = ()) -> str:
     lines = [t("cli.status.title", lang)]
-    for key, value in summary.items():
-        lines.append(f"  {key}: {value}")
+    records = summary.get("records", {})
+    lines.append("  " + t("cli.status.records", lang) + "  " + "，".join(
+        f"{kind_label(k, lang)} {n}" for k, n in records.items()))
+    files = {k: n for k, n in summary.get("files", {}).items() if n}
+    lines.append("  " + t("cli.status.files", lang) + "  " + ("，".join(
+        f"{t(f'cli.state.{k}', lang)} {n}" for k, n in files.items()) or "0"))
+    lines.append("  " + t("cli.status.periods", lang) + "  "
+                 + ("、".join(summary.get("periods", [])) or "—"))
+    lines.append("  " + t("cli.status.sends", lang) + f"  {summary.get('sends', 0)}")
+    lines.append("  " + t("cli.status.database", lang) + f"  {summary.get('database', '')}")
     if recent:
         lines.append("")
         lines.append(t("cli.status.recent", lang))
         for f in recent:
-            lines.append(f"  {f.get('updated') or f.get('first_seen')}  {f.get('state'):<10} "
+            when = f.get("updated") or f.get("first_seen")
+            stamp = when.strftime("%Y-%m-%d %H:%M:%S") if isinstance(when, datetime) else when
+            state = f.get("state")
+            lines.append(f"  {stamp}  {t(f'cli.state.{state}', lang):<6} "
                          f"{f.get('name')}")
+    if stuck:
+        lines.append("")
+        lines.append(t("cli.status.stuck", lang, count=len(stuck)))
+        for f in stuck:
+            reason = f.get("why")
+            why = t(f"cli.status.stuck.{reason}", lang)
+            extra = f.get("message") or f.get("destination") or ""
+            lines.append(f"  {why}  {f.get('name')}  {extra}".rstrip())
     return "\n".join(lines)

@@ -160,7 +160,7 @@ class Settings:
     pdf_timeout: float = 120.0
     settle_seconds: float = 2.0
     rescan_seconds: float = 5.0
-    debounce_seconds: float = 3.0
+    debounce_seconds: float = 1.0
     poll: bool = False
     department_heads: dict[str, str] = field(default_factory=dict)  # department -> staff_id
     smtp: SmtpSettings = field(default_factory=SmtpSettings)

@@ -56,7 +56,7 @@ timeout = 120
 [watch]
 settle_seconds = 2       # 文件大小和修改时间保持不变多久才处理
 rescan_seconds = 5       # 定期全量扫描收件箱的间隔
-debounce_seconds = 3     # 收到文件后等待多久再统一生成报告
+debounce_seconds = 1     # 收到文件后等待多久再统一生成报告
 poll = false             # 网络共享目录请设为 true
 
 # [smtp]

@@ -1,5 +1,7 @@
 """The flawed sample files: each is a realistic workbook (or not-a-workbook) that the intake
-must reject for one kind of reason, with a README.txt (Chinese, then English) saying which.
+must reject for one kind of reason; :func:`readme_text` (printed by ``officekit sample``) says
+which. It is not written into the folder: a note left in the inbox would itself be bounced as
+not-a-workbook.
 
 Most are a few rows of the good month with one thing broken, so the expected issue is the only
 error. Some problems can only be seen against the ledger: ``needs`` says what must have been
@@ -230,7 +232,7 @@ _WRITERS: dict[str, CaseWriter] = {
 
 
 def readme_text() -> str:
-    """README.txt of the folder: which file shows which problem, Chinese then English."""
+    """Which flawed file shows which problem, Chinese then English."""
     lines = ["有问题的样例 —— 每个文件演示一种会被拒收的问题", "",
              "建议先导入上一级文件夹中的正常样例（花名册最先），再校验这里的文件；",
              "标有“前提”的问题需要台账中已有相应数据才能发现。", ""]
@@ -249,16 +251,13 @@ def readme_text() -> str:
 
 
 def write_flawed(folder: Path, month: Month, rng: random.Random) -> list[Path]:
-    """Write every case of :data:`CASES` and README.txt into ``folder``; returns the paths."""
+    """Write every case of :data:`CASES` into ``folder``; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for case in CASES:
         path = folder / case.file
         _WRITERS[case.codes[0]](path, month, rng)
         paths.append(path)
-    readme = folder / "README.txt"
-    readme.write_text(readme_text(), encoding="utf-8-sig")
-    paths.append(readme)
     return paths
 
 

@@ -191,7 +191,7 @@ def write_visits(path: Path, visits: list[Visit], received: dict[str, datetime],
 def write_samples(dest: Path, *, seed: int = 2026, flawed: bool = True) -> list[Path]:
     """Write the sample month into ``dest`` (created if needed) and return the paths written,
     good files first (in the order they should be ingested: staff, schedule, duties,
-    complaints, visits), then the flawed files and their README."""
+    complaints, visits), then the flawed files."""
     try:
         return _write_all(dest, seed, flawed)
     except (OSError, FileCreateError) as exc:
