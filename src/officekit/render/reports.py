@@ -8,13 +8,13 @@ to PDF when asked (one LibreOffice for the whole batch), and records every docum
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from officekit.errors import UsageError
 from officekit.kpis.calendar import WorkCalendar
@@ -22,7 +22,7 @@ from officekit.kpis.compute import KpiResult, kpis_for_period
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.render import contexts
-from officekit.render.engine import render_many
+from officekit.render.engine import ContextSource, render_many
 from officekit.workspace import Workspace
 
 REPORT_KINDS: dict[str, tuple[str, str]] = {
@@ -37,6 +37,10 @@ REPORT_KINDS: dict[str, tuple[str, str]] = {
 ALL_KINDS = ("evaluation", "evaluation-summary", "complaints", "visits", "handbook")
 
 Progress = Callable[[str], None]
+# From this many evaluation reports on, each context (and its trend chart, ~30 ms of matplotlib)
+# is built in render_many's worker processes instead of here: below it, starting the workers
+# (~1 s with matplotlib's import) costs more than drawing the charts on one core saves.
+PARALLEL_CONTEXTS_FROM = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +69,7 @@ class Document:
 
 @dataclass(slots=True)
 class _Job:
-    context: dict[str, Any]
+    context: ContextSource  # the context, or a picklable function that builds it
     doc: Document
 
 
@@ -120,17 +124,28 @@ def _evaluation_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
             f"{req.period} 没有工号或姓名为“{req.staff_id}”的人员 / "
             f"no staff member {req.staff_id!r} in {req.period}"
         )
+    deferred = len(rows) >= PARALLEL_CONTEXTS_FROM
+    narrowed: dict[str | None, KpiResult] = {}
     jobs = []
     for row in rows:
         who = row.staff_id or row.name or "?"
-        ctx = contexts.evaluation_context(
-            row, result, data.ws.settings, trend=contexts.score_trend(trend_results, who)
-        )
+        trend = contexts.score_trend(trend_results, who)
+        context: ContextSource
+        if deferred:
+            # what a worker needs, pickled once per chunk: the person's department only
+            dept = row.department
+            if dept not in narrowed:
+                narrowed[dept] = result if dept is None else result.only_department(dept)
+            context = functools.partial(
+                contexts.evaluation_context, row, narrowed[dept], data.ws.settings, trend=trend
+            )
+        else:
+            context = contexts.evaluation_context(row, result, data.ws.settings, trend=trend)
         name = safe_name(f"{row.name or who}_{req.period}_考核报告.docx")
         path = _dept_dir(data.ws, req.period, row.department or "未分部门") / name
         jobs.append(
             _Job(
-                ctx,
+                context,
                 Document(
                     path,
                     req.kind,

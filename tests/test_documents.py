@@ -1,0 +1,403 @@
+"""The five documents rendered from the sample month, end to end through ``officekit report``.
+
+Each document's text (paragraphs and table cells in document order, then headers and footers)
+is compared with a golden file under ``tests/golden/`` (``pytest --update-golden`` rewrites
+them); every rendered package is checked part by part (well-formed XML, no leftover tags,
+pictures present, no unmasked mobile number); values that look like markup or template tags
+render as written; and one ``report all --pdf`` batch goes through the real LibreOffice.
+
+Everything runs against one ingested sample workspace per module, with a fixed ``--as-of``, so
+the text is the same on every run.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import posixpath
+import re
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from click.testing import CliRunner, Result
+from lxml import etree
+
+from officekit.cli import cli
+from officekit.render.pdf import libreoffice_available
+
+PERIOD = "2026-10"
+AS_OF = "2026-11-23"
+GOLDEN = Path(__file__).parent / "golden"
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# an 11-digit mainland mobile number not embedded in a longer run of digits
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+LEFTOVER_TAGS = ("{{", "}}", "{%", "%}", "{#", "#}")
+
+# golden file → document under outbox/ (one of each kind, plus a person with late complaints)
+GOLDEN_DOCS = {
+    "evaluation_0101": "2026-10/客服一部/陈立群_2026-10_考核报告.docx",
+    "evaluation_0108": "2026-10/客服一部/王静_2026-10_考核报告.docx",
+    "evaluation-summary_客服一部": "2026-10/客服一部/客服一部_2026-10_考核汇总.docx",
+    "complaints": "2026-10/2026-10_投诉分析报告.docx",
+    "visits": "2026-10/2026-10_回访总结报告.docx",
+    "handbook_客服一部": "2026-10/客服一部/客服一部_岗位职责手册.docx",
+}
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def report(ws: Path, *args: str) -> list[Path]:
+    """Run ``officekit report`` on ``ws``; the paths it printed (docx and pdf)."""
+    res = run("report", *args, "-w", ws, "-q", "--period", PERIOD, "--as-of", AS_OF)
+    assert res.exit_code == 0, res.output
+    return [Path(line) for line in res.stdout.splitlines() if line.strip()]
+
+
+# ------------------------------------------------------------------------------------------
+# a .docx as text
+
+
+def _paragraph(p: etree._Element) -> str:
+    out: list[str] = []
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", WP_DOCPR):
+        if el.tag == W + "t":
+            out.append(el.text or "")
+        elif el.tag == W + "tab":
+            out.append("\t")
+        elif el.tag == WP_DOCPR:
+            out.append(f"[图片：{el.get('descr') or el.get('name')}]")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+def _block(parent: etree._Element, lines: list[str]) -> None:
+    """Append the text of ``parent``'s paragraphs and tables, in order: a paragraph per line
+    (empty ones left out), a table row as ``| cell | cell |`` with a cell's own paragraphs
+    joined by `` ¶ ``."""
+    for child in parent:
+        if child.tag == W + "p":
+            text = _paragraph(child)
+            if text.strip():
+                lines.append(text)
+        elif child.tag == W + "tbl":
+            for tr in child.iterfind(W + "tr"):
+                cells = []
+                for tc in tr.iterfind(W + "tc"):
+                    inner: list[str] = []
+                    _block(tc, inner)
+                    cells.append(" ¶ ".join(inner).replace("\n", " ¶ "))
+                lines.append("| " + " | ".join(cells) + " |")
+        elif child.tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"):
+            _block(child, lines)
+
+
+def _story_parts(names: list[str]) -> list[str]:
+    headers = sorted(n for n in names if re.fullmatch(r"word/(header|footer)\d*\.xml", n))
+    return ["word/document.xml", *headers]
+
+
+def docx_text(path: Path) -> str:
+    """The document's whole text: the body, then each header and footer under its part name."""
+    lines: list[str] = []
+    with zipfile.ZipFile(path) as z:
+        for name in _story_parts(z.namelist()):
+            root = etree.fromstring(z.read(name))
+            if name != "word/document.xml":
+                lines.append(f"===== {name} =====")
+            _block(root.find(W + "body") if root.find(W + "body") is not None else root, lines)
+    return "\n".join(lines) + "\n"
+
+
+def xml_members(path: Path) -> Iterator[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                yield name, z.read(name)
+
+
+# ------------------------------------------------------------------------------------------
+# the sample workspace
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with the good sample files of October 2026 ingested."""
+    samples = tmp_path_factory.mktemp("samples")
+    assert run("sample", "--no-flawed", samples).exit_code == 0
+    ws = tmp_path_factory.mktemp("ws")
+    assert run("init", ws).exit_code == 0
+    res = run("ingest", "-w", ws, "-q", "--today", AS_OF, samples)
+    assert res.exit_code == 0, res.output
+    return ws
+
+
+@pytest.fixture(scope="module")
+def documents(workspace: Path) -> list[Path]:
+    """Every document of ``report all`` for the period (docx only)."""
+    return report(workspace, "all")
+
+
+def test_report_all_renders_every_kind(workspace: Path, documents: list[Path]) -> None:
+    names = [p.name for p in documents]
+    assert len(documents) == 38
+    assert sum(n.endswith("_考核报告.docx") for n in names) == 30
+    assert sum(n.endswith("_考核汇总.docx") for n in names) == 3
+    assert sum(n.endswith("_岗位职责手册.docx") for n in names) == 3
+    assert "2026-10_投诉分析报告.docx" in names and "2026-10_回访总结报告.docx" in names
+    # 王静 works in two departments: two reports, one per folder
+    assert sum(n == "王静_2026-10_考核报告.docx" for n in names) == 2
+    with (workspace / "outbox" / "manifest.csv").open(encoding="utf-8-sig") as fh:
+        manifest = {row["path"]: row for row in csv.DictReader(fh)}
+    for path in documents:
+        row = manifest[path.relative_to(workspace / "outbox").as_posix()]
+        assert row["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert row["period"] == PERIOD
+    assert (workspace / "outbox" / "index.html").exists()
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN_DOCS))
+def test_text_matches_golden(workspace: Path, documents: list[Path], golden: str,
+                             update_golden: bool) -> None:
+    path = workspace / "outbox" / GOLDEN_DOCS[golden]
+    assert path in documents
+    text = docx_text(path)
+    target = GOLDEN / f"{golden}.txt"
+    if update_golden:
+        GOLDEN.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    assert target.exists(), f"no golden file {target.name}: run pytest --update-golden"
+    assert text == target.read_text(encoding="utf-8"), (
+        f"{path.name} differs from {target.name}; if the change is meant, run "
+        "pytest tests/test_documents.py --update-golden and review the diff")
+
+
+def test_golden_text_has_the_facts() -> None:
+    """The golden files themselves hold what SPEC §7 asks of each document (so a golden
+    rewritten from a broken render does not pass unnoticed)."""
+    def golden(name: str) -> str:
+        return (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
+
+    late = golden("evaluation_0108")
+    assert "| 姓　　名 | 王静 | 工　　号 | 0108 |" in late
+    assert "| 76.0 | 合格 | 第 8 名 / 共 11 人 |" in late
+    assert "| TS2026100219 | 2026-10-23 | 服务态度 | 一般 | 2026-11-03 | 未办结 | 20 天 |" in late
+    assert "[图片：近期综合得分趋势图]" in late
+    assert "考核意见" in late and "被考核人签字" in late
+    assert "本期无可评分数据，不参与排名" in golden("evaluation_0101")
+    summary = golden("evaluation-summary_客服一部")
+    assert "| 1 | 0104 | 周文斌 | 客服主管 |" in summary and "| 1 | 0105 | 吴佳怡 |" in summary
+    assert "无可比数据" in summary
+    complaints = golden("complaints")
+    assert "| 313 | 276 | 88.2% | 75.7% | 2.7 | 76 |" in complaints
+    assert "[图片：投诉类别帕累托图]" in complaints
+    visits = golden("visits")
+    assert "| 226 | 214 | 94.7% | 4.12（77.9分） | 76.7% |" in visits
+    handbook = golden("handbook_客服一部")
+    for step in ("| 受理 |", "| 处理 |", "| 回访 |", "| 归档 |", "| 一般 | 7 个工作日 |"):
+        assert step in handbook
+    assert "2026年11月23日" in handbook  # the edition date is the as-of date, not today
+
+
+def test_every_part_is_well_formed_and_pictures_resolve(documents: list[Path]) -> None:
+    for path in documents:
+        members = dict(xml_members(path))
+        for name, data in members.items():
+            try:
+                etree.fromstring(data)
+            except etree.XMLSyntaxError as exc:
+                pytest.fail(f"{path.name}:{name} is not well-formed XML: {exc}")
+        with zipfile.ZipFile(path) as z:
+            present = set(z.namelist())
+        root = etree.fromstring(members["word/document.xml"])
+        rels = etree.fromstring(members["word/_rels/document.xml.rels"])
+        targets = {r.get("Id"): r.get("Target") for r in rels.iter(REL)}
+        embeds = [b.get(R_EMBED) for b in root.iter(A_BLIP)]
+        # every report but the handbook carries charts
+        assert bool(embeds) != path.name.endswith("_岗位职责手册.docx"), path.name
+        for rid in embeds:
+            target = posixpath.normpath(posixpath.join("word", targets[rid]))
+            assert target in present, f"{path.name}: picture {rid} → missing {target}"
+
+
+def test_no_template_tags_left(documents: list[Path]) -> None:
+    for path in documents:
+        for name, data in xml_members(path):
+            if name.startswith("word/"):
+                text = data.decode("utf-8")
+                left = [tag for tag in LEFTOVER_TAGS if tag in text]
+                assert not left, f"{path.name}:{name} still holds {left}"
+
+
+def test_phone_numbers_are_masked(workspace: Path, documents: list[Path]) -> None:
+    for path in documents:
+        assert not MOBILE.search(docx_text(path)), path.name
+        for name, data in xml_members(path):
+            assert not MOBILE.search(data.decode("utf-8")), f"{path.name}:{name}"
+    handbook = docx_text(workspace / "outbox" / GOLDEN_DOCS["handbook_客服一部"])
+    directory = [line for line in handbook.splitlines() if re.search(r"\| 01\d\d \|", line)]
+    assert len(directory) == 11
+    assert all(re.search(r"\| 1[3-9]\d\*{4}\d{4} \|", line) for line in directory)
+
+
+def _media(path: Path) -> list[bytes]:
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n) for n in sorted(z.namelist()) if n.startswith("word/media/")]
+
+
+def test_contexts_built_in_workers_give_the_same_documents(
+        workspace: Path, documents: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big batch builds each context (and draws its chart) in render_many's worker
+    processes; the documents must be exactly those built here, pictures included."""
+    import officekit.render.reports as reports
+
+    chosen = [p for p in documents if p.parent.name == "综合服务部" and "考核报告" in p.name]
+    before = {p: (docx_text(p), _media(p)) for p in chosen}
+    deferred: list[bool] = []
+    real = reports.render_many
+
+    def watched(template: Path, jobs: list[tuple[object, Path]]) -> list[Path]:
+        deferred.extend(callable(context) for context, _ in jobs)
+        return real(template, jobs)
+
+    monkeypatch.setattr(reports, "PARALLEL_CONTEXTS_FROM", 2)
+    monkeypatch.setattr(reports, "render_many", watched)
+    again = report(workspace, "evaluation", "--department", "综合服务部")
+    assert deferred == [True] * 8
+    assert sorted(again) == sorted(chosen) and len(chosen) == 8
+    for p in chosen:
+        assert (docx_text(p), _media(p)) == before[p], p.name
+
+
+# ------------------------------------------------------------------------------------------
+# values that look like markup or template tags
+
+COMPLAINT_HEADERS = ["投诉编号", "受理时间", "受理渠道", "客户姓名", "联系电话", "投诉类别",
+                     "严重程度", "投诉内容", "责任部门", "处理人", "处理状态", "办结时间",
+                     "处理结果"]
+VISIT_HEADERS = ["回访编号", "回访时间", "客户姓名", "联系电话", "回访人", "回访方式",
+                 "关联投诉编号", "是否联系成功", "满意度", "客户意见"]
+TRICKY_FEEDBACK = "{{ 7*7 }} 与 {% if %} 照原样保存"
+
+
+def write_tricky_workbook(path: Path) -> None:
+    """One complaint register and one visit log whose values look like markup and tags."""
+    book = xlsxwriter.Workbook(str(path))
+    bold = book.add_format({"bold": True, "border": 1})
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    rows = {
+        ("投诉登记", tuple(COMPLAINT_HEADERS)): [
+            ["TS2026109901", datetime(2026, 10, 9, 10, 15), "电话", "A&B <C>", "13812345678",
+             "收费问题", "一般", "{{ 7*7 }}", "A&B <C>", "王静(0108)", "已办结",
+             datetime(2026, 10, 28, 16, 0), "已退还多收的电费"],
+            ["TS2026109902", datetime(2026, 10, 10, 9, 0), "微信", "{% if %}", "13987654321",
+             "服务态度", "一般", "{% if %}", "客服一部", "王静(0108)", "已办结",
+             datetime(2026, 10, 12, 11, 0), "已向客户致歉"],
+        ],
+        ("回访记录", tuple(VISIT_HEADERS)): [
+            ["HF2026109901", datetime(2026, 10, 13, 10, 0), "{% if %}", "13987654321", "袁博文",
+             "电话", "TS2026109902", "是", "非常不满意", TRICKY_FEEDBACK],
+        ],
+    }
+    for (sheet, headers), data in rows.items():
+        ws = book.add_worksheet(sheet)
+        ws.write_row(0, 0, headers, bold)
+        for r, row in enumerate(data, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, datetime):
+                    ws.write_datetime(r, c, value, when)
+                else:
+                    ws.write_string(r, c, value)
+    book.close()
+
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample roster plus the tricky workbook, ingested."""
+    samples = tmp_path_factory.mktemp("tricky_samples")
+    assert run("sample", "--no-flawed", samples).exit_code == 0
+    book = samples / "投诉与回访_特殊字符.xlsx"
+    write_tricky_workbook(book)
+    ws = tmp_path_factory.mktemp("tricky_ws")
+    assert run("init", ws).exit_code == 0
+    res = run("ingest", "-w", ws, "-q", "--today", AS_OF, "--format", "json",
+              samples / "2026年10月花名册.xlsx", book)
+    assert res.exit_code == 0, res.output
+    assert '"status": "accepted"' in res.stdout
+    return ws
+
+
+def test_values_render_as_written(tricky: Path) -> None:
+    (visits,) = report(tricky, "visits")
+    text = docx_text(visits)
+    missed = [line for line in text.splitlines() if line.startswith("| TS2026109901 |")]
+    assert missed == ["| TS2026109901 | A&B <C> | 王静 | 2026-10-28 | 未回访 |"]
+    feedback = [line for line in text.splitlines() if TRICKY_FEEDBACK in line]
+    assert feedback == [f"| 2026-10-13 | {{% if %}} | 139****4321 | 袁博文 | 非常不满意 | "
+                        f"{TRICKY_FEEDBACK} |"]
+    document = dict(xml_members(visits))["word/document.xml"].decode("utf-8")
+    assert "A&amp;B &lt;C&gt;" in document and "{{ 7*7 }}" in document
+    assert "13812345678" not in text and "13987654321" not in text
+
+    (complaints,) = report(tricky, "complaints")
+    text = docx_text(complaints)
+    assert "| A&B <C> | 1 | 50.0% | 1 | 100.0% |" in text  # 责任部门 as written
+    overdue = [line for line in text.splitlines() if line.startswith("| TS2026109901 |")]
+    assert len(overdue) == 1 and "| A&B <C> | 王静 |" in overdue[0]
+
+    (evaluation,) = report(tricky, "evaluation", "--staff", "0108")
+    text = docx_text(evaluation)
+    assert [line for line in text.splitlines() if line.startswith("| TS2026109901 |")]
+    assert "49" not in text
+
+
+# ------------------------------------------------------------------------------------------
+# PDF through the real LibreOffice: one batch, one document of each kind
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+HEADINGS = {
+    "_考核报告": ("个人绩效考核报告", "考核指标", "考核意见"),
+    "_考核汇总": ("考核汇总表", "人员考核排名", "等级分布"),
+    "_投诉分析报告": ("投诉分析报告", "投诉类别分析", "超期投诉清单"),
+    "_回访总结报告": ("回访总结报告", "满意度分布", "客户意见摘录"),
+    "_岗位职责手册": ("岗位职责手册", "人员名录", "投诉处理流程"),
+}
+
+
+@pytest.mark.pdf
+@pytest.mark.skipif(not libreoffice_available(), reason="LibreOffice is not installed")
+def test_pdf_of_every_kind(workspace: Path) -> None:
+    out = report(workspace, "all", "--department", "综合服务部", "--pdf")
+    docs = [p for p in out if p.suffix == ".docx"]
+    pdfs = {p.with_suffix(".docx"): p for p in out if p.suffix == ".pdf"}
+    assert len(docs) == 12 and set(pdfs) == set(docs)
+    for doc in docs:
+        kind = next(k for k in HEADINGS if doc.stem.endswith(k))
+        pdf = pdfs[doc]
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+        flat = re.sub(r"\s+", "", pdf_text(pdf))
+        for heading in HEADINGS[kind]:
+            assert heading in flat, f"{pdf.name}: no {heading}"
+        # every short table value of the Word document is in the PDF (figures, names, dates)
+        cells = {c.strip() for line in docx_text(doc).splitlines() if line.startswith("|")
+                 for cell in line.strip("|").split(" | ") for c in cell.split(" ¶ ")}
+        short = {re.sub(r"\s+", "", c) for c in cells if 0 < len(c.strip()) <= 10}
+        missing = sorted(c for c in short if c not in flat)
+        assert not missing, f"{pdf.name}: {missing[:10]}"
