@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,12 @@ import pytest
 from officekit.model import Issue, SheetResult
 from officekit.read import RawSheet, Workbook
 from officekit.settings import Settings, parse_settings
-from officekit.understand.classify import detect_period, understand_sheet, understand_workbook
+from officekit.understand.classify import (
+    detect_period,
+    gc_paused,
+    understand_sheet,
+    understand_workbook,
+)
 
 SETTINGS = Settings()
 
@@ -382,3 +388,44 @@ def test_real_xlsx_read_by_calamine(tmp_path: Path) -> None:
     assert rec["received_at"] == datetime(2026, 10, 3, 9, 30)
     assert rec["customer_phone"] == "13812345678"
     assert rec["satisfaction"] == 3
+
+
+def test_a_long_sheet_with_rows_ending_early_reads_every_cell() -> None:
+    # more rows than the reader's transposition takes at once; the reader leaves out the
+    # trailing empty cells of a row (rows 1000-2199 all end early), and one row has a stray
+    # note beyond the header
+    rows: list[list[Any]] = [COMPLAINT_HEADER]
+    for n in range(1, 2600):
+        rated = n % 3 == 0 and not 1000 <= n < 2200
+        row = complaint(n, 满意度="满意" if rated else None)
+        rows.append(row if rated else row[:13])
+    rows[300] = [*rows[300], None, "备注：已回访"]
+    rows[2000] = rows[2000][:9]  # 处理人 and everything after it left empty
+    result, issues = one(RawSheet("投诉", rows))
+    assert codes(issues) == [("error", "required", "J2001"), ("error", "required", "K2001")]
+    assert len(result.records) == 2599
+    assert [r["satisfaction"] for r in result.records[:6]] == [None, None, 4, None, None, 4]
+    boundary = result.records[1023:1026]
+    assert [(r["_row"], r["complaint_id"]) for r in boundary] == [
+        (1025, "TS20261024"), (1026, "TS20261025"), (1027, "TS20261026")]
+    assert (result.records[299]["handler_name"], result.records[1498]["handler_name"]) == (
+        "张三", "张三")
+    assert result.records[1999]["resolved_at"] is None
+    assert [r["satisfaction"] for r in result.records[2196:2202]] == [
+        None, None, None, None, None, 4]  # rows 2198-2203: 3 × 734 = 2202 is rated again
+    assert result.records[-1]["received_at"] == datetime(2026, 10, 3, 9, 30)
+
+
+def test_the_collector_pause_restores_what_it_found_even_after_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()

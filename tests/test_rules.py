@@ -151,6 +151,23 @@ def test_identical_complaint_rows_are_one_duplicate_key_not_also_a_duplicate_row
     assert found(check(staff_sheet(), comps)) == [("duplicate-key", "A4")]
 
 
+def test_keys_are_compared_as_stripped_text_whatever_their_type() -> None:
+    comps = complaints_sheet(complaint("C001"), complaint(" C001 ", customer="李女士"),
+                             complaint(7.0), complaint(7.0, customer="赵先生"), complaint("7"),
+                             complaint(None), complaint("  ", customer="钱先生"))
+    issues = [i for i in check(staff_sheet(), comps) if i.code == "duplicate-key"]
+    assert [(i.cell, i.params["first_row"]) for i in issues] == [("A4", 3), ("A6", 5)]
+
+
+def test_rows_alike_in_everything_but_an_empty_key_are_duplicate_rows() -> None:
+    staff = staff_sheet(person("1003", "张伟"))
+    staff.records[2]["staff_id"] = None
+    staff.records.append({**staff.records[2], "_row": 6})
+    issues = check(staff, complaints_sheet(complaint("C001")))
+    assert [(i.code, i.cell) for i in issues if i.code == "duplicate-row"] == [
+        ("duplicate-row", "A6")]
+
+
 def test_resolved_before_received_is_a_date_order_error_on_the_resolved_cell() -> None:
     comps = complaints_sheet(
         complaint("C001"), complaint("C002"), complaint("C003"), complaint("C004"),

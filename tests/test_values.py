@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, time
 from typing import Any
 
@@ -19,6 +20,7 @@ from officekit.understand.values import (
     normalize_header,
     parse_bool,
     parse_column,
+    parse_datetime_text,
     parse_email,
     parse_phone,
     parse_scale,
@@ -131,6 +133,9 @@ def test_month_day_without_a_year_says_so() -> None:
     ("+86 138-1234-5678", "13812345678"),
     ("１３８１２３４５６７８", "13812345678"),
     ("010-12345678", "010-12345678"),
+    ("0571-87654321", "0571-87654321"),  # a landline already as stored
+    ("０５７１-87654321", "0571-87654321"),  # full-width digits are folded, not kept
+    ("075-51234567", "0755-1234567"),  # the area code decides where the dash goes
     ("0755 1234 5678", "0755-12345678"),
     ("(021)12345678", "021-12345678"),
     ("010-12345678转123", "010-12345678-123"),
@@ -151,6 +156,8 @@ def test_phone_forms(raw: Any, expected: str | None) -> None:
     ("12345678", "12345678"),  # no area code
     (1381234567.0, "1381234567"),  # one digit short
     ("138123456789", "138123456789"),
+    ("12812345678", "12812345678"),  # eleven digits, but no mobile prefix
+    ("0571-876543210", "0571-876543210"),  # a digit too many
     ("问客户", "问客户"),
 ])
 def test_phone_that_fits_nothing_is_kept_with_a_warning(raw: Any, kept: str) -> None:
@@ -346,3 +353,39 @@ def test_memo_column_parse_matches_one_by_one() -> None:
         ("1001", "张三"), (None, None), ("1002", None)]
     with pytest.raises(ValueProblem):
         parse_column(["已解决", "不存在的状态"], parse)
+
+
+def test_memo_column_parses_each_distinct_value_once() -> None:
+    calls: list[Any] = []
+
+    def shout(value: Any) -> str | None:
+        calls.append(value)
+        return None if value is None else str(value).upper()
+
+    values = ["a", "b", "a", None, "b", "c", "a"]
+    assert parse_column(values, Memo(shout)) == ["A", "B", "A", None, "B", "C", "A"]
+    assert [calls.count(v) for v in ("a", "b", "c")] == [1, 1, 1]
+
+
+# The forms most date cells are written in are read in one step; every such form must read
+# exactly as the full parse reads it, including the ones that name no real date or time.
+COMMON_FORMS = [
+    f"{y}{s1}{m}{s2}{d}{day}{t}"
+    for y, (s1, s2), m, d, day, t in itertools.product(
+        ["2026", "2024"], [("-", "-"), ("/", "/"), (".", "."), ("年", "月"), ("-", "月")],
+        ["1", "02", "12", "13", "1２"], ["1", "05", "29", "31", "32"], ["", "日"],
+        ["", " 9:05", " 14:30", " 23:59", " 24:00", " 9:60", "  9:05", " 9:05:30"])
+]
+
+
+@pytest.mark.parametrize("parser", [make_datetime_parser, make_date_parser])
+def test_common_date_forms_read_as_the_full_parse_reads_them(parser: Any) -> None:
+    parse = parser(2026)
+    for text in COMMON_FORMS:
+        full = parse_datetime_text(text, 2026)
+        if full is None:
+            with pytest.raises(ValueProblem):
+                parse(text)
+        else:
+            assert parse(f" {text} ") == (full if parser is make_datetime_parser
+                                          else full.date()), text

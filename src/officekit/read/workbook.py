@@ -14,6 +14,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -303,10 +304,15 @@ def _clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
     return out
 
 
-def _read_sheets(path: Path) -> list[RawSheet]:
+def _open_book(path: Path) -> CalamineWorkbook:
     # from_filelike sniffs the content; from_path would go by the extension, and people
-    # rename files
-    with path.open("rb") as fh, CalamineWorkbook.from_filelike(fh) as book:
+    # rename files. It reads the whole file at once, so the file can be closed at once.
+    with path.open("rb") as fh:
+        return CalamineWorkbook.from_filelike(fh)
+
+
+def _read_sheets(book: CalamineWorkbook) -> list[RawSheet]:
+    with book:
         sheets: list[RawSheet] = []
         for meta in book.sheets_metadata:
             sheet = book.get_sheet_by_name(meta.name)
@@ -353,12 +359,20 @@ def open_workbook(path: Path) -> Workbook:
     fmt = detect_format(path)
     metas: dict[str, SheetMeta] = {}
     if fmt in ("xlsx", "xlsm"):
-        metas = _guard(path, fmt, lambda: xlsx_sheet_meta(path))
-        for name, meta in metas.items():
-            if meta.dense_cells > MAX_CELLS:
-                raise _fail("too-large", path, sheet=name, rows=meta.max_row,
-                            cols=column_letter(meta.max_col))
-    sheets: list[RawSheet] = _guard(path, fmt, lambda: _read_sheets(path))
+        # calamine opens the package (outside the GIL) while this thread scans the raw XML;
+        # the scan must be done before any sheet is parsed, to refuse a sheet too large to
+        # hold. Its errors come first, as if the two ran one after the other.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            opening = pool.submit(_open_book, path)
+            metas = _guard(path, fmt, lambda: xlsx_sheet_meta(path))
+            for name, meta in metas.items():
+                if meta.dense_cells > MAX_CELLS:
+                    raise _fail("too-large", path, sheet=name, rows=meta.max_row,
+                                cols=column_letter(meta.max_col))
+            book: CalamineWorkbook = _guard(path, fmt, opening.result)
+    else:
+        book = _guard(path, fmt, lambda: _open_book(path))
+    sheets: list[RawSheet] = _guard(path, fmt, lambda: _read_sheets(book))
     if not any(s.rows for s in sheets):
         raise _fail("empty-file", path)
     for s in sheets:

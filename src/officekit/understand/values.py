@@ -13,6 +13,8 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 from officekit.errors import OfficekitError
@@ -204,6 +206,26 @@ _PM = frozenset({"下午", "晚上", "pm"})
 _AM = frozenset({"上午", "凌晨", "早上", "am"})
 
 
+# The forms most cells are written in (``2026-10-03 14:30``, ``2026/10/3 9:15``,
+# ``2026年10月3日``): a narrower pattern than _DATE_FORMS, read in one step. Whatever it matches,
+# _DATE_FORMS reads the same way.
+_COMMON_FORM = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
+                          r"(?: ([0-9]{1,2}):([0-9]{2}))?")
+
+
+def _common_datetime(s: str) -> datetime | None:
+    """``s`` (stripped) in one of the common forms, as a datetime; None when it is in none of
+    them, or names no real date or time (the full parse then decides)."""
+    m = _COMMON_FORM.fullmatch(s)
+    if m is None:
+        return None
+    y, mo, d, hh, mm = m.groups()
+    try:
+        return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
+    except ValueError:
+        return None
+
+
 def serial_to_datetime(serial: float) -> datetime | None:
     """An Excel date serial (days since 1899-12-30, time as the fraction) → datetime."""
     if not (_SERIAL_MIN <= serial < _SERIAL_MAX):
@@ -284,6 +306,8 @@ def make_datetime_parser(year: int | None) -> Parser:
     def parse(value: Any) -> datetime | None:
         if type(value) is datetime:
             return value
+        if type(value) is str and (dt := _common_datetime(value.strip())) is not None:
+            return dt
         if is_blank(value) or (type(value) is str and value.strip().casefold() in NULL_MARKERS):
             return None
         dt = _to_datetime(value, year)
@@ -303,6 +327,8 @@ def make_date_parser(year: int | None) -> Parser:
             return value  # type: ignore[no-any-return]
         if t is datetime:
             return value.date()  # type: ignore[no-any-return]
+        if t is str and (dt := _common_datetime(value.strip())) is not None:
+            return dt.date()
         if is_blank(value) or (t is str and value.strip().casefold() in NULL_MARKERS):
             return None
         dt = _to_datetime(value, year)
@@ -318,6 +344,8 @@ def make_date_parser(year: int | None) -> Parser:
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})(?:(?:转|ext|-|#)(\d{1,6}))?")
+# A landline already in its stored form (010-12345678, 0571-87654321): read as is.
+_LANDLINE_STORED = re.compile(r"(?:010|02[0-9]|0[3-9][0-9]{2})-[0-9]{7,8}")
 _SERVICE = re.compile(r"[48]00\d{7}|95\d{3,4}|96\d{3,4}|1(?:00|23)\d{2}")
 _PHONE_JUNK = re.compile(r"[\s\-()（）]+")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -346,6 +374,12 @@ def phone_digits(s: str) -> str | None:
 
 def parse_phone(value: Any) -> str | None:
     """A phone number; one that fits no known shape is kept with a ``phone-format`` warning."""
+    if type(value) is str:  # most cells: a number as stored, 13812345678 or 0571-87654321
+        s = value.strip()
+        if len(s) == 11 and s.isascii() and s.isdigit() and s[0] == "1" and s[1] >= "3":
+            return s
+        if _LANDLINE_STORED.fullmatch(s):
+            return s
     if type(value) is float or type(value) is int:
         if not float(value).is_integer():
             raise ValueProblem("phone-format", keep=display(value), severity="warning")
@@ -574,12 +608,19 @@ def shift_lookup(shifts: dict[str, Shift]) -> EnumLookup:
 def parse_column(values: list[Any], parse: Parser) -> list[Any]:
     """``parse`` mapped over a column. Raises the first :class:`ValueProblem`.
 
-    A :class:`Memo` maps the column through its dict first; only values it has not seen are
-    parsed one by one.
+    A :class:`Memo` maps the column through its dict first; the values it has not seen are
+    parsed once each (in order of first appearance), and the column mapped again. Only what is
+    still unknown then (blank cells, values past the memo's limit) is parsed one by one.
     """
     if not isinstance(parse, Memo):
         return list(map(parse, values))
-    out = list(map(parse.known.get, values))
+    known = parse.known
+    out = list(map(known.get, values)) if known else None
+    if out is None or None in out:
+        unknown = values if out is None else compress(values, map(is_, out, repeat(None)))
+        for value in dict.fromkeys(unknown):
+            parse(value)  # remembered, unless it is blank or the memo is full
+        out = list(map(known.get, values))
     if None in out:
         blank = parse(None)
         for j, found in enumerate(out):

@@ -114,6 +114,18 @@ def when_text(value: Any) -> str:
     return dt.strftime("%Y-%m-%d") if dt.time() == time() else dt.strftime("%Y-%m-%d %H:%M")
 
 
+def key_texts(records: Sequence[Record], field: str) -> list[str] | None:
+    """Each record's ``field`` as a key (its stripped text) when every one is a non-blank str,
+    as in the usual register: found with no function call per row, since it runs on every
+    row of a 100,000-row file. Else None (the caller takes the row by row path)."""
+    values: list[Any] = [r.get(field) for r in records]
+    try:
+        texts = list(map(str.strip, values))
+    except TypeError:  # None, or a number
+        return None
+    return texts if all(texts) else None
+
+
 def _text(value: Any) -> str | None:
     text = "" if value is None else str(value).strip()
     return text or None
@@ -213,31 +225,39 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
 
     A wide schedule has one record per cell: its person is reported once per row.
     """
-    refs = [(s, r) for s in sheets if s.kind in STAFF_REFS for r in s.records]
-    if not refs:
+    naming = [s for s in sheets if s.kind in STAFF_REFS and s.records]
+    if not naming:
         return
     if not staff:
-        yield issue_at("no-staff-list", refs[0][0])
+        yield issue_at("no-staff-list", naming[0])
         return
-    memo: dict[tuple[str | None, str | None], Resolution] = {}
+    # (工号, 姓名) as written → the resolution, and the 工号 and 姓名 to fill in when resolved
+    memo: dict[tuple[str | None, str | None], tuple[Resolution, str, str | None]] = {}
     reported: set[tuple[str, Any]] = set()
-    for sheet, record in refs:
+    for sheet in naming:
         id_key, name_key, cell_field = STAFF_REFS[sheet.kind or ""]
-        sid, name = _text(record.get(id_key)), _text(record.get(name_key))
-        if (sid, name) not in memo:
-            memo[(sid, name)] = staff.resolve(sid, name)
-        res = memo[(sid, name)]
-        if res.staff is not None:
-            record[id_key] = str(res.staff["staff_id"])
-            record[name_key] = _text(res.staff.get("name"))
-            continue
-        if res.code is None or (sheet.name, record.get("_row")) in reported:
-            continue
-        reported.add((sheet.name, record.get("_row")))
-        if cell_field is None or cell_field not in sheet.field_cols:
-            cell_field = id_key if sid and id_key in sheet.field_cols else name_key
-        yield issue_at(res.code, sheet, record, cell_field, value=staff_label(sid, name),
-                       **res.params)
+        for record in sheet.records:  # every row of a register: _text inlined
+            sid, name = record.get(id_key), record.get(name_key)
+            sid = None if sid is None else str(sid).strip() or None
+            name = None if name is None else str(name).strip() or None
+            found = memo.get((sid, name))
+            if found is None:
+                res = staff.resolve(sid, name)
+                person = res.staff or {}
+                found = memo[(sid, name)] = (res, str(person.get("staff_id")),
+                                             _text(person.get("name")))
+            res = found[0]
+            if res.staff is not None:
+                record[id_key], record[name_key] = found[1], found[2]
+                continue
+            if res.code is None or (sheet.name, record.get("_row")) in reported:
+                continue
+            reported.add((sheet.name, record.get("_row")))
+            cell = cell_field
+            if cell is None or cell not in sheet.field_cols:
+                cell = id_key if sid and id_key in sheet.field_cols else name_key
+            yield issue_at(res.code, sheet, record, cell, value=staff_label(sid, name),
+                           **res.params)
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,24 +267,29 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
 def check_links(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Issue]:
     """Visits against their complaints (this file's, else the ledger's) and status changes
     against the ledger."""
-    here: dict[str, Record] = {}
-    for sheet in sheets:
-        if sheet.kind == "complaints":
-            for r in sheet.records:
-                cid = _text(r.get("complaint_id"))
-                if cid:
-                    here.setdefault(cid, r)
-    visits = [(s, r) for s in sheets if s.kind == "visits" for r in s.records
-              if _text(r.get("complaint_id"))]
-    wanted = set(here) | {str(r["complaint_id"]).strip() for _, r in visits}
-    stored = view.complaints_by_id(sorted(wanted)) if wanted else {}
-
+    here: dict[str, Record] = {}  # the first complaint of each id in the file
     for sheet in sheets:
         if sheet.kind != "complaints":
             continue
+        ids = key_texts(sheet.records, "complaint_id")
+        if ids is not None:  # at C speed; reversed, so that the first of an id wins
+            here = dict(zip(reversed(ids), reversed(sheet.records), strict=True)) | here
+            continue
         for r in sheet.records:
-            old = stored.get(_text(r.get("complaint_id")) or "")
-            if old is not None and old.get("status") == CLOSED and r.get("status") in REOPENED:
+            cid = _text(r.get("complaint_id"))
+            if cid:
+                here.setdefault(cid, r)
+    visits = [(s, r) for s in sheets if s.kind == "visits" for r in s.records
+              if _text(r.get("complaint_id"))]
+    wanted = set(here) | {str(r["complaint_id"]).strip() for _, r in visits}
+    stored = view.complaints_by_id(wanted) if wanted else {}
+
+    closed = {cid for cid, old in stored.items() if old.get("status") == CLOSED}
+    for sheet in sheets:
+        if sheet.kind != "complaints" or not closed:
+            continue
+        for r in sheet.records:
+            if (_text(r.get("complaint_id")) or "") in closed and r.get("status") in REOPENED:
                 yield issue_at("status-regression", sheet, r, "status",
                                complaint_id=r["complaint_id"], ledger_status=CLOSED)
 

@@ -13,19 +13,20 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from officekit.annotate import write_annotated
 from officekit.errors import WorkbookError
-from officekit.ledger.store import FileInfo, Ledger
 from officekit.model import FileResult, FileStatus, Issue, Record, SheetResult
 from officekit.read import Workbook
 from officekit.read.workbook import open_workbook, sha256_file
 from officekit.settings import Settings
-from officekit.understand.classify import understand_workbook
+from officekit.understand.classify import gc_paused, understand_workbook
 from officekit.validate.rules import check_sheets
 from officekit.validate.view import EmptyView, LedgerView
 from officekit.workspace import Workspace
+
+if TYPE_CHECKING:  # SQLAlchemy is imported once a ledger is opened, not to validate a file
+    from officekit.ledger.store import FileInfo, Ledger
 
 # Files are checked in this order of the first kind they hold (SPEC §3 kinds).
 KIND_ORDER = {"staff": 0, "duties": 1, "schedule": 2, "complaints": 3, "visits": 4}
@@ -51,12 +52,13 @@ class LoadedFile:
 def load_file(path: Path, settings: Settings) -> LoadedFile:
     """Hash, open and understand one file; an unreadable file becomes one file-level error."""
     sha = sha256_file(path)
-    try:
-        wb = open_workbook(path)
-    except WorkbookError as exc:
-        issue = Issue("error", exc.code, params=dict(exc.params))
-        return LoadedFile(path, sha, None, [], [issue])
-    sheets, issues = understand_workbook(wb, settings, path.name)
+    with gc_paused():  # a large sheet is millions of objects, none in a cycle
+        try:
+            wb = open_workbook(path)
+        except WorkbookError as exc:
+            issue = Issue("error", exc.code, params=dict(exc.params))
+            return LoadedFile(path, sha, None, [], [issue])
+        sheets, issues = understand_workbook(wb, settings, path.name)
     return LoadedFile(path, sha, wb, sheets, list(issues))
 
 
@@ -64,7 +66,8 @@ def _check(item: LoadedFile, view: LedgerView, settings: Settings, today: date) 
     issues = list(item.issues)
     if item.workbook is not None and not any(i.severity == "error" and i.row is None
                                              and i.code == "no-known-sheet" for i in issues):
-        issues.extend(check_sheets(item.sheets, view, settings, today))
+        with gc_paused():
+            issues.extend(check_sheets(item.sheets, view, settings, today))
     status: FileStatus = ("rejected" if any(i.severity == "error" for i in issues)
                           else "accepted")
     return FileResult(str(item.path), item.sha256, status, item.sheets, _sorted(issues))
@@ -114,8 +117,15 @@ def validate_paths(paths: Sequence[Path], settings: Settings, view: LedgerView |
                    *, today: date | None = None, progress: Progress | None = None
                    ) -> list[FileResult]:
     """Check files without storing anything. Results come back in the order given."""
-    today = today or date.today()
-    overlay = _OverlayView(view or EmptyView())
+    # One pause for the whole batch (see load_file): the files' rows are let go inside it, so
+    # the collector's first pass afterwards only meets the results.
+    with gc_paused():
+        return _validate(paths, settings, view or EmptyView(), today or date.today(), progress)
+
+
+def _validate(paths: Sequence[Path], settings: Settings, view: LedgerView, today: date,
+              progress: Progress | None) -> list[FileResult]:
+    overlay = _OverlayView(view)
     loaded = [load_file(p, settings) for p in paths]
     results: dict[Path, FileResult] = {}
     for item in sorted(loaded, key=lambda x: x.order):
@@ -159,6 +169,8 @@ def annotated_name(path: Path) -> str:
 
 
 def file_info(path: Path, sha256: str) -> FileInfo:
+    from officekit.ledger.store import FileInfo
+
     return FileInfo.from_path(path, sha256)
 
 
@@ -176,6 +188,8 @@ def ingest_loaded(ws: Workspace, ledger: Ledger, item: LoadedFile, *, today: dat
         ])
         res.file_id = ledger.store_duplicate(file_info(item.path, item.sha256), existing["id"])
         return res
+    from officekit.annotate import write_annotated  # xlsxwriter: only for a rejected file
+
     res = _check(item, ledger, ws.settings, today)
     info = file_info(item.path, item.sha256)
     issue_dicts = [i.to_dict(lang) for i in res.issues]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterator, Sequence
-from datetime import date, time
+from datetime import date, datetime, time
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -28,6 +29,7 @@ from officekit.validate.cross import (
     check_schedule,
     check_staff,
     issue_at,
+    key_texts,
     when_text,
 )
 from officekit.validate.view import LedgerView
@@ -88,15 +90,22 @@ def _blank(value: Any) -> bool:
 def check_keys(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
     """``duplicate-key``: a 投诉编号 / 工号 / 回访编号 seen earlier in the same file (any sheet of
     the kind), reported on each repeat, naming the first."""
-    first: dict[tuple[str, str], tuple[SheetResult, Record]] = {}
+    for kind, key_field in KEYS.items():
+        of_kind = [s for s in sheets if s.kind == kind]
+        texts = [t for s in of_kind if (t := key_texts(s.records, key_field)) is not None]
+        if len(texts) == len(of_kind) and _all_different(list(chain.from_iterable(texts))):
+            continue  # every key a text, none repeated: the usual file, no loop per row
+        yield from _repeated_keys(of_kind, key_field)
+
+
+def _repeated_keys(sheets: list[SheetResult], key_field: str) -> Iterator[Issue]:
+    first: dict[str, tuple[SheetResult, Record]] = {}
     for sheet in sheets:
-        key_field = KEYS.get(sheet.kind or "")
-        if key_field is None:
-            continue
         for r in sheet.records:
-            if _blank(r.get(key_field)):
+            value = r.get(key_field)
+            if _blank(value):
                 continue
-            key = (sheet.kind or "", str(r[key_field]).strip())
+            key = str(value).strip()
             if key not in first:
                 first[key] = (sheet, r)
                 continue
@@ -116,8 +125,8 @@ def _freeze(value: Any) -> Hashable:
 
 def _signatures(records: Sequence[Record]) -> list[Hashable]:
     """Each record's values less provenance, in one key order for the sheet. Flat records go
-    through ``itemgetter`` (C speed: this runs on every row of a 100,000-row register);
-    records with a missing key or a list value (numbered duties) take the slow path."""
+    through ``itemgetter``; records with a missing key or a list value (numbered duties) take
+    the slow path."""
     keys = sorted(set().union(*records) - _PROVENANCE)
     if not keys:
         return [() for _ in records]
@@ -133,6 +142,13 @@ def _signatures(records: Sequence[Record]) -> list[Hashable]:
     return out
 
 
+def _all_different(values: list[Any]) -> bool:
+    try:
+        return len(set(values)) == len(values)
+    except TypeError:  # an unhashable value: no shortcut
+        return False
+
+
 def check_duplicate_rows(sheets: Sequence[SheetResult],
                          skip: Collection[tuple[str | None, int | None]] = ()
                          ) -> Iterator[Issue]:
@@ -140,8 +156,12 @@ def check_duplicate_rows(sheets: Sequence[SheetResult],
     schedule row is compared as a whole). Rows already reported as ``duplicate-key`` are
     left out: that error says it already."""
     for sheet in sheets:
+        key_field = KEYS.get(sheet.kind or "")
+        if key_field is not None and _all_different([r.get(key_field) for r in sheet.records]):
+            continue  # no two keys alike, so no two rows alike either
+        signatures = _signatures(sheet.records)
         rows: dict[int, list[tuple[Record, Hashable]]] = defaultdict(list)
-        for r, sig in zip(sheet.records, _signatures(sheet.records), strict=True):
+        for r, sig in zip(sheet.records, signatures, strict=True):
             rows[r.get("_row", 0)].append((r, sig))
         first_col = min(sheet.field_cols.values(), default=None)
         seen: dict[Hashable, int] = {}
@@ -172,15 +192,26 @@ def check_dates(sheets: Sequence[SheetResult], today: date) -> Iterator[Issue]:
     for sheet in sheets:
         kind = sheet.kind or ""
         orders = [(later, earlier) for k, later, earlier in DATE_ORDER if k == kind]
+        past_only = PAST_ONLY.get(kind, ())
+        if not orders and not past_only:
+            continue
         for r in sheet.records:
             for later, earlier in orders:
-                if _before(r.get(later), r.get(earlier)):
+                a, b = r.get(later), r.get(earlier)
+                if a is None or b is None:
+                    continue
+                if type(a) is datetime and type(b) is datetime and a >= b:
+                    continue  # in order whether compared by day or by time
+                if _before(a, b):
                     yield issue_at("date-order", sheet, r, later,
-                                   this_value=when_text(r.get(later)),
+                                   this_value=when_text(a),
                                    other_column=_header(sheet, earlier),
-                                   other_value=when_text(r.get(earlier)))
-            for name in PAST_ONLY.get(kind, ()):
-                day = as_date(r.get(name))
+                                   other_value=when_text(b))
+            for name in past_only:
+                value = r.get(name)
+                if value is None:
+                    continue
+                day = value.date() if type(value) is datetime else as_date(value)
                 if day is not None and day > today:
                     yield issue_at("future-date", sheet, r, name, today=today.isoformat())
 
@@ -200,12 +231,17 @@ def check_status(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
     A missing value is reported on its empty cell (on the 处理状态 cell when the sheet has no
     such column at all); an unexpected one on the cell that holds it.
     """
+    by_status: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for state, name, filled in STATUS_FIELDS:
+        by_status[state].append((name, filled))
     for sheet in sheets:
         if sheet.kind != "complaints":
             continue
         for r in sheet.records:
-            for status, name, filled in STATUS_FIELDS:
-                if r.get("status") != status or _blank(r.get(name)) != filled:
+            status = r.get("status")
+            rules = by_status.get(status) if isinstance(status, str) else None
+            for name, filled in rules or ():
+                if _blank(r.get(name)) != filled:
                     continue
                 if filled:
                     cell = name if name in sheet.field_cols else "status"
