@@ -188,21 +188,17 @@ def _exit_for(results: list[FileResult]) -> None:
         sys.exit(1)
 
 
+def _intake_options(func: F) -> F:
+    """--format and --today, shared by validate and ingest."""
+    func = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                        help="把这一天当作今天（检查未来日期用）/ treat this date as today")(func)
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                        default="text", help="输出格式 / output format")(func)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="输出格式 / output format",
-)
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="把这一天当作今天（检查未来日期用）/ treat this date as today",
-)
+@_intake_options
 @common
 def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     """只校验、不入库 / check FILES without storing anything."""
@@ -249,19 +245,7 @@ def _maybe_ledger(ws: Workspace | None) -> Iterator[Any]:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="输出格式 / output format",
-)
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="把这一天当作今天（检查未来日期用）/ treat this date as today",
-)
+@_intake_options
 @common
 def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     """校验并入库 / check FILES and store the good ones in the ledger."""
