@@ -22,6 +22,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import XlsxFileError
 
 from officekit.errors import WorkspaceError
+from officekit.i18n import t
 from officekit.model import Issue, cell_ref, json_value
 from officekit.read import RawSheet, Workbook
 
@@ -33,37 +34,13 @@ _MAX_LINKS = 65_530  # Excel's limit of hyperlinks on one sheet
 _MAX_ROW, _MAX_COL = 1_048_576, 16_383
 _WIDTH_SAMPLE_ROWS = 2_000  # column widths are judged on the first rows of a big sheet
 
-# UI text of the annotated copy: key → (zh, en).
-_TEXT: dict[str, tuple[str, str]] = {
-    "sheet": ("校验结果", "Validation results"),
-    "title": ("校验结果：{file}", "Validation results: {file}"),
-    "counts": ("共发现 {errors} 个错误、{warnings} 个警告。",
-               "{errors} error(s) and {warnings} warning(s) found."),
-    "todo": ("请按下表逐条修改标红的单元格（黄色为警告，请核对），"
-             "保存后把文件重新放入 inbox 文件夹。点击“单元格”一列可跳到该单元格。",
-             "Fix the cells marked red (yellow ones are warnings worth checking), save, and drop "
-             "the file into the inbox folder again. Click a cell reference to jump to it."),
-    "none": ("未发现问题。", "No problems found."),
-    "error": ("错误", "Error"),
-    "warning": ("警告", "Warning"),
-    "info": ("提示", "Note"),
-    "no": ("序号", "No."),
-    "level": ("级别", "Level"),
-    "code": ("代码", "Code"),
-    "where_sheet": ("工作表", "Sheet"),
-    "cell": ("单元格", "Cell"),
-    "column": ("列", "Column"),
-    "value": ("值", "Value"),
-    "message": ("说明", "Message"),
-}
 _LIST_COLUMNS = ("no", "level", "code", "where_sheet", "cell", "column", "value", "message")
 _LIST_WIDTHS = (6, 7, 18, 14, 9, 14, 22, 64)  # starting widths; text columns grow to fit
 _HEADER_ROW = 4  # 0-based: title, counts, what to do, blank, header
 
 
 def _t(key: str, lang: str, **params: Any) -> str:
-    zh, en = _TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    return t(f"annotate.{key}", lang, **params)
 
 
 def text_width(text: str) -> int:

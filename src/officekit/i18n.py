@@ -58,14 +58,46 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "unknown-staff": ("suggestion?",),
     "staff-mismatch": ("staff_id", "listed_name", "given_name"),
     "ambiguous-staff": ("candidates", "example"),
-    "schedule-clash": ("person", "date", "shift_name", "hours", "other_date", "other_shift",
-                       "other_hours", "other_sheet", "other_cell"),
-    "schedule-clash/ledger": ("person", "date", "shift_name", "hours", "other_date",
-                              "other_shift", "other_hours"),
-    "rest-rule": ("person", "first_date", "first_shift", "second_date", "second_shift", "gap",
-                  "min_hours", "other_sheet", "other_cell"),
-    "rest-rule/ledger": ("person", "first_date", "first_shift", "second_date", "second_shift",
-                         "gap", "min_hours"),
+    "schedule-clash": (
+        "person",
+        "date",
+        "shift_name",
+        "hours",
+        "other_date",
+        "other_shift",
+        "other_hours",
+        "other_sheet",
+        "other_cell",
+    ),
+    "schedule-clash/ledger": (
+        "person",
+        "date",
+        "shift_name",
+        "hours",
+        "other_date",
+        "other_shift",
+        "other_hours",
+    ),
+    "rest-rule": (
+        "person",
+        "first_date",
+        "first_shift",
+        "second_date",
+        "second_shift",
+        "gap",
+        "min_hours",
+        "other_sheet",
+        "other_cell",
+    ),
+    "rest-rule/ledger": (
+        "person",
+        "first_date",
+        "first_shift",
+        "second_date",
+        "second_shift",
+        "gap",
+        "min_hours",
+    ),
     "uncovered-shift": ("date", "shift_name", "hours?"),
     "no-staff-list": (),
     "unknown-complaint": (),
@@ -88,65 +120,65 @@ ISSUES: dict[str, tuple[str, str]] = {
         "[[第 {row} 行的]]表头中缺少必填列“{expected}”[[（{kind}）]]。请在表头行加上这一列"
         "[[，表头也可写作：{aliases}]]。"
         "[[表中最接近的表头是“{nearest}”，如果就是这一列，请把它改为“{expected}”。]]",
-        "The header row[[ (row {row})]] lacks the required column \"{expected}\"[[ of the "
+        'The header row[[ (row {row})]] lacks the required column "{expected}"[[ of the '
         "{kind}]]. Add it to the header row[[ (also accepted as: {aliases})]].[[ The closest "
-        "header found is \"{nearest}\": if that is this column, rename it to \"{expected}\".]]",
+        'header found is "{nearest}": if that is this column, rename it to "{expected}".]]',
     ),
     "duplicate-column": (
         "表头“{column}”所在的列与前面的[[“{first_column}”]][[“{first}”]]列[[（{first_cell}）]]"
         "是同一列，出现了两次，无法确定用哪一列。请删除多余的一列，或把它改成别的表头。",
-        "The column headed \"{column}\" is the same column as the earlier one[[ "
-        "\"{first_column}\"]][[ \"{first}\"]][[ ({first_cell})]], so it appears twice and it is "
+        'The column headed "{column}" is the same column as the earlier one[[ '
+        '"{first_column}"]][[ "{first}"]][[ ({first_cell})]], so it appears twice and it is '
         "unclear which to use. Delete the extra column or give it another header.",
     ),
     "required": (
         "第 {row} 行“{column}”是必填项，但没有填写。请补上后重新提交。",
-        "Row {row}: \"{column}\" is required but empty. Fill it in and submit the file again.",
+        'Row {row}: "{column}" is required but empty. Fill it in and submit the file again.',
     ),
     "type": (
         "第 {row} 行“{column}”的值“{value}”无法识别，应为{expected}[[（{hint}）]]"
         "[[，如“{example}”]]。请改正后重新提交。",
-        "Row {row}: the value \"{value}\" in \"{column}\" cannot be read; expected: "
-        "{expected}[[ ({hint})]][[, e.g. \"{example}\"]]. Correct it and submit the file again.",
+        'Row {row}: the value "{value}" in "{column}" cannot be read; expected: '
+        '{expected}[[ ({hint})]][[, e.g. "{example}"]]. Correct it and submit the file again.',
     ),
     "enum": (
         "第 {row} 行“{column}”的值“{value}”不是可选的值。[[是否应为“{suggestion}”？]]"
         "可选的值有：{allowed}。",
-        "Row {row}: \"{value}\" is not an allowed value for \"{column}\".[[ Did you mean "
-        "\"{suggestion}\"?]] Allowed values: {allowed}.",
+        'Row {row}: "{value}" is not an allowed value for "{column}".[[ Did you mean '
+        '"{suggestion}"?]] Allowed values: {allowed}.',
     ),
     "extra-column": (
         "表头“{column}”不是可识别的列，已作为附加列保留，不参与校验和统计。如果它是某个标准列，"
         "请改用标准表头，或在 officekit.toml 的 [aliases] 中为它添加别名。",
-        "The column \"{column}\" is not one officekit knows: it is kept as an extra column and "
+        'The column "{column}" is not one officekit knows: it is kept as an extra column and '
         "not checked or counted. If it is a standard column, use the standard header or add an "
         "alias for it under [aliases] in officekit.toml.",
     ),
     "phone-format": (
         "第 {row} 行“{column}”的号码“{value}”格式不对：手机号应为以 1 开头的 11 位数字，"
         "固定电话应带区号（如 010-12345678）。请核对号码。",
-        "Row {row}: \"{value}\" in \"{column}\" does not look like a phone number: a mobile "
+        'Row {row}: "{value}" in "{column}" does not look like a phone number: a mobile '
         "number has 11 digits starting with 1, a landline needs its area code "
         "(e.g. 010-12345678). Check the number.",
     ),
     "hidden-rows": (
         "工作表“{sheet}”中有隐藏的行（第 {rows} 行[[，共 {count} 行]]），这些行同样会被读取和校验。"
         "请取消隐藏后核对内容，不需要的行请删除。",
-        "Sheet \"{sheet}\" has hidden rows (rows {rows}[[; {count} in all]]); they are read and "
+        'Sheet "{sheet}" has hidden rows (rows {rows}[[; {count} in all]]); they are read and '
         "checked like the others. Unhide them and check their content; delete the rows that are "
         "not needed.",
     ),
     "formula-no-cache": (
         "第 {row} 行“{column}”是公式，但文件中没有保存它的计算结果，无法读取数值。"
         "请用 Excel 或 WPS 打开文件，重新计算（F9）后保存；或把公式复制后“粘贴为数值”。",
-        "Row {row}: \"{column}\" holds a formula whose result was not saved in the file, so "
+        'Row {row}: "{column}" holds a formula whose result was not saved in the file, so '
         "its value cannot be read. Open the file in Excel or WPS, recalculate (F9) and save "
         "it, or paste the formula as values.",
     ),
     "skipped-sheet": (
         "工作表“{sheet}”不是可识别的表格，已跳过[[（{reason}）]]。"
         "如果它需要导入，请检查表头是否使用了标准列名。",
-        "Sheet \"{sheet}\" is not a known kind of table and was skipped[[ ({reason})]]. "
+        'Sheet "{sheet}" is not a known kind of table and was skipped[[ ({reason})]]. '
         "If it should be imported, check that its header row uses the standard column names.",
     ),
     "no-known-sheet": (
@@ -160,7 +192,7 @@ ISSUES: dict[str, tuple[str, str]] = {
         "第 {row} 行的日期列“{column}”看不出{missing}，无法确定排班日期。请在标题行写明年月"
         "（如“2026年10月排班表”），或在工作表名、文件名中写明，"
         "或在表头写完整日期（如 2026-10-01）。",
-        "Row {row}: the day column \"{column}\" does not tell the {missing}, so the schedule's "
+        'Row {row}: the day column "{column}" does not tell the {missing}, so the schedule\'s '
         "dates are unknown. Put the month in the title row (e.g. 2026年10月排班表), in the "
         "sheet or file name, or write full dates in the header (e.g. 2026-10-01).",
     ),
@@ -168,61 +200,61 @@ ISSUES: dict[str, tuple[str, str]] = {
     "duplicate-key": (
         "第 {row} 行的{column}“{value}”与工作表“{first_sheet}”第 {first_row} 行重复。"
         "同一文件中每个{column}只能出现一次：如是同一条记录，请删除重复的行；如是不同记录，请改正编号。",
-        "Row {row}: {column} \"{value}\" already appears in row {first_row} of sheet "
-        "\"{first_sheet}\". Each {column} may appear only once in a file: delete the repeated "
+        'Row {row}: {column} "{value}" already appears in row {first_row} of sheet '
+        '"{first_sheet}". Each {column} may appear only once in a file: delete the repeated '
         "row if it is the same record, or correct the number if it is a different one.",
     ),
     "date-order": (
         "第 {row} 行“{column}”早于“{other_column}”（{this_value} 早于 {other_value}）。"
         "请核对两处时间，“{column}”应不早于“{other_column}”。",
-        "Row {row}: \"{column}\" is earlier than \"{other_column}\" ({this_value} is before "
-        "{other_value}). Check both times: \"{column}\" cannot be earlier than "
-        "\"{other_column}\".",
+        'Row {row}: "{column}" is earlier than "{other_column}" ({this_value} is before '
+        '{other_value}). Check both times: "{column}" cannot be earlier than '
+        '"{other_column}".',
     ),
     "date-order/visit": (
         "第 {row} 行“{column}”早于关联投诉“{complaint_id}”的受理时间（{this_value} 早于 "
         "{other_value}），回访不能在投诉受理之前。请核对回访时间和关联投诉编号。",
-        "Row {row}: \"{column}\" is before complaint \"{complaint_id}\" was received "
+        'Row {row}: "{column}" is before complaint "{complaint_id}" was received '
         "({this_value} is before {other_value}); a follow-up visit cannot precede the "
         "complaint. Check the visit date and the complaint number.",
     ),
     "future-date": (
         "第 {row} 行“{column}”（{value}）晚于今天（{today}），不能是将来的日期。"
         "请核对年份和月份是否写错。",
-        "Row {row}: \"{column}\" ({value}) is after today ({today}); it cannot be in the "
+        'Row {row}: "{column}" ({value}) is after today ({today}); it cannot be in the '
         "future. Check the year and the month.",
     ),
     "status-fields": (
         "第 {row} 行处理状态为“{status}”，但“{missing}”没有填写。请补填“{missing}”；"
         "如果尚未办结，请把处理状态改为“处理中”。",
-        "Row {row}: the status is \"{status}\" but \"{missing}\" is empty. Fill in "
-        "\"{missing}\", or if the complaint is not closed yet, change the status to \"处理中\".",
+        'Row {row}: the status is "{status}" but "{missing}" is empty. Fill in '
+        '"{missing}", or if the complaint is not closed yet, change the status to "处理中".',
     ),
     "status-fields/unexpected": (
         "第 {row} 行处理状态为“{status}”，却填写了“{column}”（{value}）。如果已经办结，"
         "请把处理状态改为“已办结”；否则请清空“{column}”。",
-        "Row {row}: the status is \"{status}\" yet \"{column}\" is filled in ({value}). If the "
-        "complaint is closed, change the status to \"已办结\"; otherwise clear \"{column}\".",
+        'Row {row}: the status is "{status}" yet "{column}" is filled in ({value}). If the '
+        'complaint is closed, change the status to "已办结"; otherwise clear "{column}".',
     ),
     "unknown-staff": (
         "第 {row} 行“{column}”中的“{value}”不在人员名单中。[[是否应为“{suggestion}”？]]"
         "请核对姓名或工号；如果是新同事，请先在人员名单（花名册）中登记。",
-        "Row {row}: \"{value}\" in \"{column}\" is not in the staff list.[[ Did you mean "
-        "\"{suggestion}\"?]] Check the name or the staff number; a new colleague must first "
+        'Row {row}: "{value}" in "{column}" is not in the staff list.[[ Did you mean '
+        '"{suggestion}"?]] Check the name or the staff number; a new colleague must first '
         "be added to the staff list (花名册).",
     ),
     "staff-mismatch": (
         "第 {row} 行“{column}”：工号 {staff_id} 在人员名单中是“{listed_name}”，不是“{given_name}”。"
         "请改正工号或姓名，可写成“姓名(工号)”，如“{listed_name}({staff_id})”。",
-        "Row {row}: in \"{column}\", staff number {staff_id} belongs to \"{listed_name}\", not "
-        "\"{given_name}\". Correct the number or the name; write it as 姓名(工号), e.g. "
-        "\"{listed_name}({staff_id})\".",
+        'Row {row}: in "{column}", staff number {staff_id} belongs to "{listed_name}", not '
+        '"{given_name}". Correct the number or the name; write it as 姓名(工号), e.g. '
+        '"{listed_name}({staff_id})".',
     ),
     "ambiguous-staff": (
         "第 {row} 行“{column}”：人员名单中有不止一人叫“{value}”（{candidates}），无法确定是哪一位。"
         "请写明工号，如“{example}”。",
-        "Row {row}: more than one person in the staff list is called \"{value}\" "
-        "({candidates}), so \"{column}\" is ambiguous. Add the staff number, e.g. \"{example}\".",
+        'Row {row}: more than one person in the staff list is called "{value}" '
+        '({candidates}), so "{column}" is ambiguous. Add the staff number, e.g. "{example}".',
     ),
     "schedule-clash": (
         "{person} {date} 的“{shift_name}”（{hours}）与 {other_date} 的“{other_shift}”"
@@ -230,7 +262,7 @@ ISSUES: dict[str, tuple[str, str]] = {
         "（另一个在工作表“{other_sheet}”的 {other_cell} 单元格）。",
         "{person}: shift {shift_name} on {date} ({hours}) overlaps shift {other_shift} on "
         "{other_date} ({other_hours}); one person cannot work two shifts at once. Change one "
-        "of them (the other is in cell {other_cell} of sheet \"{other_sheet}\").",
+        'of them (the other is in cell {other_cell} of sheet "{other_sheet}").',
     ),
     "schedule-clash/ledger": (
         "{person} {date} 的“{shift_name}”（{hours}）与台账中已入库的 {other_date}“{other_shift}”"
@@ -248,7 +280,7 @@ ISSUES: dict[str, tuple[str, str]] = {
         "{person}: only {gap} hours between the end of {first_shift} on {first_date} and the "
         "start of {second_shift} on {second_date}, less than the {min_hours} hours of rest "
         "required. Rearrange the schedule (the other shift is in cell {other_cell} of sheet "
-        "\"{other_sheet}\").",
+        '"{other_sheet}").',
     ),
     "rest-rule/ledger": (
         "{person} {first_date}“{first_shift}”下班后，到 {second_date}“{second_shift}”上班只隔 "
@@ -274,7 +306,7 @@ ISSUES: dict[str, tuple[str, str]] = {
     "unknown-complaint": (
         "第 {row} 行“{column}”中的投诉“{value}”在投诉登记中还没有记录。回访照常保存，"
         "待该投诉导入后会自动关联；如果编号写错，请改正。",
-        "Row {row}: complaint \"{value}\" in \"{column}\" is not in the complaint register "
+        'Row {row}: complaint "{value}" in "{column}" is not in the complaint register '
         "yet. The visit is stored and will be linked when the complaint arrives; if the number "
         "is wrong, correct it.",
     ),
@@ -286,54 +318,54 @@ ISSUES: dict[str, tuple[str, str]] = {
     "status-regression": (
         "第 {row} 行投诉“{complaint_id}”在台账中已是“{ledger_status}”，本表却写作“{value}”。"
         "如果确实重新处理，可忽略此提示；否则请把处理状态改回“{ledger_status}”。",
-        "Row {row}: complaint \"{complaint_id}\" is \"{ledger_status}\" in the ledger, but this "
-        "file says \"{value}\". If it really was reopened, ignore this; otherwise change the "
-        "status back to \"{ledger_status}\".",
+        'Row {row}: complaint "{complaint_id}" is "{ledger_status}" in the ledger, but this '
+        'file says "{value}". If it really was reopened, ignore this; otherwise change the '
+        'status back to "{ledger_status}".',
     ),
     # ---- file level --------------------------------------------------------------------
     "corrupt-file": (
         "文件[[“{file}”]]已损坏或不完整，无法打开[[（{detail}）]]。"
         "请重新复制原文件，或用 Excel/WPS 打开后另存为 .xlsx，再重新放入。",
-        "The file[[ \"{file}\"]] is damaged or incomplete and cannot be opened[[ ({detail})]]. "
+        'The file[[ "{file}"]] is damaged or incomplete and cannot be opened[[ ({detail})]]. '
         "Copy the original again, or open it in Excel/WPS and save it as .xlsx, then put it "
         "back.",
     ),
     "encrypted-file": (
         "文件[[“{file}”]]设有打开密码，无法读取。请在 Excel/WPS 中取消密码"
         "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新放入。",
-        "The file[[ \"{file}\"]] is password-protected and cannot be read. Remove the password "
+        'The file[[ "{file}"]] is password-protected and cannot be read. Remove the password '
         "in Excel/WPS (File → Info → Protect Workbook → Encrypt with Password, clear it) and "
         "put the file back.",
     ),
     "empty-file": (
         "文件[[“{file}”]]是空的，没有任何数据。请确认保存了正确、完整的文件后重新放入。",
-        "The file[[ \"{file}\"]] is empty. Make sure the right file was saved completely and "
+        'The file[[ "{file}"]] is empty. Make sure the right file was saved completely and '
         "put it back.",
     ),
     "not-a-workbook": (
         "文件[[“{file}”]]不是表格文件[[（看起来是 {detected}）]]，无法读取。"
         "请放入 Excel 或 WPS 表格（.xlsx、.xlsm、.xls 或 .ods）。",
-        "The file[[ \"{file}\"]] is not a spreadsheet[[ (it looks like {detected})]] and "
+        'The file[[ "{file}"]] is not a spreadsheet[[ (it looks like {detected})]] and '
         "cannot be read. Put an Excel or WPS workbook (.xlsx, .xlsm, .xls or .ods) in the "
         "inbox.",
     ),
     "unsupported-format": (
         "文件[[“{file}”]]的格式[[（{ext}）]][[（{detected}）]]不受支持。"
         "请在 Excel 或 WPS 中另存为 .xlsx（或 .xlsm、.xls、.ods）后重新放入。",
-        "The format of the file[[ \"{file}\"]][[ ({ext})]][[ ({detected})]] is not supported. "
+        'The format of the file[[ "{file}"]][[ ({ext})]][[ ({detected})]] is not supported. '
         "Save it as .xlsx (or .xlsm, .xls, .ods) in Excel or WPS and put it back.",
     ),
     "too-large": (
         "文件[[“{file}”]]的工作表“{sheet}”使用范围过大（到第 {rows} 行、第 {cols} 列），"
         "多半是远处有误输入的单元格。请删除数据以外的多余行和列后保存，再重新放入。",
-        "Sheet \"{sheet}\" of the file[[ \"{file}\"]] uses a huge range (down to row {rows}, "
+        'Sheet "{sheet}" of the file[[ "{file}"]] uses a huge range (down to row {rows}, '
         "column {cols}), most likely from a stray entry far from the data. Delete the rows and "
         "columns beyond the data, save, and put the file back.",
     ),
     "duplicate-file": (
         "这个文件与已处理过的“{first_name}”[[（{first_time}）]]内容完全相同，不再重复导入。"
         "如果修改过文件，请确认修改已保存后再放入。",
-        "This file has the same content as \"{first_name}\", already processed[[ on "
+        'This file has the same content as "{first_name}", already processed[[ on '
         "{first_time}]]; it is not imported again. If you changed the file, make sure the "
         "changes were saved and put it back.",
     ),
@@ -358,29 +390,42 @@ UI: dict[str, tuple[str, str]] = {
     "cli.severity.error": ("错误", "error"),
     "cli.severity.warning": ("警告", "warning"),
     "cli.severity.info": ("提示", "note"),
-    "cli.file.accepted": ("✓ 已接收  {name}（{kinds}）：{warnings} 个警告",
-                          "✓ accepted  {name} ({kinds}): {warnings} warning(s)"),
-    "cli.file.rejected": ("✗ 已拒收  {name}（{kinds}）：{errors} 个错误，{warnings} 个警告；"
-                          "本文件的数据均未入库",
-                          "✗ rejected  {name} ({kinds}): {errors} error(s), {warnings} "
-                          "warning(s); nothing from this file was stored"),
-    "cli.file.duplicate": ("= 重复文件  {name}：内容与已处理过的文件相同，未再次导入",
-                           "= duplicate  {name}: same content as a file already processed; "
-                           "not imported again"),
-    "cli.counts": ("{errors} 个错误，{warnings} 个警告",
-                   "{errors} error(s), {warnings} warning(s)"),
-    "cli.summary": ("共 {total} 个文件：接收 {accepted}，拒收 {rejected}，重复 {duplicate}",
-                    "{total} file(s): {accepted} accepted, {rejected} rejected, "
-                    "{duplicate} duplicate"),
-    "cli.more-issues": ("……另有 {count} 个问题未列出，详见标注副本或 --format json 的输出",
-                        "… and {count} more issue(s); see the annotated copy or --format json"),
+    "cli.file.accepted": (
+        "✓ 已接收  {name}（{kinds}）：{warnings} 个警告",
+        "✓ accepted  {name} ({kinds}): {warnings} warning(s)",
+    ),
+    "cli.file.rejected": (
+        "✗ 已拒收  {name}（{kinds}）：{errors} 个错误，{warnings} 个警告；本文件的数据均未入库",
+        "✗ rejected  {name} ({kinds}): {errors} error(s), {warnings} "
+        "warning(s); nothing from this file was stored",
+    ),
+    "cli.file.duplicate": (
+        "= 重复文件  {name}：内容与已处理过的文件相同，未再次导入",
+        "= duplicate  {name}: same content as a file already processed; not imported again",
+    ),
+    "cli.counts": (
+        "{errors} 个错误，{warnings} 个警告",
+        "{errors} error(s), {warnings} warning(s)",
+    ),
+    "cli.summary": (
+        "共 {total} 个文件：接收 {accepted}，拒收 {rejected}，重复 {duplicate}",
+        "{total} file(s): {accepted} accepted, {rejected} rejected, {duplicate} duplicate",
+    ),
+    "cli.more-issues": (
+        "……另有 {count} 个问题未列出，详见标注副本或 --format json 的输出",
+        "… and {count} more issue(s); see the annotated copy or --format json",
+    ),
     "cli.annotated": ("已生成标注副本：{path}", "annotated copy written to {path}"),
     "cli.no-sheets": ("没有可识别的工作表", "no recognised sheet"),
     "cli.init.done": ("已创建工作区：{path}", "workspace created at {path}"),
-    "cli.report.done": ("已生成 {count} 份文档，位于 {path}",
-                        "{count} document(s) written to {path}"),
-    "cli.sample.done": ("已生成 {count} 个示例文件：{path}",
-                        "{count} sample file(s) written to {path}"),
+    "cli.report.done": (
+        "已生成 {count} 份文档，位于 {path}",
+        "{count} document(s) written to {path}",
+    ),
+    "cli.sample.done": (
+        "已生成 {count} 个示例文件：{path}",
+        "{count} sample file(s) written to {path}",
+    ),
     "cli.status.title": ("工作区状态", "Workspace status"),
     "cli.status.records": ("台账记录：", "Records:"),
     "cli.status.files": ("已处理文件：", "Files:"),
@@ -398,17 +443,101 @@ UI: dict[str, tuple[str, str]] = {
     "cli.status.stuck.claimed": ("处理中超过10分钟", "claimed for over 10 minutes"),
     "cli.status.stuck.failed": ("处理失败", "processing failed"),
     "cli.status.recent": ("最近处理的文件", "Recently processed files"),
+    # the annotated copy of a rejected file (officekit.annotate)
     "annotate.sheet": ("校验结果", "Validation results"),
-    "annotate.col.severity": ("级别", "Severity"),
-    "annotate.col.code": ("问题代码", "Code"),
-    "annotate.col.sheet": ("工作表", "Sheet"),
-    "annotate.col.cell": ("单元格", "Cell"),
-    "annotate.col.row": ("行", "Row"),
-    "annotate.col.column": ("列", "Column"),
-    "annotate.col.field": ("字段", "Field"),
-    "annotate.col.value": ("内容", "Value"),
-    "annotate.col.message": ("说明", "Message"),
-    "annotate.link": ("转到 {cell}", "go to {cell}"),
+    "annotate.title": ("校验结果：{file}", "Validation results: {file}"),
+    "annotate.counts": (
+        "共发现 {errors} 个错误、{warnings} 个警告。",
+        "{errors} error(s) and {warnings} warning(s) found.",
+    ),
+    "annotate.todo": (
+        "请按下表逐条修改标红的单元格（黄色为警告，请核对），"
+        "保存后把文件重新放入 inbox 文件夹。点击“单元格”一列可跳到该单元格。",
+        "Fix the cells marked red (yellow ones are warnings worth checking), save, and drop "
+        "the file into the inbox folder again. Click a cell reference to jump to it.",
+    ),
+    "annotate.none": ("未发现问题。", "No problems found."),
+    "annotate.error": ("错误", "Error"),
+    "annotate.warning": ("警告", "Warning"),
+    "annotate.info": ("提示", "Note"),
+    "annotate.no": ("序号", "No."),
+    "annotate.level": ("级别", "Level"),
+    "annotate.code": ("代码", "Code"),
+    "annotate.where_sheet": ("工作表", "Sheet"),
+    "annotate.cell": ("单元格", "Cell"),
+    "annotate.column": ("列", "Column"),
+    "annotate.value": ("值", "Value"),
+    "annotate.message": ("说明", "Message"),
+    # the watcher's log lines (officekit.watch.log)
+    "watch.start": (
+        "开始监视收件箱 {inbox}（{mode}；文件稳定 {settle} 秒后处理，每 {rescan} 秒全量扫描）",
+        "Watching the inbox {inbox} ({mode}; files are taken after {settle} s unchanged, "
+        "full rescan every {rescan} s)",
+    ),
+    "watch.mode.events": ("文件事件", "file events"),
+    "watch.mode.poll": ("轮询，适用于网络共享文件夹", "polling, for network shares"),
+    "watch.once": ("处理收件箱 {inbox} 中现有的文件", "Processing the files in the inbox {inbox}"),
+    "watch.stop": (
+        "已停止。本次处理 {total} 个文件：接收 {accepted}，拒收 {rejected}，"
+        "重复 {duplicate}，失败 {failed}",
+        "Stopped. {total} file(s) this run: {accepted} accepted, {rejected} rejected, "
+        "{duplicate} duplicate, {failed} failed",
+    ),
+    "watch.stopping": (
+        "收到停止信号，处理完当前文件后退出",
+        "Stop requested: finishing the current file, then exiting",
+    ),
+    "watch.reasons": ("原因：{reasons}", "why: {reasons}"),
+    "watch.annotated": ("标注副本：{path}", "annotated copy: {path}"),
+    "watch.failed.retry": (
+        "✗ 处理失败  {name}：{error}（第 {attempt} 次，稍后重试）",
+        "✗ failed  {name}: {error} (attempt {attempt}; will try again)",
+    ),
+    "watch.failed.final": (
+        "✗ 处理失败  {name}：{error}（已试 {attempt} 次，原文件已移到 {dest}，"
+        "请把此文件和 watch.log 交给系统管理员）",
+        "✗ failed  {name}: {error} (tried {attempt} times; the file was moved to "
+        "{dest}; give it and watch.log to your administrator)",
+    ),
+    "watch.lost": (
+        "✗ 账本记录正在处理的文件 {name} 已不在处理文件夹中，记为失败",
+        "✗ {name} was being processed but is no longer in the processing folder; "
+        "recorded as failed",
+    ),
+    "watch.adopted": (
+        "接手中断的处理（{owner}）：{count} 个文件",
+        "Taking over the unfinished work of {owner}: {count} file(s)",
+    ),
+    "watch.waiting": (
+        "{name} 与另一个正在处理的文件内容相同，稍后再处理",
+        "{name} has the same content as a file being processed; it waits for that one",
+    ),
+    "watch.left": (
+        "{name} 仍在写入或不完整，留待下次处理",
+        "{name} is still being written or is incomplete; left for the next run",
+    ),
+    "watch.busy": (
+        "{name} 暂时无法移动（{error}），稍后重试",
+        "{name} cannot be moved now ({error}); will try again",
+    ),
+    "watch.rendered": (
+        "已更新文档 {count} 份（{periods}）：{names}",
+        "{count} document(s) updated ({periods}): {names}",
+    ),
+    "watch.rendered.none": ("{periods} 没有需要更新的文档", "No documents to update for {periods}"),
+    "watch.render.failed": (
+        "生成 {periods} 的文档失败：{error}",
+        "Rendering the documents of {periods} failed: {error}",
+    ),
+    "watch.observer.restart": (
+        "文件监视线程已停止，已重新启动",
+        "The file-event thread had stopped; restarted it",
+    ),
+    "watch.inbox.unreachable": (
+        "收件箱无法访问：{inbox}（{error}），稍后重试",
+        "The inbox cannot be reached: {inbox} ({error}); will try again",
+    ),
+    "watch.inbox.back": ("收件箱已恢复访问：{inbox}", "The inbox can be reached again: {inbox}"),
 }
 
 _OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
@@ -474,8 +603,11 @@ def issue_message(issue: Issue, lang: str = "zh") -> str:
     if pair is None:
         return issue.code
     values = _Default(
-        column=issue.column or "", value=display(issue.value, lang),
-        field=issue.field or "", row=issue.row or "", sheet=issue.sheet or "",
+        column=issue.column or "",
+        value=display(issue.value, lang),
+        field=issue.field or "",
+        row=issue.row or "",
+        sheet=issue.sheet or "",
         cell=issue.cell or "",
     )
     for key, value in issue.params.items():
