@@ -451,6 +451,10 @@ class Ledger:
             query = select(files).where(*where).order_by(*order).limit(limit)
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def files_in_state(self, state: str) -> list[dict[str, Any]]:
+        """File rows in ``state``, oldest update first (e.g. ``failed`` for ``status``)."""
+        return self._files(files.c.state == state, order=(files.c.updated, files.c.id))
+
     def unfinished(self) -> list[dict[str, Any]]:
         """Files claimed but not finished (a watcher died on them), oldest claim first."""
         return self._files(files.c.state == "claimed", order=(files.c.claimed_at, files.c.id))

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from officekit.ledger.schema import files
 from officekit.ledger.store import Ledger
 
 STUCK_AFTER = timedelta(minutes=10)
@@ -28,7 +27,6 @@ def stuck_files(ledger: Ledger, *, claimed_for: timedelta = STUCK_AFTER,
     now = now or datetime.now()
     out = [{**row, "why": "claimed"} for row in ledger.unfinished()
            if row.get("claimed_at") is None or now - row["claimed_at"] >= claimed_for]
-    # Ledger has no public query by state other than unfinished(); _files is its own helper.
-    failed = ledger._files(files.c.state == "failed", order=(files.c.updated, files.c.id))
+    failed = ledger.files_in_state("failed")
     out += [{**row, "why": "failed"} for row in failed]
     return sorted(out, key=lambda r: (r.get("updated") or now, r["id"]))
