@@ -170,7 +170,8 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _print_results(ctx: Ctx, results: list[FileResult], fmt: str) -> None:
+def _print_results(ctx: Ctx, results: list[FileResult], fmt: str, *,
+                   stored: bool = True) -> None:
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -180,7 +181,7 @@ def _print_results(ctx: Ctx, results: list[FileResult], fmt: str) -> None:
         return
     from officekit.report_text import format_results
 
-    click.echo(format_results(results, ctx.lang))
+    click.echo(format_results(results, ctx.lang, stored=stored))
 
 
 def _exit_for(results: list[FileResult]) -> None:
@@ -214,7 +215,7 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     with _maybe_ledger(ws) as ledger:
         view: LedgerView = ledger if ledger is not None else EmptyView()
         results = validate_paths(paths, settings, view, today=_day(today), progress=ctx.progress)
-    _print_results(ctx, results, fmt)
+    _print_results(ctx, results, fmt, stored=False)
     _exit_for(results)
 
 
@@ -538,3 +539,54 @@ def watch(ctx: Ctx, once: bool, poll: bool) -> None:
     ws.ensure()
     run_watch(ws, once=once, poll=True if poll else None, lang=ctx.lang, quiet=ctx.quiet,
               debug=ctx.debug, on_accepted=reports_renderer(ws))
+
+
+# ------------------------------------------------------------------------------------------
+# files, retract (SPEC §5 lifecycle) — thin: officekit.retraction does the work
+
+
+@cli.command("files")
+@click.option("--kind", type=click.Choice(["staff", "schedule", "complaints", "visits", "duties"]),
+              default=None, help="只列出含这类表的文件 / only files holding this kind")
+@click.option("--period", "period_text", default=None,
+              help="只列出记录落在这个期间的文件 / only files with records in this period")
+@click.option("--state", type=click.Choice(["accepted", "rejected", "duplicate", "failed",
+                                            "retracted"]), default=None,
+              help="只列出这个状态的文件 / only files in this state")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@common
+def files_cmd(ctx: Ctx, kind: str | None, period_text: str | None, state: str | None,
+              fmt: str) -> None:
+    """账本见过的每个文件 / every file the ledger has seen (state, rows, periods, archive)."""
+    from officekit.retraction import files_listing, format_files
+
+    ws = ctx.ws
+    ws.ensure()
+    rows = files_listing(ws, kind=kind, period=str(_period(period_text)) if period_text else None,
+                         state=state)
+    if fmt == "json":
+        click.echo(json.dumps({"files": rows}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_files(rows, ctx.lang))
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--dry-run", is_flag=True, help="只显示会改变什么 / show what would change")
+@click.option("--force", is_flag=True,
+              help="即使有记录引用人员名单中的人也撤回 / retract a staff list others depend on")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@common
+def retract(ctx: Ctx, file: str, dry_run: bool, force: bool, fmt: str) -> None:
+    """撤回一个已接收的文件 / take one accepted FILE (name, path or SHA256 prefix) back out."""
+    from officekit.retraction import format_retraction, retract_file
+
+    ws = ctx.ws
+    ws.ensure()
+    result = retract_file(ws, file, dry_run=dry_run, force=force)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_retraction(result, ctx.lang))

@@ -394,6 +394,10 @@ UI: dict[str, tuple[str, str]] = {
         "✓ 已接收  {name}（{kinds}）：{warnings} 个警告",
         "✓ accepted  {name} ({kinds}): {warnings} warning(s)",
     ),
+    "cli.file.valid": (
+        "✓ 通过校验  {name}（{kinds}）：{warnings} 个警告（仅校验，未入库）",
+        "✓ valid  {name} ({kinds}): {warnings} warning(s) (checked only; nothing stored)",
+    ),
     "cli.file.rejected": (
         "✗ 已拒收  {name}（{kinds}）：{errors} 个错误，{warnings} 个警告；本文件的数据均未入库",
         "✗ rejected  {name} ({kinds}): {errors} error(s), {warnings} "
@@ -410,6 +414,10 @@ UI: dict[str, tuple[str, str]] = {
     "cli.summary": (
         "共 {total} 个文件：接收 {accepted}，拒收 {rejected}，重复 {duplicate}",
         "{total} file(s): {accepted} accepted, {rejected} rejected, {duplicate} duplicate",
+    ),
+    "cli.summary.valid": (
+        "共 {total} 个文件：通过校验 {accepted}，未通过 {rejected}，重复 {duplicate}",
+        "{total} file(s): {accepted} valid, {rejected} invalid, {duplicate} duplicate",
     ),
     "cli.more-issues": (
         "……另有 {count} 个问题未列出，详见标注副本或 --format json 的输出",
@@ -439,6 +447,7 @@ UI: dict[str, tuple[str, str]] = {
     "cli.state.settled": ("待处理", "waiting"),
     "cli.state.seen": ("待处理", "waiting"),
     "cli.state.failed": ("失败", "failed"),
+    "cli.state.retracted": ("已撤回", "retracted"),
     "cli.status.stuck": ("需要处理的文件（{count} 个）：", "Files needing attention ({count}):"),
     "cli.status.stuck.claimed": ("处理中超过10分钟", "claimed for over 10 minutes"),
     "cli.status.stuck.failed": ("处理失败", "processing failed"),
@@ -538,6 +547,26 @@ UI: dict[str, tuple[str, str]] = {
         "The inbox cannot be reached: {inbox} ({error}); will try again",
     ),
     "watch.inbox.back": ("收件箱已恢复访问：{inbox}", "The inbox can be reached again: {inbox}"),
+    # officekit files / retract (officekit.retraction)
+    "files.none": ("账本中还没有文件", "The ledger has no files yet"),
+    "files.rows": (
+        "新增 {inserted} 条，更新 {updated} 条", "{inserted} inserted, {updated} updated"),
+    "files.retracted": ("已于 {at} 由 {by} 撤回", "retracted {at} by {by}"),
+    "files.retract.dry": (
+        "试运行：撤回 {name}（{sha}）将会：", "Dry run: retracting {name} ({sha}) would:"),
+    "files.retract.done": ("已撤回 {name}（{sha}）：", "Retracted {name} ({sha}):"),
+    "files.retract.removed": ("删除{kind} {count} 条（由此文件新增）",
+                              "remove {count} {kind} record(s) it inserted"),
+    "files.retract.restored": ("恢复{kind} {count} 条到此文件之前的版本",
+                               "return {count} {kind} record(s) to the version before it"),
+    "files.retract.reinserted": ("找回{kind} {count} 条（此文件曾删去）",
+                                 "bring back {count} {kind} record(s) it had dropped"),
+    "files.retract.kept": ("保留{kind} {count} 条（之后的文件已再次修改）",
+                           "keep {count} {kind} record(s) a later file changed again"),
+    "files.retract.periods": ("涉及月份：{periods}", "months touched: {periods}"),
+    "files.retract.dependants": ("有 {count} 条其他记录引用其中的人员（已用 --force）",
+                                 "{count} other record(s) name its people (--force given)"),
+    "files.retract.rendered": ("已重新生成文档 {count} 份", "{count} document(s) rendered again"),
 }
 
 _OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)

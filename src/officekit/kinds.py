@@ -198,3 +198,10 @@ DUTIES = Kind(
 )
 
 KINDS: dict[str, Kind] = {k.name: k for k in (STAFF, SCHEDULE, COMPLAINTS, VISITS, DUTIES)}
+
+# The fields whose dates place a record in a month (the documents of that month depend on it):
+# what the watcher re-renders after a file, and the periods ``officekit files`` lists.
+PERIOD_FIELDS: dict[str, tuple[str, ...]] = {
+    "complaints": ("received_at", "resolved_at"), "visits": ("visited_at",),
+    "schedule": ("date",),
+}

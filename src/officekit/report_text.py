@@ -19,13 +19,17 @@ def kind_label(kind: str | None, lang: str) -> str:
     return t(f"kind.{kind}", lang) if kind else t("kind.none", lang)
 
 
-def file_line(res: FileResult, lang: str) -> str:
-    """One line per file: which file, which kinds, the outcome and why."""
+def file_line(res: FileResult, lang: str, *, stored: bool = True) -> str:
+    """One line per file: which file, which kinds, the outcome and why.
+
+    ``stored`` False (``validate``): a good file "passed the checks", it was not "accepted".
+    """
     name = Path(res.path).name
     kinds = "、".join(f"{kind_label(s.kind, lang)} {s.rows}"
                      for s in res.sheets if s.kind) or t("cli.no-sheets", lang)
     counts = Counter(i.severity for i in res.issues)
-    return t(f"cli.file.{res.status}", lang, name=name, kinds=kinds,
+    status = "valid" if res.status == "accepted" and not stored else res.status
+    return t(f"cli.file.{status}", lang, name=name, kinds=kinds,
              errors=counts.get("error", 0), warnings=counts.get("warning", 0))
 
 
@@ -38,10 +42,11 @@ def issue_line(issue: Issue, lang: str) -> str:
     return f"{t(SEVERITY_KEY[issue.severity], lang)} {issue.code}: {where}{issue.message(lang)}"
 
 
-def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50) -> str:
+def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50,
+                   stored: bool = True) -> str:
     lines: list[str] = []
     for res in results:
-        lines.append(file_line(res, lang))
+        lines.append(file_line(res, lang, stored=stored))
         shown = [i for i in res.issues if i.severity != "info" or res.status == "duplicate"]
         for issue in shown[:max_issues]:
             lines.append("    " + issue_line(issue, lang))
@@ -51,7 +56,8 @@ def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50
             lines.append("    " + t("cli.annotated", lang, path=res.annotated))
     by = Counter(r.status for r in results)
     lines.append("")
-    lines.append(t("cli.summary", lang, total=len(results), accepted=by.get("accepted", 0),
+    lines.append(t("cli.summary" if stored else "cli.summary.valid", lang, total=len(results),
+                   accepted=by.get("accepted", 0),
                    rejected=by.get("rejected", 0), duplicate=by.get("duplicate", 0)))
     return "\n".join(lines)
 

@@ -44,10 +44,14 @@ from officekit.model import Record
 SCHEMA_VERSION = 1
 
 # The file state machine (SPEC §9). A row is created by claim() or a store_*() call.
-FILE_STATES = ("seen", "settled", "claimed", "accepted", "rejected", "duplicate", "failed")
+# ``retracted``: an accepted file whose contribution was taken back out (SPEC §5); its content
+# may be ingested again, so it is not terminal and a watcher may claim it like a new file.
+FILE_STATES = ("seen", "settled", "claimed", "accepted", "rejected", "duplicate", "failed",
+               "retracted")
 TERMINAL_STATES = frozenset({"accepted", "rejected", "duplicate"})
-# States a watcher may claim a file from: noted but not being worked on, or an earlier try failed.
-CLAIMABLE_STATES = ("seen", "settled", "failed")
+# States a watcher may claim a file from: noted but not being worked on, an earlier try failed,
+# or taken back out by a retraction.
+CLAIMABLE_STATES = ("seen", "settled", "failed", "retracted")
 
 SEND_STATUSES = ("sent", "failed")
 
@@ -209,6 +213,29 @@ history = Table(
     Column("reason", String(16), nullable=False),
 )
 Index(None, history.c.kind, history.c.natural_key)
+
+# What an accepted file did to the records (SPEC §5 ``officekit files``): one row per file,
+# written in the file's own transaction, removed when the file is retracted.
+contributions = Table(
+    "contributions", metadata,
+    Column("file_id", Integer, ForeignKey("files.id"), primary_key=True),
+    Column("inserted", JSON, nullable=False),  # kind → records the file inserted
+    Column("updated", JSON, nullable=False),  # kind → records it replaced (old version kept)
+    Column("removed", JSON, nullable=False),  # kind → schedule entries its sheet dropped
+    Column("periods", JSON, nullable=False),  # months its records fall in, ascending
+)
+
+# Every retraction: who took which file back out, when, and what it changed.
+retractions = Table(
+    "retractions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("file_id", Integer, ForeignKey("files.id"), nullable=False),
+    Column("retracted_at", DateTime, nullable=False),
+    Column("retracted_by", Text, nullable=False),
+    Column("forced", Boolean, nullable=False),
+    Column("summary", JSON, nullable=False),
+)
+Index(None, retractions.c.file_id)
 
 sends = Table(
     "sends", metadata,

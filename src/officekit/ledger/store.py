@@ -48,6 +48,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import ColumnElement
 
 from officekit.errors import LedgerError
+from officekit.kinds import PERIOD_FIELDS
 from officekit.ledger import schema
 from officekit.ledger.schema import (
     COLUMNS,
@@ -56,6 +57,7 @@ from officekit.ledger.schema import (
     KIND_ORDER,
     RECORD_TABLES,
     TERMINAL_STATES,
+    contributions,
     files,
     history,
     meta,
@@ -259,6 +261,14 @@ class Ledger:
                     f"{schema.SCHEMA_VERSION}",
                     hint=f"账本 / ledger: {self.url}",
                 )
+            else:
+                _allow_all_states(conn)
+
+    @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[Connection]:
+        """One transaction for the ledger's own modules (lifecycle); LedgerError on failure."""
+        with self._transaction(write=write) as conn:
+            yield conn
 
     def _hook(self, operation: str) -> None:
         if self.before_commit is not None:
@@ -329,12 +339,18 @@ class Ledger:
                 "sheets": self._sheet_info(sheets), "destination": destination,
                 **self._issue_fields(issues)})
             now = _now()
+            done: dict[str, dict[str, int]] = {"inserted": {}, "updated": {}, "removed": {}}
             for kind in KIND_ORDER:
                 if kind not in prepared:
                     continue
                 if kind == "schedule":
-                    _remove_uncovered_schedule(conn, prepared[kind], file_id, now)
-                _upsert(conn, kind, prepared[kind], file_id, now)
+                    done["removed"][kind] = _remove_uncovered_schedule(
+                        conn, prepared[kind], file_id, now)
+                done["inserted"][kind], done["updated"][kind] = _upsert(
+                    conn, kind, prepared[kind], file_id, now)
+            conn.execute(delete(contributions).where(contributions.c.file_id == file_id))
+            conn.execute(insert(contributions).values(
+                file_id=file_id, periods=_months(prepared), **done))
             self._hook("store_accepted")
         return file_id
 
@@ -711,8 +727,8 @@ def _history_rows(kind: str, old: Iterable[RowMapping], by_file_id: int, now: da
 
 
 def _upsert(conn: Connection, kind: str, prepared: Mapping[str, dict[str, Any]], file_id: int,
-            now: datetime) -> None:
-    """Insert new keys, update repeated ones (their old version to history)."""
+            now: datetime) -> tuple[int, int]:
+    """Insert new keys, update repeated ones (their old version to history); (inserted, updated)."""
     table = RECORD_TABLES[kind]
     existing: dict[str, RowMapping] = {}
     for chunk in _chunks(prepared):
@@ -735,10 +751,11 @@ def _upsert(conn: Connection, kind: str, prepared: Mapping[str, dict[str, Any]],
         names = [k for k in updates[0] if k != "b_id"]
         conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(
             {name[2:]: bindparam(name) for name in names}), updates)
+    return len(inserts), len(updates)
 
 
 def _remove_uncovered_schedule(conn: Connection, prepared: Mapping[str, dict[str, Any]],
-                               file_id: int, now: datetime) -> None:
+                               file_id: int, now: datetime) -> int:
     """A schedule sheet replaces the ledger's entries for the people and dates it covers.
 
     Per sheet: its people (by 工号, or by 姓名 for stored entries never resolved to a 工号) and
@@ -760,7 +777,57 @@ def _remove_uncovered_schedule(conn: Connection, prepared: Mapping[str, dict[str
             table.c.date >= first, table.c.date <= last, covered)).mappings()
         gone.update((row["id"], row) for row in rows if row["natural_key"] not in prepared)
     if not gone:
-        return
+        return 0
     conn.execute(insert(history), _history_rows("schedule", gone.values(), file_id, now, "removed"))
     for chunk in _chunks(gone):
         conn.execute(delete(table).where(table.c.id.in_(chunk)))
+    return len(gone)
+
+
+def _months(prepared: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:
+    """The months (``2026-10``) the prepared records fall in (kinds.PERIOD_FIELDS)."""
+    out: set[str] = set()
+    for kind, by_key in prepared.items():
+        for name in PERIOD_FIELDS.get(kind, ()):
+            for values in by_key.values():
+                v = values.get(name)
+                if isinstance(v, date):
+                    out.add(f"{v.year:04d}-{v.month:02d}")
+    return sorted(out)
+
+
+def _allow_all_states(conn: Connection) -> None:
+    """Bring a ledger made before a file state was added up to date (its CHECK constraint).
+
+    The constraint is the only part of the schema ``create_all`` cannot add to an existing
+    database. SQLite keeps it as text in ``sqlite_master``: it is rewritten there (the way
+    SQLite's documentation gives for changing a CHECK constraint), which leaves the stored rows
+    as they are; PostgreSQL drops and adds the constraint.
+    """
+    name = "ck_files_state"
+    wanted = ", ".join(f"'{s}'" for s in FILE_STATES)
+    if conn.dialect.name == "sqlite":
+        sql = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'files'").scalar()
+        if not isinstance(sql, str) or f"'{FILE_STATES[-1]}'" in sql:
+            return
+        start = sql.find("state IN (")
+        end = sql.find(")", start)
+        if start < 0 or end < 0:
+            return
+        new_sql = sql[:start] + f"state IN ({wanted}" + sql[end:]
+        version = int(conn.exec_driver_sql("PRAGMA schema_version").scalar() or 0)
+        conn.exec_driver_sql("PRAGMA writable_schema = ON")
+        conn.exec_driver_sql(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'files'",
+            (new_sql,))
+        conn.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
+        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
+    elif conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %(n)s",
+            {"n": name}).scalar()
+        if isinstance(found, str) and f"'{FILE_STATES[-1]}'" not in found:
+            conn.exec_driver_sql(f"ALTER TABLE files DROP CONSTRAINT {name}")
+            conn.exec_driver_sql(
+                f"ALTER TABLE files ADD CONSTRAINT {name} CHECK (state IN ({wanted}))")

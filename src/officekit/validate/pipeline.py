@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from officekit.errors import WorkbookError
+from officekit.kinds import PERIOD_FIELDS
 from officekit.model import FileResult, FileStatus, Issue, Record, SheetResult
 from officekit.read import Workbook
 from officekit.read.workbook import open_workbook, sha256_file
@@ -141,10 +142,8 @@ def _validate(paths: Sequence[Path], settings: Settings, view: LedgerView, today
 def periods_touched(sheets: Iterable[SheetResult]) -> set[str]:
     """Months (``2026-10``) that the records of accepted sheets fall in, for re-rendering."""
     out: set[str] = set()
-    fields = {"complaints": ("received_at", "resolved_at"), "visits": ("visited_at",),
-              "schedule": ("date",)}
     for s in sheets:
-        for f in fields.get(s.kind or "", ()):
+        for f in PERIOD_FIELDS.get(s.kind or "", ()):
             for r in s.records:
                 v = r.get(f)
                 if isinstance(v, (date, datetime)):

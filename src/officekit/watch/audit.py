@@ -62,7 +62,8 @@ def audit_workspace(ws: Workspace, *, idle: bool = True) -> Audit:
                  if n > 1]
     for row in audit.rows:
         name = f"file {row['id']} {row['name']!r} ({row['state']})"
-        terminal = row["state"] in TERMINAL_STATES or (row["state"] == "failed"
+        # a retracted file stays in the archive like an accepted one
+        terminal = row["state"] in TERMINAL_STATES or (row["state"] in ("failed", "retracted")
                                                        and row["destination"])
         if not terminal:
             # seen / settled / failed-to-retry: waiting to be taken, its file in the inbox
