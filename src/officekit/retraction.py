@@ -84,7 +84,8 @@ def format_files(rows: list[dict[str, Any]], lang: str) -> str:
         rows_text = ("" if r["rows_inserted"] is None else
                      t("files.rows", lang, inserted=r["rows_inserted"], updated=r["rows_updated"]))
         periods = "、".join(r.get("periods") or ()) or "—"
-        state = t(f"cli.state.{r['state']}", lang)
+        code = r["state"]
+        state = t(f"cli.state.{code}", lang)
         lines.append(f"{(r['seen_at'] or '')[:16].replace('T', ' ')}  "
                      f"{state:<4}  {r['sha256'][:12]}  {r['name']}  "
                      f"{kinds}  {rows_text}  {periods}".rstrip())
