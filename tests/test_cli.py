@@ -152,15 +152,20 @@ def test_kpis_json_matches_spec_shape(loaded: Path) -> None:
     res = run("kpis", "-w", loaded, "--period", "2026-10", "--as-of", TODAY, "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert list(data) == ["period", "as_of", "staff", "departments"]
+    assert list(data) == ["period", "as_of", "staff", "departments", "coverage"]
     assert data["period"] == "2026-10" and data["as_of"] == TODAY
     assert len(data["departments"]) == 3
     row = data["staff"][0]
-    assert list(row) == ["staff_id", "name", "department", "role", "received", "resolved",
-                         "closure_rate", "on_time_rate", "resolution_days", "followup_rate",
-                         "satisfaction", "satisfaction_100", "visits_made",
-                         "visit_success_rate", "shifts_worked", "night_shifts", "score",
-                         "grade", "rank"]
+    assert list(row) == ["staff_id", "name", "department", "role", "scheme", "received",
+                         "resolved", "closure_rate", "on_time_rate", "resolution_days",
+                         "followup_rate", "satisfaction", "satisfaction_100", "visits_made",
+                         "visit_success_rate", "visit_timeliness", "visit_target_rate",
+                         "visit_scored_rate", "shifts_worked", "night_shifts", "score",
+                         "grade", "rank", "unscored"]
+    assert {s["scheme"] for s in data["staff"]} >= {"handler", "lead"}
+    assert all(set(c) == {"files", "from", "to", "complete"}
+               for c in data["coverage"].values())
+    assert data["coverage"]["complaints"]["complete"] is True
     total = sum(s["received"] for s in data["staff"])
     assert total == sum(d["received"] for d in data["departments"])
     assert 300 <= total <= 320  # the sample register, less withdrawn complaints

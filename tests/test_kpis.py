@@ -147,9 +147,15 @@ SCHEDULE = [
 ]
 
 
+# The formula cases above are small on purpose; min_cases (default 3, tested apart below) is
+# switched off here so every metric with data is scored and the arithmetic stays readable.
+NO_MIN = parse_settings({"kpi": {"schemes": {name: {"min_cases": 0} for name in
+                                             ("handler", "lead", "visitor")}}})
+
+
 @pytest.fixture(scope="module")
 def result() -> KpiResult:
-    return compute_kpis(OCT, STAFF, COMPLAINTS, VISITS, SCHEDULE, Settings(), AS_OF)
+    return compute_kpis(OCT, STAFF, COMPLAINTS, VISITS, SCHEDULE, NO_MIN, AS_OF)
 
 
 def row(result: KpiResult, sid: str) -> Any:
@@ -204,15 +210,16 @@ def test_person_a_documents_extras(result: KpiResult) -> None:
                                      "产品质量": 0, "其他": 0}
     late = [(x.complaint_id, x.deadline, x.resolved_at, x.days_late) for x in a.details.late]
     assert late == [
-        ("C4", date(2026, 10, 10), at(10, 12, 10), 2),  # 12 Oct − 10 Oct
-        ("C3", date(2026, 11, 4), None, 1),  # still open: 5 Nov (as_of) − 4 Nov
+        # working days after the deadline: (Sat 10 Oct 调休, Mon 12 Oct] = 12 → 1
+        ("C4", date(2026, 10, 10), at(10, 12, 10), 1),
+        ("C3", date(2026, 11, 4), None, 1),  # still open: (4 Nov, 5 Nov (as_of)] → 1
     ]
     lines = {t.metric: t for t in a.details.targets}
     closure = lines["closure_rate"]
     # target 0.95, actual 0.4 → not met; share 0.25 / 1.0; points 0.25 × 40 = 10
     assert (closure.target, closure.met) == (0.95, False)
     assert closure.share == approx(0.25) and closure.points == approx(10.0)
-    assert lines["satisfaction"].points == approx(22.5)  # 0.30 × 75
+    assert lines["satisfaction_100"].points == approx(22.5)  # 0.30 × 75
     assert lines["resolution_days"].met is True  # 2.5 ≤ 3.0, and not scored:
     assert lines["resolution_days"].points is None
     assert sum(t.points or 0 for t in a.details.targets) == approx(a.score)
@@ -244,10 +251,14 @@ def test_no_data_means_no_score(result: KpiResult) -> None:
     e = row(result, "1004")
     assert e.to_json() == {
         "staff_id": "1004", "name": "赵敏", "department": "客服一部", "role": "客服专员",
-        "received": 0, "resolved": 0, "closure_rate": None, "on_time_rate": None,
-        "resolution_days": None, "followup_rate": None, "satisfaction": None,
-        "satisfaction_100": None, "visits_made": 0, "visit_success_rate": None,
-        "shifts_worked": 0, "night_shifts": 0, "score": None, "grade": None, "rank": None,
+        "scheme": "handler", "received": 0, "resolved": 0, "closure_rate": None,
+        "on_time_rate": None, "resolution_days": None, "followup_rate": None,
+        "satisfaction": None, "satisfaction_100": None, "visits_made": 0,
+        "visit_success_rate": None, "visit_timeliness": None, "visit_target_rate": None,
+        "visit_scored_rate": None, "shifts_worked": 0, "night_shifts": 0, "score": None,
+        "grade": None, "rank": None,
+        "unscored": [{"metric": m, "reason": "no-data"} for m in (
+            "closure_rate", "on_time_rate", "followup_rate", "satisfaction_100")],
     }
 
 
@@ -263,7 +274,7 @@ def test_missing_metrics_rescale_the_weights(result: KpiResult) -> None:
     assert f.grade == "不合格" and f.rank == 1
     shares = {t.metric: t.share for t in f.details.targets}
     assert shares["closure_rate"] == approx(0.25 / 0.55)
-    assert shares["satisfaction"] == approx(0.30 / 0.55)
+    assert shares["satisfaction_100"] == approx(0.30 / 0.55)
     assert shares["on_time_rate"] is None and shares["followup_rate"] is None
 
 
@@ -302,13 +313,14 @@ def test_departments(result: KpiResult) -> None:
 
 def test_json_shape(result: KpiResult) -> None:
     data = result.to_json()
-    assert list(data) == ["period", "as_of", "staff", "departments"]
+    assert list(data) == ["period", "as_of", "staff", "departments", "coverage"]
     assert (data["period"], data["as_of"]) == ("2026-10", "2026-11-05")
     assert STAFF_KEYS == (
-        "staff_id", "name", "department", "role", "received", "resolved", "closure_rate",
-        "on_time_rate", "resolution_days", "followup_rate", "satisfaction", "satisfaction_100",
-        "visits_made", "visit_success_rate", "shifts_worked", "night_shifts", "score", "grade",
-        "rank")
+        "staff_id", "name", "department", "role", "scheme", "received", "resolved",
+        "closure_rate", "on_time_rate", "resolution_days", "followup_rate", "satisfaction",
+        "satisfaction_100", "visits_made", "visit_success_rate", "visit_timeliness",
+        "visit_target_rate", "visit_scored_rate", "shifts_worked", "night_shifts", "score",
+        "grade", "rank", "unscored")
     assert DEPARTMENT_KEYS == (
         "department", "headcount", "received", "resolved", "closure_rate", "on_time_rate",
         "resolution_days", "followup_rate", "satisfaction", "satisfaction_100", "score")
@@ -537,7 +549,15 @@ def test_kpis_for_period_reads_the_ledger(tmp_path: Path) -> None:
                               sheets, [])
         stored = kpis_for_period(ledger, OCT, Settings(), AS_OF)
     direct = compute_kpis(OCT, STAFF, COMPLAINTS, VISITS, SCHEDULE, Settings(), AS_OF)
-    assert stored.to_json() == direct.to_json()
+    assert {**stored.to_json(), "coverage": {}} == direct.to_json()
+    # x.xlsx names no month: it covers the span of its dates, per kind
+    assert stored.to_json()["coverage"] == {
+        "complaints": {"files": ["x.xlsx"], "from": "2026-10-01", "to": "2026-10-31",
+                       "complete": True},  # C0 29 Sep … C9 1 Nov, clipped to October
+        "visits": {"files": ["x.xlsx"], "from": "2026-10-11", "to": "2026-10-31",
+                   "complete": False},  # V5 11 Oct … VB 2 Nov
+        "schedule": {"files": ["x.xlsx"], "from": "2026-10-01", "to": "2026-10-13",
+                     "complete": False}}  # 30 Sep … 13 Oct
     b = stored.person("1002")
     # B's follow-up visit is dated 2 Nov: fetched through its complaint link, not the period.
     assert b is not None and b.followup_rate == 1.0

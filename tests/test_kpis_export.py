@@ -46,7 +46,8 @@ def _render(table: object) -> str:
 def test_staff_table_text(result: KpiResult) -> None:
     table = staff_table(result)
     heads = [str(c.header) for c in table.columns]
-    assert heads[:7] == ["工号", "姓名", "部门", "岗位", "受理量", "办结量", "办结率"]
+    assert heads[:8] == ["工号", "姓名", "部门", "岗位", "考核方案", "受理量", "办结量", "办结率"]
+    assert "回访成功率" in heads and "回访及时率" in heads
     text = _render(table)
     assert "2026年10月 个人考核指标（截至 2026-11-05）" in text
     zhang = next(line for line in text.splitlines() if "张伟" in line)
@@ -73,13 +74,14 @@ def test_workbook(result: KpiResult, tmp_path: Path) -> None:
     assert [c.value for c in sheet[2]][:4] == ["工号", "姓名", "部门", "岗位"]
     assert sheet["A2"].font.b is True
     assert sheet.freeze_panes == "C3"
-    assert sheet.auto_filter.ref == "A2:S4"
+    assert sheet.auto_filter.ref == "A2:W4"  # 23 columns: SPEC §6 staff keys but unscored
     # row 3 is 张伟 (1001): closure stored as the fraction with a percent format
     assert sheet["A3"].value == "1001"
-    assert sheet["G3"].value == 0.5 and sheet["G3"].number_format == "0.0%"
-    assert sheet["E3"].value == 2 and sheet["E3"].number_format == "0"
+    assert sheet["E3"].value == "投诉处理"  # the scheme by its label
+    assert sheet["H3"].value == 0.5 and sheet["H3"].number_format == "0.0%"
+    assert sheet["F3"].value == 2 and sheet["F3"].number_format == "0"
     # 李娜 has no data: null rates are empty cells
-    assert sheet["A4"].value == "1002" and sheet["G4"].value is None
+    assert sheet["A4"].value == "1002" and sheet["H4"].value is None
     assert sheet.column_dimensions["B"].width >= 6
     dept = book["部门指标"]
     assert [c.value for c in dept[3]][:4] == ["客服一部", 2, 2, 1]

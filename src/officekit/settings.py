@@ -15,6 +15,8 @@ from typing import Any
 
 from officekit.errors import SettingsError
 from officekit.kinds import KINDS
+from officekit.kpis.metrics import METRICS, TARGET_KEYS, metric_key
+from officekit.kpis.schemes import DEFAULT_MIN_CASES, Scheme, default_schemes
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +115,11 @@ DEFAULT_WEIGHTS = {
     "followup_rate": 0.20,
     "satisfaction": 0.30,
 }
+# ``[kpi.targets]`` of the complaint metrics (satisfaction on the 1–5 scale); from the metric table
 DEFAULT_TARGETS = {
-    "closure_rate": 0.95,
-    "on_time_rate": 0.90,
-    "followup_rate": 0.90,
-    "satisfaction": 4.5,
-    "resolution_days": 3.0,
+    "satisfaction" if key == "satisfaction_100" else key: METRICS[key].target or 0.0
+    for key in ("closure_rate", "on_time_rate", "followup_rate", "satisfaction_100",
+                "resolution_days")
 }
 DEFAULT_GRADES = (("优秀", 90.0), ("良好", 80.0), ("合格", 60.0), ("不合格", 0.0))
 
@@ -164,10 +165,15 @@ class Settings:
     poll: bool = False
     department_heads: dict[str, str] = field(default_factory=dict)  # department -> staff_id
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    # evaluation schemes in matching order (SPEC §6); empty: the defaults, from weights/targets
+    schemes: tuple[Scheme, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.shifts:
             object.__setattr__(self, "shifts", _default_shifts())
+        if not self.schemes:
+            object.__setattr__(self, "schemes", default_schemes(
+                _metric_keys(self.weights), _metric_keys(self.targets)))
 
     def aliases_for(self, kind: str, field_name: str) -> tuple[str, ...]:
         return self.aliases.get(kind, {}).get(field_name, ())
@@ -378,7 +384,7 @@ def parse_settings(data: dict[str, Any]) -> Settings:
 
     if "kpi" in data:
         kpi = _table("kpi", data["kpi"])
-        _unknown("kpi", kpi, {"followup_days", "weights", "targets", "grades"})
+        _unknown("kpi", kpi, {"followup_days", "weights", "targets", "grades", "schemes"})
         if "followup_days" in kpi:
             n = _expect("kpi.followup_days", kpi["followup_days"], int, "天数（整数）")
             if n < 0:
@@ -418,6 +424,10 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             if not bands or bands[-1][1] > 0:
                 bands.append(("不合格", 0.0))
             kw["grades"] = tuple(bands)
+        if "schemes" in kpi:
+            defaults = default_schemes(_metric_keys(kw.get("weights", DEFAULT_WEIGHTS)),
+                                       _metric_keys(kw.get("targets", DEFAULT_TARGETS)))
+            kw["schemes"] = _parse_schemes(_table("kpi.schemes", kpi["schemes"]), defaults)
 
     if "calendar" in data:
         cal = _table("calendar", data["calendar"])
@@ -499,6 +509,73 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         kw["smtp"] = SmtpSettings(**skw)
 
     return Settings(**kw)
+
+
+def _metric_keys(table: dict[str, float]) -> dict[str, float]:
+    """A weights or targets table with the older names (``satisfaction``) as metric keys."""
+    return {metric_key(k) or k: v for k, v in table.items()}
+
+
+_SCHEME_KEYS = {"roles", "weights", "targets", "min_cases", "label"}
+
+
+def _parse_schemes(table: dict[str, Any], base: tuple[Scheme, ...]) -> tuple[Scheme, ...]:
+    """``[kpi.schemes.<name>]``: change a default scheme or add one (before the catch-all)."""
+    by_name = {s.name: s for s in base}
+    added: list[Scheme] = []
+    for name, value in table.items():
+        key = f"kpi.schemes.{name}"
+        entry = _table(key, value)
+        _unknown(key, entry, _SCHEME_KEYS)
+        old = by_name.get(name)
+        if old is None and "weights" not in entry:
+            raise SettingsError(f"{key}.weights", "新增的考核方案需要 weights（各指标权重）")
+        if old is None and "roles" not in entry:
+            raise SettingsError(f"{key}.roles", "新增的考核方案需要 roles（岗位关键词列表）")
+        roles = old.roles if old else ()
+        if "roles" in entry:
+            words = _expect(f"{key}.roles", entry["roles"], list, '岗位关键词列表，如 ["回访"]')
+            for i, w in enumerate(words):
+                if not isinstance(w, str) or not w.strip():
+                    raise SettingsError(f"{key}.roles[{i}]", f"应为非空文字（得到 {w!r}）")
+            roles = tuple(w.strip() for w in words)
+        weights = dict(old.weights) if old else {}
+        if "weights" in entry:
+            weights = {}
+            for k, v in _table(f"{key}.weights", entry["weights"]).items():
+                metric = metric_key(k)
+                if metric is None or metric == "resolution_days":
+                    raise SettingsError(f"{key}.weights.{k}", "未知指标；可用：" + ", ".join(
+                        m for m in METRICS if m != "resolution_days"))
+                w = float(_expect(f"{key}.weights.{k}", v, (int, float), "非负数"))
+                if w < 0:
+                    raise SettingsError(f"{key}.weights.{k}", "权重不能为负数")
+                weights[metric] = w
+            if name != "none" and sum(weights.values()) <= 0:
+                raise SettingsError(f"{key}.weights", "权重之和必须大于 0")
+        targets = dict(old.targets) if old else {}
+        for k, v in _table(f"{key}.targets", entry.get("targets", {})).items():
+            metric = metric_key(k) or (k if k in TARGET_KEYS else None)
+            if metric is None:
+                raise SettingsError(f"{key}.targets.{k}", "未知指标；可用：" + ", ".join(
+                    [*METRICS, *sorted(TARGET_KEYS)]))
+            targets[metric] = float(_expect(f"{key}.targets.{k}", v, (int, float), "数字"))
+        min_cases = old.min_cases if old else DEFAULT_MIN_CASES
+        if "min_cases" in entry:
+            min_cases = _expect(f"{key}.min_cases", entry["min_cases"], int, "整数")
+            if min_cases < 0:
+                raise SettingsError(f"{key}.min_cases", "不能为负数")
+        label = entry.get("label", old.zh if old else name)
+        label = _expect(f"{key}.label", label, str, "文字")
+        scheme = Scheme(name, label, roles, weights, targets, min_cases,
+                        old.scope if old else "person")
+        if old is not None:
+            by_name[name] = scheme
+        else:
+            added.append(scheme)
+    ordered = [by_name[s.name] for s in base]
+    catch_all = [s for s in ordered if not s.roles]
+    return (*[s for s in ordered if s.roles], *added, *catch_all)
 
 
 def load_settings(path: Path) -> Settings:

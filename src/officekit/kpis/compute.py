@@ -15,13 +15,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from officekit.kpis.calendar import WorkCalendar, uncovered_year_messages
+from officekit.kpis.coverage import Coverage, coverage_for, coverage_json
+from officekit.kpis.metrics import METRICS, largest_remainder, tenths
 from officekit.kpis.periods import Period
+from officekit.kpis.schemes import Scheme, scheme_for
 from officekit.model import Record
 from officekit.settings import Settings
 
@@ -32,25 +35,18 @@ DEFAULT_SEVERITY = "一般"
 NIGHT_CODE = "夜"
 NIGHT_NAME = "夜班"
 
-# The weighted metrics, in the order of the weights in settings; and every metric with a target.
-SCORED = ("closure_rate", "on_time_rate", "followup_rate", "satisfaction")
-TARGETED = ("closure_rate", "on_time_rate", "resolution_days", "followup_rate", "satisfaction")
-LOWER_IS_BETTER = frozenset({"resolution_days"})
-
-METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "closure_rate": ("办结率", "Closure rate"),
-    "on_time_rate": ("按时办结率", "On-time rate"),
-    "resolution_days": ("平均办理工作日", "Mean working days to resolve"),
-    "followup_rate": ("回访率", "Follow-up rate"),
-    "satisfaction": ("满意度", "Satisfaction"),
-}
-
 # The SPEC §6 JSON keys, in order. The dataclasses below carry these as attributes.
 STAFF_KEYS = (
-    "staff_id", "name", "department", "role", "received", "resolved", "closure_rate",
+    "staff_id", "name", "department", "role", "scheme", "received", "resolved", "closure_rate",
     "on_time_rate", "resolution_days", "followup_rate", "satisfaction", "satisfaction_100",
-    "visits_made", "visit_success_rate", "shifts_worked", "night_shifts", "score", "grade", "rank",
+    "visits_made", "visit_success_rate", "visit_timeliness", "visit_target_rate",
+    "visit_scored_rate", "shifts_worked", "night_shifts", "score", "grade", "rank", "unscored",
 )
+# What a KPI table shows beside the scored metrics (not weighted in any default scheme).
+SHOWN_COMPLAINT_METRICS = ("closure_rate", "on_time_rate", "resolution_days", "followup_rate",
+                           "satisfaction_100")
+SHOWN_VISIT_METRICS = ("visit_success_rate", "visit_timeliness", "visit_target_rate",
+                       "visit_scored_rate")
 DEPARTMENT_KEYS = (
     "department", "headcount", "received", "resolved", "closure_rate", "on_time_rate",
     "resolution_days", "followup_rate", "satisfaction", "satisfaction_100", "score",
@@ -76,13 +72,19 @@ class LateComplaint:
     deadline: date
     resolved_at: datetime | None  # None: still open
     status: str
-    days_late: int | None  # calendar days after the deadline (to resolution, else to as_of)
+    days_late: int | None  # working days after the deadline (to resolution, else to as_of)
 
 
 @dataclass(frozen=True, slots=True)
 class TargetLine:
-    """One metric against its target. ``points`` = ``share`` × ``metric_score``; they sum to
-    the score. ``share`` is the weight after rescaling (None: the metric is not scored)."""
+    """One metric against its target, and what it adds to the score.
+
+    ``share`` is the weight after rescaling over the scored metrics (None: not scored, and
+    ``reason`` says why: ``min-cases``, ``no-data``, or ``not-weighted`` for a metric shown
+    for information). ``points`` = ``share`` × ``metric_score`` (they sum to the score);
+    ``points_shown`` the one-decimal figure a document prints (largest remainder, summing
+    exactly to the score printed). ``denominator``: the cases behind the value.
+    """
 
     metric: str
     target: float | None
@@ -92,20 +94,45 @@ class TargetLine:
     share: float | None
     metric_score: float | None  # 0–100
     points: float | None
+    denominator: int = 0
+    reason: str | None = None
+    points_shown: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unscored:
+    """A scheme metric left out of the score (SPEC §6 ``unscored``)."""
+
+    metric: str
+    reason: str  # "min-cases" | "no-data"
+
+    def to_json(self) -> dict[str, str]:
+        return {"metric": self.metric, "reason": self.reason}
 
 
 @dataclass(slots=True)
 class Details:
-    """What the documents need beyond the SPEC JSON (kept out of ``to_json``)."""
+    """What the documents need beyond the SPEC JSON (kept out of ``to_json``), and the
+    denominators of every metric (:attr:`officekit.kpis.metrics.Metric.denominator`)."""
 
     by_category: dict[str, int] = field(default_factory=dict)
     late: list[LateComplaint] = field(default_factory=list)
     targets: list[TargetLine] = field(default_factory=list)
+    received: int = 0
+    resolved: int = 0
     eligible: int = 0  # denominator of on_time_rate
     on_time: int = 0
     followed_up: int = 0
     rated: int = 0  # complaints with a satisfaction score
+    visits_made: int = 0
     visits_reached: int = 0
+    followup_visits: int = 0  # visits for a resolved complaint in the ledger
+    timely_visits: int = 0  # those made 0–followup_days after its resolution
+    scored_visits: int = 0  # reached visits that record a satisfaction
+    visit_target: int = 0  # the visits that make visit_target_rate 100%
+
+    def denominator(self, metric: str) -> int:
+        return int(getattr(self, METRICS[metric].denominator))
 
 
 @dataclass(slots=True)
@@ -126,18 +153,25 @@ class StaffKpi:
     satisfaction_100: float | None = None
     visits_made: int = 0
     visit_success_rate: float | None = None
+    visit_timeliness: float | None = None
+    visit_target_rate: float | None = None
+    visit_scored_rate: float | None = None
     shifts_worked: int = 0
     night_shifts: int = 0
     score: float | None = None
     grade: str | None = None
     rank: int | None = None
+    scheme: str = "handler"
+    unscored: list[Unscored] = field(default_factory=list)
     email: str | None = None
     status: str | None = None  # 在职 / 离职 / 休假 from the staff list; None when not listed
     details: Details = field(default_factory=Details)
 
     def to_json(self) -> dict[str, Any]:
         """The SPEC §6 staff entry, keys in SPEC order."""
-        return {key: getattr(self, key) for key in STAFF_KEYS}
+        out = {key: getattr(self, key) for key in STAFF_KEYS}
+        out["unscored"] = [u.to_json() for u in self.unscored]
+        return out
 
 
 @dataclass(slots=True)
@@ -172,6 +206,10 @@ class KpiResult:
     staff: list[StaffKpi]
     departments: list[DepartmentKpi]
     uncovered_years: tuple[int, ...] = ()  # years chinese-calendar lacks that figures touched
+    # kind → the registers covering the period; empty when the caller did not say (then every
+    # kind counts as present, as for records handed in by a test or a script)
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+    schemes: tuple[Scheme, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the SPEC §6 JSON shape."""
@@ -180,7 +218,16 @@ class KpiResult:
             "as_of": self.as_of.isoformat(),
             "staff": [s.to_json() for s in self.staff],
             "departments": [d.to_json() for d in self.departments],
+            "coverage": coverage_json(self.coverage),
         }
+
+    def has(self, kind: str) -> bool:
+        """Whether a register of ``kind`` covers any of the period (no coverage known: yes)."""
+        found = self.coverage.get(kind)
+        return found is None or not found.missing
+
+    def scheme(self, name: str) -> Scheme | None:
+        return next((s for s in self.schemes if s.name == name), None)
 
     def warnings(self, lang: str = "zh") -> list[str]:
         """Sentences the report shows (a year computed with weekends only)."""
@@ -282,6 +329,20 @@ def _reached(visit: Record) -> bool:
     return visit.get("reached") is not False  # understand/ defaults an empty cell to 是
 
 
+def latest_visit_order(visit: Record) -> tuple[datetime, int, int]:
+    """SPEC §6's order of "the latest visit": by visited_at; on equal visited_at the one
+    recorded later — later file, then later row."""
+    visited = visit["visited_at"]
+    if not isinstance(visited, datetime):
+        visited = datetime.combine(visited, datetime.min.time())
+    return visited, int(visit.get("_file_id") or 0), int(visit.get("_row") or 0)
+
+
+def _followed_up(resolved_day: date, visits: Iterable[Record], settings: Settings) -> bool:
+    window = range(settings.followup_days + 1)
+    return any(_reached(v) and (_visit_day(v) - resolved_day).days in window for v in visits)
+
+
 # ------------------------------------------------------------------------------------------
 # Complaint figures: the same formulas for a person and for a department
 
@@ -300,6 +361,27 @@ class _Figures:
     last_day: date | None = None  # the latest day the calendar was asked about
 
 
+def complaint_timing(complaint: Record, settings: Settings, calendar: WorkCalendar,
+                     as_of: date) -> tuple[date, date | None, bool, int | None]:
+    """(deadline, resolved day, eligible, working days late) of one complaint (SPEC §6).
+
+    A 已办结 complaint without a resolved date cannot be timed: it is neither eligible nor
+    late (validation rejects one; an older ledger may hold it). Late days are working days
+    after the deadline up to the resolution, or up to ``as_of`` while it is open — so a
+    document states them "as of" its date and they do not grow with re-rendering.
+    """
+    deadline = complaint_deadline(complaint, settings, calendar)
+    is_resolved = complaint.get("status") == RESOLVED
+    done = _day(complaint.get("resolved_at")) if is_resolved else None
+    if is_resolved and done is None:
+        return deadline, None, False, None
+    eligible = is_resolved or deadline < as_of
+    if not eligible or (done is not None and done <= deadline):
+        return deadline, done, eligible, None
+    end = done if done is not None else as_of
+    return deadline, done, eligible, calendar.working_days_between(deadline, end)
+
+
 def _complaint_figures(complaints: Sequence[Record], linked: dict[str, list[Record]],
                        settings: Settings, calendar: WorkCalendar, as_of: date) -> _Figures:
     fig = _Figures(received=len(complaints))
@@ -311,45 +393,39 @@ def _complaint_figures(complaints: Sequence[Record], linked: dict[str, list[Reco
         received = _day(c["received_at"])
         assert received is not None
         categories[c.get("category") or "其他"] += 1
-        deadline = complaint_deadline(c, settings, calendar)
+        deadline, resolved_day, eligible, late = complaint_timing(c, settings, calendar, as_of)
         is_resolved = c.get("status") == RESOLVED
-        resolved_day = _day(c.get("resolved_at")) if is_resolved else None
-        fig.last_day = max(d for d in (fig.last_day, deadline, resolved_day, received) if d)
+        fig.last_day = max(d for d in (fig.last_day, deadline, resolved_day, received, as_of)
+                           if d)
         visits = linked.get(c["complaint_id"], [])
 
         fig.resolved += is_resolved
-        eligible = is_resolved or deadline < as_of
-        on_time = resolved_day is not None and resolved_day <= deadline
         details.eligible += eligible
-        details.on_time += on_time
-        if eligible and not on_time:
-            end = resolved_day if is_resolved else as_of
+        details.on_time += eligible and late is None
+        if late is not None:
             details.late.append(LateComplaint(
                 complaint_id=c["complaint_id"], received_at=c["received_at"],
                 severity=c.get("severity") or DEFAULT_SEVERITY, category=c.get("category"),
                 deadline=deadline, resolved_at=c.get("resolved_at") if is_resolved else None,
-                status=c.get("status") or "", days_late=(end - deadline).days if end else None,
+                status=c.get("status") or "", days_late=late,
             ))
         if resolved_day is not None:
             days_to_resolve.append(calendar.working_days_between(received, resolved_day))
-            window = range(settings.followup_days + 1)
-            if any(_reached(v) and (_visit_day(v) - resolved_day).days in window
-                   for v in visits):
-                details.followed_up += 1
+            details.followed_up += _followed_up(resolved_day, visits, settings)
 
         rated = [v for v in visits if _reached(v) and v.get("satisfaction") is not None]
         if rated:
-            scores.append(max(rated, key=lambda v: v["visited_at"])["satisfaction"])
+            scores.append(max(rated, key=latest_visit_order)["satisfaction"])
         elif c.get("satisfaction") is not None:
             scores.append(c["satisfaction"])
 
+    details.received, details.resolved = fig.received, fig.resolved
     fig.closure_rate = _rate(fig.resolved, fig.received)
     fig.on_time_rate = _rate(details.on_time, details.eligible)
     fig.resolution_days = _mean(days_to_resolve)
     fig.followup_rate = _rate(details.followed_up, fig.resolved)
     fig.satisfaction = _mean(scores)
-    fig.satisfaction_100 = None if fig.satisfaction is None else \
-        (fig.satisfaction - 1) / 4 * 100
+    fig.satisfaction_100 = METRICS["satisfaction_100"].score(fig.satisfaction)
     details.rated = len(scores)
     order = list(settings.enums["category"].values) if "category" in settings.enums else []
     order += sorted(k for k in categories if k not in order)
@@ -358,35 +434,73 @@ def _complaint_figures(complaints: Sequence[Record], linked: dict[str, list[Reco
     return fig
 
 
-def score_and_targets(figures: StaffKpi | DepartmentKpi,
-                      settings: Settings) -> tuple[float | None, list[TargetLine]]:
-    """The weighted score (weights rescaled over metrics with data) and the target lines."""
-    metric_scores: dict[str, float | None] = {
-        "closure_rate": None if figures.closure_rate is None else figures.closure_rate * 100,
-        "on_time_rate": None if figures.on_time_rate is None else figures.on_time_rate * 100,
-        "followup_rate": None if figures.followup_rate is None else figures.followup_rate * 100,
-        "satisfaction": figures.satisfaction_100,
-    }
-    present = [m for m in SCORED if metric_scores[m] is not None]
-    total = sum(settings.weights.get(m, 0.0) for m in present)
-    score: float | None = None
-    if present and total > 0:
-        score = sum(settings.weights.get(m, 0.0) * (metric_scores[m] or 0.0)
-                    for m in present) / total
-    lines = []
-    for metric in TARGETED:
-        actual: float | None = getattr(figures, metric)
-        target = settings.targets.get(metric)
-        met: bool | None = None
-        if actual is not None and target is not None:
-            met = actual <= target + _EPS if metric in LOWER_IS_BETTER else \
-                actual >= target - _EPS
-        weight = settings.weights.get(metric, 0.0)
-        ms = metric_scores.get(metric)
-        share = weight / total if metric in present and total > 0 else None
-        points = None if share is None or ms is None else share * ms
-        lines.append(TargetLine(metric, target, actual, met, weight, share, ms, points))
-    return score, lines
+def _visit_figures(row: StaffKpi, made: Sequence[Record], resolved_on: Mapping[str, date],
+                   settings: Settings, visit_target: int) -> None:
+    """SPEC §6 visitor metrics over the visits ``made`` by one person in the period.
+
+    ``resolved_on``: complaint_id → resolved date of every 已办结 complaint in the ledger.
+    """
+    d = row.details
+    d.visits_made = row.visits_made = len(made)
+    reached = [v for v in made if _reached(v)]
+    d.visits_reached = len(reached)
+    d.scored_visits = sum(1 for v in reached if v.get("satisfaction") is not None)
+    window = range(settings.followup_days + 1)
+    for v in made:
+        done = resolved_on.get(v.get("complaint_id") or "")
+        if done is not None:
+            d.followup_visits += 1
+            d.timely_visits += (_visit_day(v) - done).days in window
+    d.visit_target = visit_target
+    row.visit_success_rate = _rate(d.visits_reached, d.visits_made)
+    if made:
+        row.visit_timeliness = _rate(d.timely_visits, d.followup_visits)
+        row.visit_target_rate = min(1.0, len(made) / visit_target) if visit_target else None
+        row.visit_scored_rate = _rate(d.scored_visits, d.visits_reached)
+
+
+def score_lines(values: StaffKpi | DepartmentKpi, details: Details, scheme: Scheme,
+                shown: Sequence[str]) -> tuple[float | None, list[TargetLine], list[Unscored]]:
+    """Score ``values`` under ``scheme`` (SPEC §6) and the KPI table's lines.
+
+    A scheme metric with no data, or whose denominator is below ``min_cases``, is shown but
+    not scored; the other weights are rescaled; no scored metric → no score. ``shown`` adds
+    metrics printed for information (not weighted). Points are split by largest remainder so
+    that the one-decimal points add up exactly to the one-decimal score.
+    """
+    unscored: list[Unscored] = []
+    scored: dict[str, float] = {}
+    for key in scheme.metrics:
+        value = getattr(values, METRICS[key].attr)
+        if value is None:
+            unscored.append(Unscored(key, "no-data"))
+        elif details.denominator(key) < scheme.min_cases:
+            unscored.append(Unscored(key, "min-cases"))
+        else:
+            ms = METRICS[key].score(value)
+            assert ms is not None
+            scored[key] = ms
+    total = sum(scheme.weights[k] for k in scored)
+    score = sum(scheme.weights[k] * v for k, v in scored.items()) / total \
+        if scored and total > 0 else None
+    reasons = {u.metric: u.reason for u in unscored}
+    keys = list(scheme.metrics) + [k for k in shown if k not in scheme.metrics]
+    lines: list[TargetLine] = []
+    for key in keys:
+        metric = METRICS[key]
+        actual: float | None = getattr(values, metric.attr)
+        target = scheme.target(key)
+        share = scheme.weights[key] / total if key in scored and total > 0 else None
+        ms = metric.score(actual)
+        lines.append(TargetLine(
+            key, target, actual, metric.met(actual, target), scheme.weights.get(key, 0.0),
+            share, ms, None if share is None or ms is None else share * ms,
+            details.denominator(key), reasons.get(key, None if share else "not-weighted")))
+    if score is not None:
+        shown_points = largest_remainder([line.points for line in lines], tenths(score))
+        lines = [replace(line, points_shown=p) for line, p in zip(lines, shown_points,
+                                                                   strict=True)]
+    return score, lines, unscored
 
 
 # ------------------------------------------------------------------------------------------
@@ -428,12 +542,13 @@ def _dedupe(records: Iterable[Record], key_fields: tuple[str, ...],
 
 
 def _rank(rows: list[StaffKpi]) -> None:
-    by_department: dict[str | None, list[StaffKpi]] = defaultdict(list)
+    """Ranks within (department, scheme); ties share a rank (SPEC §6)."""
+    groups: dict[tuple[str | None, str], list[StaffKpi]] = defaultdict(list)
     for row in rows:
         row.rank = None
         if row.score is not None:
-            by_department[row.department].append(row)
-    for members in by_department.values():
+            groups[(row.department, row.scheme)].append(row)
+    for members in groups.values():
         members.sort(key=lambda r: -(r.score or 0.0))
         previous: float | None = None
         for position, row in enumerate(members, start=1):
@@ -445,42 +560,72 @@ def _rank(rows: list[StaffKpi]) -> None:
             previous = row.score
 
 
+def _visit_scheme(scheme: Scheme, settings: Settings) -> Scheme:
+    """Whose visit target applies: the person's scheme when it scores visits, else visitor's."""
+    if "visit_target_rate" in scheme.metrics:
+        return scheme
+    return next((s for s in settings.schemes if s.name == "visitor"), scheme)
+
+
+def _department_scheme(settings: Settings) -> Scheme:
+    """Departments are scored as their leads are (the ``lead`` scheme's weights)."""
+    return next((s for s in settings.schemes if s.name == "lead"),
+                scheme_for(None, settings.schemes))
+
+
 # ------------------------------------------------------------------------------------------
 # Entry point
 
 
 def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[Record],
                  visits: Sequence[Record], schedule: Sequence[Record], settings: Settings,
-                 as_of: date, *, calendar: WorkCalendar | None = None) -> KpiResult:
+                 as_of: date, *, calendar: WorkCalendar | None = None,
+                 coverage: Mapping[str, Coverage] | None = None) -> KpiResult:
     """Compute SPEC §6 KPIs for ``period`` as known on ``as_of``.
 
     What the caller hands in (records as in docs/architecture.md; extra records are ignored):
     - ``staff``: the whole staff list, any status;
-    - ``complaints``: the complaints received in the period (others are filtered out);
+    - ``complaints``: the complaints received in the period, plus any complaint a visit made
+      in the period is linked to (visit timeliness looks up its resolved date);
     - ``visits``: every visit linked (by complaint_id) to those complaints, whatever its date —
       follow-up and satisfaction look at visits after the period end — plus every visit made
       in the period; a visit passed twice counts once;
-    - ``schedule``: the schedule entries of the period (others are filtered out).
+    - ``schedule``: the schedule entries of the period (others are filtered out);
+    - ``coverage``: which registers cover the period (:func:`officekit.kpis.coverage.
+      coverage_for`); a kind without a register has no data — its metrics are null, never 0.
 
     A person is their staff_id; a record with a name only is matched to the staff list when
     the name is unique there, else it stands for a person of that name. A person's department
-    is the staff list's, else the one their records name most often (责任部门, schedule). Pass
-    one ``calendar`` to several calls (a trend) to share its cache.
+    is the staff list's, else the one their records name most often (责任部门, schedule). Each
+    person is scored under the scheme of their role (settings.schemes). Pass one ``calendar``
+    to several calls (a trend) to share its cache.
     """
     calendar = calendar or WorkCalendar.from_settings(settings)
     as_of = as_of.date() if isinstance(as_of, datetime) else as_of
     directory = _Directory(staff)
+    covered = dict(coverage or {})
+
+    def present(kind: str) -> bool:
+        return kind not in covered or not covered[kind].missing
 
     unique = _dedupe(complaints, ("received_at", "customer", "handler_id", "handler_name"),
                      "complaint_id")
+    resolved_on = {c["complaint_id"]: day for c in unique
+                   if c.get("status") == RESOLVED and c.get("complaint_id")
+                   and (day := _day(c.get("resolved_at"))) is not None}
     in_period = [c for c in unique
                  if c.get("status") != WITHDRAWN and period.contains(c["received_at"])]
+    if not present("complaints"):
+        in_period = []
     all_visits = _dedupe(visits, ("visited_at", "customer", "staff_id", "staff_name",
                                   "complaint_id"), "visit_id")
     linked: dict[str, list[Record]] = defaultdict(list)
     for v in all_visits:
         if v.get("complaint_id"):
             linked[v["complaint_id"]].append(v)
+    visits_in_period = [v for v in all_visits if period.contains(v["visited_at"])]
+    if not present("visits"):
+        visits_in_period = []
 
     handled: dict[PersonKey, list[Record]] = defaultdict(list)
     made: dict[PersonKey, list[Record]] = defaultdict(list)
@@ -489,8 +634,7 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
     seen_departments: dict[PersonKey, Counter[str]] = defaultdict(Counter)
     sources = (
         (in_period, "handler_id", "handler_name", handled),
-        ([v for v in all_visits if period.contains(v["visited_at"])], "staff_id", "staff_name",
-         made),
+        (visits_in_period, "staff_id", "staff_name", made),
         ([e for e in schedule if period.contains(e["date"])], "staff_id", "staff_name", duties),
     )
     for records, id_field, name_field, bucket in sources:
@@ -510,43 +654,40 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
     for key in (*handled, *made, *duties):
         listed.setdefault(key, directory.by_id.get(key[1]) if key[0] == "id" else None)
 
+    months = len(period.months())
     by_key: dict[PersonKey, StaffKpi] = {}
+    schemes: dict[PersonKey, Scheme] = {}
     last_day = period.end
     for key, record in listed.items():
         info = record or {}
         departments = seen_departments.get(key)
+        scheme = scheme_for(info.get("role"), settings.schemes)
         row = StaffKpi(
             staff_id=key[1] if key[0] == "id" else None,
             name=info.get("name") or seen_names.get(key) or (key[1] if key[0] == "name" else None),
             department=info.get("department") or (
                 departments.most_common(1)[0][0] if departments else None),
             role=info.get("role"), email=info.get("email"),
-            status=(info.get("status") or "在职") if record else None,
+            status=(info.get("status") or "在职") if record else None, scheme=scheme.name,
         )
         fig = _complaint_figures(handled.get(key, []), linked, settings, calendar, as_of)
         last_day = max(last_day, fig.last_day or last_day)
         _apply(row, fig)
-        own_visits = made.get(key, [])
-        row.visits_made = len(own_visits)
-        row.details.visits_reached = sum(_reached(v) for v in own_visits)
-        row.visit_success_rate = _rate(row.details.visits_reached, row.visits_made)
+        _visit_figures(row, made.get(key, []), resolved_on, settings,
+                       round(_visit_scheme(scheme, settings).visits_target(months)))
         for entry in duties.get(key, []):
             shift = settings.shifts.get(entry.get("shift") or "")
             row.shifts_worked += bool(shift and shift.worked)
             row.night_shifts += entry.get("shift") == NIGHT_CODE or bool(
                 shift and shift.name == NIGHT_NAME)
-        row.score, row.details.targets = score_and_targets(row, settings)
-        row.grade = grade_for(row.score, settings.grades)
         by_key[key] = row
-    rows = list(by_key.values())
-    _rank(rows)
-    rows.sort(key=lambda r: (r.department is None, natural_key(r.department),
-                             r.staff_id is None, natural_key(r.staff_id or r.name)))
+        schemes[key] = scheme
 
     members: dict[str, list[PersonKey]] = defaultdict(list)
     for key, row in by_key.items():
         if row.department is not None:
             members[row.department].append(key)
+    dept_scheme = _department_scheme(settings)
     departments_out: list[DepartmentKpi] = []
     for name in sorted(members, key=natural_key):
         keys = members[name]
@@ -554,13 +695,36 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
         fig = _complaint_figures([c for k in keys for c in handled.get(k, [])], linked,
                                  settings, calendar, as_of)
         _apply(dept, fig)
-        dept.score, dept.details.targets = score_and_targets(dept, settings)
+        dept.score, dept.details.targets, _ = score_lines(dept, dept.details, dept_scheme,
+                                                          SHOWN_COMPLAINT_METRICS)
         dept.grade = grade_for(dept.score, settings.grades)
         departments_out.append(dept)
+    by_department = {d.department: d for d in departments_out}
+
+    for key, row in by_key.items():
+        scheme = schemes[key]
+        own = row.details
+        if scheme.scope == "department":
+            dept_row = by_department.get(row.department or "")
+            values: StaffKpi | DepartmentKpi = dept_row if dept_row is not None else \
+                DepartmentKpi(department=row.department or "")
+            source = values.details
+        else:
+            values, source = row, own
+        shown = SHOWN_VISIT_METRICS if scheme.needs == "visits" else SHOWN_COMPLAINT_METRICS
+        if not scheme.scored:
+            shown = (*SHOWN_COMPLAINT_METRICS, *(SHOWN_VISIT_METRICS if row.visits_made else ()))
+        row.score, own.targets, row.unscored = score_lines(values, source, scheme, shown)
+        row.grade = grade_for(row.score, settings.grades)
+    rows = list(by_key.values())
+    _rank(rows)
+    rows.sort(key=lambda r: (r.department is None, natural_key(r.department),
+                             r.staff_id is None, natural_key(r.staff_id or r.name)))
 
     uncovered = tuple(y for y in sorted(calendar.warnings)
                       if period.start.year <= y <= last_day.year)
-    return KpiResult(period, as_of, rows, departments_out, uncovered)
+    return KpiResult(period, as_of, rows, departments_out, uncovered, covered,
+                     tuple(settings.schemes))
 
 
 class KpiSource(Protocol):
@@ -571,12 +735,16 @@ class KpiSource(Protocol):
     def complaints(self, start: date | datetime | None = None,
                    end: date | datetime | None = None) -> list[Record]: ...
 
+    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]: ...
+
     def visits(self, start: date | datetime | None = None,
                end: date | datetime | None = None) -> list[Record]: ...
 
     def visits_for_complaints(self, ids: Collection[str]) -> list[Record]: ...
 
     def schedule(self, start: date, end: date) -> list[Record]: ...
+
+    def file_spans(self) -> Sequence[Any]: ...
 
 
 def kpis_for_period(source: KpiSource, period: Period, settings: Settings, as_of: date, *,
@@ -585,14 +753,19 @@ def kpis_for_period(source: KpiSource, period: Period, settings: Settings, as_of
 
     The one call behind ``officekit kpis`` and the documents: complaints received in the
     period, the visits made in it plus every visit linked to those complaints (follow-ups
-    after the period end count), the period's schedule and the whole staff list.
+    after the period end count), the complaints those visits follow up, the period's schedule,
+    the whole staff list, and which registers cover the period.
     """
     complaints = source.complaints(period.start_at, period.end_at)
-    visits = source.visits(period.start_at, period.end_at) + source.visits_for_complaints(
-        [c["complaint_id"] for c in complaints])
-    return compute_kpis(period, source.staff(), complaints, visits,
+    made = source.visits(period.start_at, period.end_at)
+    have = {c["complaint_id"] for c in complaints}
+    followed = source.complaints_by_id(
+        {v["complaint_id"] for v in made if v.get("complaint_id")} - have)
+    visits = made + source.visits_for_complaints([c["complaint_id"] for c in complaints])
+    return compute_kpis(period, source.staff(), [*complaints, *followed.values()], visits,
                         source.schedule(period.start, period.end), settings, as_of,
-                        calendar=calendar)
+                        calendar=calendar,
+                        coverage=coverage_for(source.file_spans(), period))
 
 
 def _apply(row: StaffKpi | DepartmentKpi, fig: _Figures) -> None:

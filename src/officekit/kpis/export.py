@@ -21,6 +21,7 @@ from xlsxwriter.exceptions import FileCreateError
 
 from officekit.errors import WorkspaceError
 from officekit.kpis.compute import KpiResult
+from officekit.kpis.metrics import METRICS
 
 Format = Literal["text", "int", "pct", "num1", "num2"]
 NULL = "—"
@@ -37,21 +38,35 @@ class Column:
         return self.en if lang == "en" else self.zh
 
 
+_UNIT_FORMATS: dict[str, Format] = {"rate": "pct", "days": "num1", "scale": "num2",
+                                    "count": "int", "score": "num1"}
+
+
+def _metric(key: str) -> Column:
+    """A column for a metric of the metric table: its labels and its unit's format."""
+    metric = METRICS[key]
+    return Column(key, metric.zh, metric.en, _UNIT_FORMATS[metric.unit])
+
+
 STAFF_COLUMNS = (
     Column("staff_id", "工号", "ID"),
     Column("name", "姓名", "Name"),
     Column("department", "部门", "Department"),
     Column("role", "岗位", "Role"),
+    Column("scheme", "考核方案", "Scheme"),
     Column("received", "受理量", "Received", "int"),
     Column("resolved", "办结量", "Resolved", "int"),
-    Column("closure_rate", "办结率", "Closure", "pct"),
-    Column("on_time_rate", "按时办结率", "On time", "pct"),
-    Column("resolution_days", "平均办理工作日", "Days to resolve", "num1"),
-    Column("followup_rate", "回访率", "Follow-up", "pct"),
+    _metric("closure_rate"),
+    _metric("on_time_rate"),
+    _metric("resolution_days"),
+    _metric("followup_rate"),
     Column("satisfaction", "满意度(1-5)", "Satisfaction (1-5)", "num2"),
     Column("satisfaction_100", "满意度(百分制)", "Satisfaction (0-100)", "num1"),
     Column("visits_made", "回访次数", "Visits", "int"),
-    Column("visit_success_rate", "回访成功率", "Visit success", "pct"),
+    _metric("visit_success_rate"),
+    _metric("visit_timeliness"),
+    _metric("visit_target_rate"),
+    _metric("visit_scored_rate"),
     Column("shifts_worked", "出勤班次", "Shifts", "int"),
     Column("night_shifts", "夜班次数", "Night shifts", "int"),
     Column("score", "综合得分", "Score", "num1"),
@@ -64,10 +79,10 @@ DEPARTMENT_COLUMNS = (
     Column("headcount", "人数", "Headcount", "int"),
     Column("received", "受理量", "Received", "int"),
     Column("resolved", "办结量", "Resolved", "int"),
-    Column("closure_rate", "办结率", "Closure", "pct"),
-    Column("on_time_rate", "按时办结率", "On time", "pct"),
-    Column("resolution_days", "平均办理工作日", "Days to resolve", "num1"),
-    Column("followup_rate", "回访率", "Follow-up", "pct"),
+    _metric("closure_rate"),
+    _metric("on_time_rate"),
+    _metric("resolution_days"),
+    _metric("followup_rate"),
     Column("satisfaction", "满意度(1-5)", "Satisfaction (1-5)", "num2"),
     Column("satisfaction_100", "满意度(百分制)", "Satisfaction (0-100)", "num1"),
     Column("score", "综合得分", "Score", "num1"),
@@ -98,8 +113,16 @@ _NOTES = (
     ("满意度取最近一次成功回访的评分，无则取投诉登记的满意度；百分制 = (均值 − 1) / 4 × 100。",
      "Satisfaction: the latest reached visit's score, else the complaint's own; "
      "0–100 = (mean − 1) / 4 × 100."),
-    ("综合得分为各指标的加权平均，无数据的指标不计、其余权重按比例放大；空白表示无数据。",
-     "Score: weighted mean of the metrics with data (weights rescaled); blank means no data."),
+    ("综合得分为本人考核方案各指标的加权平均（投诉处理、回访、管理按部门指标、质检不考核）；"
+     "无数据或样本不足（少于 min_cases 件）的指标不计分，其余权重按比例放大；空白表示无数据。",
+     "Score: weighted mean of the metrics of the person's scheme (handler, visitor, lead on the "
+     "department's figures, none); a metric without data or below min_cases is not scored and "
+     "the other weights are rescaled; blank means no data."),
+    ("回访成功率 = 联系成功 / 回访次数；回访及时率 = 办结后 N 天内的投诉回访 / 投诉回访；"
+     "回访量完成率 = min(1, 回访次数 / 目标)；满意度记录率 = 记录了满意度的成功回访 / 成功回访。",
+     "Visit success = reached / visits; timeliness = complaint follow-ups within N days of "
+     "resolution / complaint follow-ups; target = min(1, visits / target); scored = reached "
+     "visits recording a satisfaction / reached visits."),
 )
 
 
@@ -136,10 +159,21 @@ def _table(title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]
     return table
 
 
+def _staff_rows(result: KpiResult, lang: str) -> list[dict[str, Any]]:
+    """The staff entries with each scheme shown by its label (投诉处理, 回访…)."""
+    rows = []
+    for s in result.staff:
+        row = s.to_json()
+        scheme = result.scheme(s.scheme)
+        row["scheme"] = scheme.label(lang) if scheme else s.scheme
+        rows.append(row)
+    return rows
+
+
 def staff_table(result: KpiResult, lang: str = "zh") -> Table:
     """The per-person KPIs as a rich Table."""
     return _table(_t("staff_title", lang, **_titles(result, lang)), STAFF_COLUMNS,
-                  [s.to_json() for s in result.staff], lang)
+                  _staff_rows(result, lang), lang)
 
 
 def department_table(result: KpiResult, lang: str = "zh") -> Table:
@@ -217,7 +251,7 @@ def write_xlsx(result: KpiResult, path: Path, lang: str = "zh") -> Path:
     }
     titles = _titles(result, lang)
     _write_sheet(book, formats, _t("staff", lang), _t("staff_title", lang, **titles),
-                 STAFF_COLUMNS, [s.to_json() for s in result.staff], lang, frozen_cols=2)
+                 STAFF_COLUMNS, _staff_rows(result, lang), lang, frozen_cols=2)
     _write_sheet(book, formats, _t("departments", lang), _t("dept_title", lang, **titles),
                  DEPARTMENT_COLUMNS, [d.to_json() for d in result.departments], lang,
                  frozen_cols=1)

@@ -125,6 +125,10 @@ class AlreadyStoredError(LedgerError):
         self.state = state
 
 
+# The date that places a record of each dated kind in a period.
+PERIOD_FIELDS = {"complaints": "received_at", "visits": "visited_at", "schedule": "date"}
+
+
 def _now() -> datetime:
     return datetime.now()
 
@@ -321,7 +325,13 @@ class Ledger:
 
     @staticmethod
     def _sheet_info(sheets: Iterable[SheetResult]) -> list[dict[str, Any]]:
-        return [{**s.to_dict(), "layout": s.layout, "period": s.period} for s in sheets]
+        out = []
+        for s in sheets:
+            start, end = sheet_span(s)
+            out.append({**s.to_dict(), "layout": s.layout, "period": s.period,
+                        "from": start.isoformat() if start else None,
+                        "to": end.isoformat() if end else None})
+        return out
 
     def store_accepted(self, info: FileInfo, sheets: list[SheetResult],
                        issues: list[dict[str, Any]], *, destination: str | None = None) -> int:
@@ -584,8 +594,34 @@ class Ledger:
                      "_replaced_at": r["replaced_at"], "_reason": r["reason"]}
                     for r in rows.mappings()]
 
-    _PERIOD_COLUMNS = (("complaints", "received_at"), ("visits", "visited_at"),
-                       ("schedule", "date"))
+    _PERIOD_COLUMNS = tuple(PERIOD_FIELDS.items())
+
+    def file_spans(self) -> list[FileSpan]:
+        """What each accepted file covers (SPEC §5 coverage): per sheet of a dated kind, the
+        period its title, sheet or file name declares, else the span of its dates.
+
+        Stored with the file when it is accepted; a file stored before that is measured from
+        its records. Ordered by file id (the order files were taken in)."""
+        out: list[FileSpan] = []
+        with self._transaction() as conn:
+            rows = conn.execute(select(files.c.id, files.c.name, files.c.sha256, files.c.sheets)
+                                .where(files.c.state == "accepted").order_by(files.c.id))
+            for row in rows.mappings():
+                for sheet in row["sheets"] or ():
+                    kind = sheet.get("kind")
+                    if kind not in PERIOD_FIELDS:
+                        continue
+                    start, end, declared = _stored_span(sheet)
+                    if start is None or end is None:
+                        col = RECORD_TABLES[kind].c[PERIOD_FIELDS[kind]]
+                        low, high = conn.execute(select(func.min(col), func.max(col)).where(
+                            RECORD_TABLES[kind].c.file_id == row["id"])).one()
+                        if low is None or high is None:
+                            continue
+                        start, end = _as_day(low), _as_day(high)
+                    out.append(FileSpan(int(row["id"]), str(row["name"]), str(row["sha256"]),
+                                        str(kind), start, end, declared))
+        return out
 
     def periods(self) -> list[str]:
         """Months (``2026-10``) that have complaints, visits or schedule entries, ascending."""
@@ -631,6 +667,56 @@ class Ledger:
 
 
 # --- record writing -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class FileSpan:
+    """The dates one accepted file's sheet of ``kind`` covers (inclusive); ``declared``: the
+    register named its month (title, sheet or file name) rather than only holding dates."""
+
+    file_id: int
+    name: str
+    sha256: str
+    kind: str
+    start: date
+    end: date
+    declared: bool
+
+
+def _as_day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _month_bounds(period: str) -> tuple[date, date]:
+    year, month = (int(p) for p in period.split("-"))
+    start = date(year, month, 1)
+    after = date(year + month // 12, month % 12 + 1, 1)
+    return start, date.fromordinal(after.toordinal() - 1)
+
+
+def sheet_span(sheet: SheetResult) -> tuple[date | None, date | None]:
+    """The dates a sheet covers: its declared month, else the span of its records' dates."""
+    if sheet.kind not in PERIOD_FIELDS:
+        return None, None
+    if sheet.period:
+        return _month_bounds(sheet.period)
+    days = [_as_day(r[PERIOD_FIELDS[sheet.kind]]) for r in sheet.records
+            if r.get(PERIOD_FIELDS[sheet.kind]) is not None]
+    return (min(days), max(days)) if days else (None, None)
+
+
+def _stored_span(sheet: Mapping[str, Any]) -> tuple[date | None, date | None, bool]:
+    declared = bool(sheet.get("period"))
+    if sheet.get("from") and sheet.get("to"):
+        return _as_day(sheet["from"]), _as_day(sheet["to"]), declared
+    if declared:
+        start, end = _month_bounds(str(sheet["period"]))
+        return start, end, True
+    return None, None, False
+
 
 def _between(column: Any, start: date | datetime | None,
              end: date | datetime | None) -> list[ColumnElement[bool]]:

@@ -22,7 +22,6 @@ from typing import Any
 
 from officekit.kpis.calendar import WorkCalendar
 from officekit.kpis.compute import (
-    METRIC_LABELS,
     RESOLVED,
     WITHDRAWN,
     DepartmentKpi,
@@ -31,6 +30,7 @@ from officekit.kpis.compute import (
     complaint_deadline,
     natural_key,
 )
+from officekit.kpis.metrics import METRICS
 from officekit.kpis.periods import Period
 from officekit.model import Record
 from officekit.render import charts
@@ -221,24 +221,23 @@ def evaluation_context(row: StaffKpi, result: KpiResult, settings: Settings, *,
     """
     if trend is None:
         trend = [(result.period, row.score)]
-    ranked = [s for s in result.staff if s.department == row.department and s.rank is not None]
+    ranked = [s for s in result.staff if s.department == row.department
+              and s.scheme == row.scheme and s.rank is not None]
     if row.rank is not None:
         rank_text = f"第 {row.rank} 名 / 共 {len(ranked)} 人"
     else:
         rank_text = "本期无可评分数据，不参与排名"
     kpi_rows = []
     for line in row.details.targets:
-        label = METRIC_LABELS.get(line.metric, (line.metric, line.metric))[0]
-        lower = line.metric == "resolution_days"
+        metric = METRICS[line.metric]
         kpi_rows.append({
-            "label": label,
-            "target": DASH if line.target is None else
-            ("≤ " if lower else "≥ ") + _target_text(line.metric, line.target),
-            "actual": _target_text(line.metric, line.actual),
+            "label": metric.zh,
+            "target": metric.format_target(line.target),
+            "actual": metric.format(line.actual),
             "met": {True: "达标", False: "未达标", None: DASH}[line.met],
             "weight": pct(line.weight, 0) if line.weight else "不计分",
             "share": pct(line.share),
-            "points": num(line.points),
+            "points": num(line.points_shown),
         })
     late = [{
         "complaint_id": c.complaint_id,
@@ -323,7 +322,9 @@ def summary_context(result: KpiResult, department: str, settings: Settings, *,
     and the comparison then says 无可比数据.
     """
     members = [s for s in result.staff if s.department == department]
-    members.sort(key=lambda s: (s.rank is None, s.rank or 0, natural_key(s.staff_id or s.name)))
+    order = {scheme.name: i for i, scheme in enumerate(result.schemes)}
+    members.sort(key=lambda s: (order.get(s.scheme, len(order)), s.rank is None, s.rank or 0,
+                                natural_key(s.staff_id or s.name)))
     ranking = [{
         "rank": DASH if s.rank is None else str(s.rank), "staff_id": s.staff_id or DASH,
         "name": s.name or DASH, "role": s.role or DASH, "received": s.received,
