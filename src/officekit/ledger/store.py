@@ -125,8 +125,8 @@ class AlreadyStoredError(LedgerError):
         self.state = state
 
 
-# The date that places a record of each dated kind in a period.
-PERIOD_FIELDS = {"complaints": "received_at", "visits": "visited_at", "schedule": "date"}
+# The date that places a record of each dated kind in a period (what coverage measures).
+SPAN_FIELDS = {kind: names[0] for kind, names in PERIOD_FIELDS.items()}
 
 
 def _now() -> datetime:
@@ -594,7 +594,7 @@ class Ledger:
                      "_replaced_at": r["replaced_at"], "_reason": r["reason"]}
                     for r in rows.mappings()]
 
-    _PERIOD_COLUMNS = tuple(PERIOD_FIELDS.items())
+    _PERIOD_COLUMNS = tuple(SPAN_FIELDS.items())
 
     def file_spans(self) -> list[FileSpan]:
         """What each accepted file covers (SPEC §5 coverage): per sheet of a dated kind, the
@@ -609,11 +609,11 @@ class Ledger:
             for row in rows.mappings():
                 for sheet in row["sheets"] or ():
                     kind = sheet.get("kind")
-                    if kind not in PERIOD_FIELDS:
+                    if kind not in SPAN_FIELDS:
                         continue
                     start, end, declared = _stored_span(sheet)
                     if start is None or end is None:
-                        col = RECORD_TABLES[kind].c[PERIOD_FIELDS[kind]]
+                        col = RECORD_TABLES[kind].c[SPAN_FIELDS[kind]]
                         low, high = conn.execute(select(func.min(col), func.max(col)).where(
                             RECORD_TABLES[kind].c.file_id == row["id"])).one()
                         if low is None or high is None:
@@ -699,12 +699,12 @@ def _month_bounds(period: str) -> tuple[date, date]:
 
 def sheet_span(sheet: SheetResult) -> tuple[date | None, date | None]:
     """The dates a sheet covers: its declared month, else the span of its records' dates."""
-    if sheet.kind not in PERIOD_FIELDS:
+    if sheet.kind not in SPAN_FIELDS:
         return None, None
     if sheet.period:
         return _month_bounds(sheet.period)
-    days = [_as_day(r[PERIOD_FIELDS[sheet.kind]]) for r in sheet.records
-            if r.get(PERIOD_FIELDS[sheet.kind]) is not None]
+    days = [_as_day(r[SPAN_FIELDS[sheet.kind]]) for r in sheet.records
+            if r.get(SPAN_FIELDS[sheet.kind]) is not None]
     return (min(days), max(days)) if days else (None, None)
 
 
