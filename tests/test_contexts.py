@@ -38,6 +38,7 @@ from officekit.render.contexts import (
     visits_context,
 )
 from officekit.render.engine import Image, render_document
+from officekit.render.nativechart import Chart
 from officekit.render.pdf import PdfConverter, libreoffice_available
 from officekit.settings import Settings, parse_settings
 
@@ -145,7 +146,9 @@ def test_evaluation_trend_has_gaps_for_periods_without_score(contexts: dict[str,
     # September: two complaints, below min_cases → no score, a gap
     assert [t["score"] for t in ctx["trend"]] == ["—", "—", "—", "—", "—", "84.4"]
     chart = ctx["trend_chart"]
-    assert isinstance(chart, Image) and chart.data[:4] == b"\x89PNG"
+    assert isinstance(chart, Chart) and chart.kind == "line"
+    assert chart.categories == ("5月", "6月", "7月", "8月", "9月", "10月")
+    assert chart.series == (("综合得分", (None, None, None, None, 100.0, 84.375)),)
 
 
 def test_evaluation_of_someone_without_data(october: KpiResult) -> None:
@@ -358,6 +361,8 @@ def _check_shape(value: Any, var: Var, where: str) -> None:
             _check_shape(value[f.name], f, f"{where}.{f.name}")
     elif var.shape == "image":
         assert isinstance(value, Image), where
+    elif var.shape == "chart":
+        assert isinstance(value, Chart), where
     elif var.shape == "texts":
         assert isinstance(value, list) and all(isinstance(t, str) for t in value), where
     else:
@@ -423,6 +428,8 @@ def test_template_renders_with_values(kind: str, contexts: dict[str, Any],
     images = sum(1 for v in CONTEXT_SPEC[kind].variables if v.shape == "image")
     with zipfile.ZipFile(out) as z:
         assert sum(1 for n in z.namelist() if n.startswith("word/media/")) == images
+        charts = sum(1 for v in CONTEXT_SPEC[kind].variables if v.shape == "chart")
+        assert sum(1 for n in z.namelist() if n.startswith("word/charts/ok_chart")) == charts
 
 
 def test_empty_sections_print_a_sentence_not_an_empty_table(october: KpiResult,

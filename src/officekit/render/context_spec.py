@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Shape = Literal["value", "list", "dict", "image", "texts"]
+Shape = Literal["value", "list", "dict", "image", "chart", "texts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,11 @@ def D(name: str, zh: str, *, fields: tuple[Var, ...]) -> Var:
 def Pic(name: str, zh: str) -> Var:
     """A picture (chart); put it alone in a paragraph."""
     return Var(name, zh, shape="image")
+
+
+def Chart(name: str, zh: str) -> Var:
+    """A native Word chart (its data editable in Word); put it alone in a paragraph."""
+    return Var(name, zh, shape="chart")
 
 
 def T(name: str, zh: str, example: str = "", items: int = 1) -> Var:
@@ -127,7 +132,7 @@ EVALUATION = DocSpec(
         V("visit_success_rate", "回访成功率", "88.9%"),
         V("shifts_worked", "值班班次数（不含休息、请假）", "22"),
         V("night_shifts", "其中夜班数", "4"),
-        Pic("trend_chart", "近 6 期综合得分趋势图，缺数据的期间留空"),
+        Chart("trend_chart", "近 6 期综合得分趋势图，缺数据的期间留空"),
         L("trend", "近 6 期得分", fields=(V("period", "期间", "2026年9月"),
                                          V("score", "综合得分", "86.1"))),
         _WARNINGS,
@@ -154,7 +159,7 @@ SUMMARY = DocSpec(
         L("grades", "等级分布", fields=(
             V("grade", "等级", "优秀"), V("range", "分数段", "90 分及以上"),
             V("count", "人数", "3"), V("share", "占比", "30.0%"))),
-        Pic("grade_chart", "等级分布图"),
+        Chart("grade_chart", "等级分布图"),
         L("comparison", "部门指标对比（环比、同比）", fields=(
             V("label", "指标", "办结率"), V("current", "本期", "95.1%"),
             V("previous", "上期", "93.0%"), V("mom", "环比变化，或「无可比数据」", "+2.1 个百分点"),
@@ -193,7 +198,7 @@ COMPLAINTS = DocSpec(
             V("resolved", "已办结", "30"), V("closure_rate", "办结率", "93.8%"))),
         L("resolution", "办理时长分布（工作日：当日、1天、2–3天、4–7天、7天以上、未办结）",
           fields=(V("bucket", "时长", "2–3天"), *_COUNT_SHARE)),
-        Pic("resolution_chart", "办理时长分布图"),
+        Chart("resolution_chart", "办理时长分布图"),
         V("has_overdue", "是否有超期投诉", "true"),
         L("overdue_list", "超期投诉清单（未办结在前）", fields=(
             V("complaint_id", "投诉编号", "TS202610-015"), V("received", "受理日期", "2026-10-09"),
@@ -205,7 +210,7 @@ COMPLAINTS = DocSpec(
         L("trend", "近 6 期趋势", fields=(
             V("period", "期间", "2026年9月"), V("received", "受理量", "79"),
             V("resolved", "办结量", "77"), V("closure_rate", "办结率", "97.5%"))),
-        Pic("trend_chart", "近 6 期受理量趋势图"),
+        Chart("trend_chart", "近 6 期受理量趋势图"),
         T("analysis", "分析段落：总量与环比、主要类别、办理情况、严重程度"),
         _WARNINGS,
     ),
@@ -232,7 +237,7 @@ VISITS = DocSpec(
         L("satisfaction_rows", "满意度分布（非常满意 → 非常不满意）", fields=(
             V("label", "评价", "满意"), V("score", "分值", "4"),
             V("count", "次数", "80"), V("share", "占比", "47.1%"))),
-        Pic("satisfaction_chart", "满意度分布图"),
+        Chart("satisfaction_chart", "满意度分布图"),
         V("followup_days", "办结后应回访的天数（设置 followup_days）", "7"),
         V("resolved_complaints", "本期办结投诉件数", "80"),
         V("followed_up", "其中按时完成有效回访件数", "72"),
@@ -310,7 +315,7 @@ def provided_names(kind: str) -> frozenset[str]:
 
 
 _SHAPE_ZH = {"value": "", "list": "（列表）", "dict": "（字典）", "image": "（图片）",
-             "texts": "（文字列表）"}
+             "chart": "（图表）", "texts": "（文字列表）"}
 
 
 def _sample(var: Var) -> Any:
@@ -320,7 +325,7 @@ def _sample(var: Var) -> Any:
         return {f.name: _sample(f) for f in var.fields}
     if var.shape == "texts":
         return [var.example or var.zh] * var.items
-    if var.shape == "image":
+    if var.shape in ("image", "chart"):
         return f"[{var.zh}]"
     return var.example or var.zh
 
@@ -355,7 +360,7 @@ def context_reference() -> str:
         "模板是 `templates/` 中的 Word 文件（.docx），标签沿用 docxtpl 的写法：",
         "`{{ 变量 }}` 输出数值；`{%tr for r in 列表 %}` … `{%tr endfor %}` 按行重复表格行；",
         "`{%p if 条件 %}` … `{%p endif %}` 按条件保留段落（其间的表格一并保留或删除）；",
-        "图片变量（如 `{{ trend_chart }}`）单独放在一个段落中。数值已按中文习惯排好版："
+        "图片和图表变量（如 `{{ trend_chart }}`）单独放在一个段落中。数值已按中文习惯排好版："
         "比率为 `95.0%`，没有数据显示为 `—`。列表变量的字段写作 `列表.字段`，"
         "在循环中用循环变量引用，如 `{{ r.label }}`。",
         "",

@@ -1,7 +1,8 @@
 """One context builder per document of SPEC §7, and the reference of what each one provides.
 
 A builder takes plain inputs — KPI results, lists of records (docs/architecture.md), settings,
-a period — and returns a plain dict of JSON-able values (plus :class:`Image` pictures) that a
+a period — and returns a plain dict of JSON-able values (plus :class:`Image` pictures and native
+:class:`~officekit.render.nativechart.Chart` charts, drawn only when the document renders) that a
 Word template can use without logic: numbers are already formatted the Chinese office way
 (``95.0%``, ``—`` for no data), lists are already sorted, empty sections carry a flag.
 Nothing here touches the ledger, so every builder is tested on hand-made data.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -41,6 +43,7 @@ from officekit.render.context_spec import (
     sample_context,
 )
 from officekit.render.engine import Image
+from officekit.render.nativechart import Chart
 from officekit.settings import Settings
 
 __all__ = [
@@ -166,8 +169,27 @@ def _count_rows(counter: Counter[str], order: Iterable[str], label: str) -> list
     return [{label: n, "count": counter[n], "share": _share(counter[n], total)} for n in names]
 
 
-def _chart(data: bytes, alt: str, width_mm: float = CHART_WIDTH_MM) -> Image:
+def _chart(data: bytes | Chart, alt: str, width_mm: float = CHART_WIDTH_MM) -> Image | Chart:
+    """A picture (PNG bytes) or a native chart, ``width_mm`` wide, with its alternative text."""
+    if isinstance(data, Chart):
+        height = data.height_mm * width_mm / data.width_mm
+        return replace(data, width_mm=width_mm, height_mm=height, alt=alt)
     return Image(data, width_mm, alt=alt)
+
+
+def _trend(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
+           title: str, unit: str, y_max: float | None = None) -> Chart:
+    """A native line chart over periods (a period without a value is a gap)."""
+    return Chart("line", tuple(labels),
+                 tuple((name, tuple(None if v is None else float(v) for v in values))
+                       for name, values in series),
+                 width_mm=150.0, height_mm=60.0, title=title, unit=unit, y_min=0.0, y_max=y_max)
+
+
+def _bars(items: Sequence[tuple[str, float]], *, title: str, unit: str) -> Chart:
+    """A native column chart of ``(label, value)`` in the order given."""
+    return Chart.of("bar", items, width_mm=110.0, height_mm=55.0, title=title, unit=unit,
+                    y_min=0.0)
 
 
 def _period_labels(periods: Sequence[Period]) -> list[str]:
@@ -250,8 +272,8 @@ def evaluation_context(row: StaffKpi, result: KpiResult, settings: Settings, *,
     } for c in row.details.late]
     by_category = Counter({k: v for k, v in row.details.by_category.items() if v})
     periods = [p for p, _ in trend]
-    chart = charts.trend_chart(_period_labels(periods), [("综合得分", [s for _, s in trend])],
-                               title=f"近{len(periods)}期综合得分", y_label="得分", y_max=100.0)
+    chart = _trend(_period_labels(periods), [("综合得分", [s for _, s in trend])],
+                   title=f"近{len(periods)}期综合得分", unit="得分", y_max=100.0)
     return {
         **_common(result.period, result.as_of),
         "staff": {"staff_id": row.staff_id or DASH, "name": row.name or DASH,
@@ -344,8 +366,8 @@ def summary_context(result: KpiResult, department: str, settings: Settings, *,
     if counts.get("未评定"):
         grades.append({"grade": "未评定", "range": "无可评分数据", "count": counts["未评定"],
                        "share": _share(counts["未评定"], len(members))})
-    grade_chart = charts.bar_chart([(g["grade"], g["count"]) for g in grades],
-                                   title="考核等级分布", y_label="人数")
+    grade_chart = _bars([(g["grade"], g["count"]) for g in grades],
+                        title="考核等级分布", unit="人数")
 
     current = result.department(department)
     before = previous.department(department) if previous else None
@@ -521,10 +543,10 @@ def complaints_context(period: Period, complaints: Sequence[Record], settings: S
     previous = trend[-2]["received"] if len(trend) > 1 else DASH
 
     pareto_chart = charts.pareto_chart(list(categories.items()), title="投诉类别帕累托图")
-    durations = charts.bar_chart([(name, timing.buckets.get(name, 0)) for name in bucket_names],
-                                 title="办理时长分布（工作日）", y_label="件数")
-    trend_chart = charts.trend_chart(_period_labels(periods), [("受理量", counts)],
-                                     title=f"近{len(periods)}期投诉受理量", y_label="件数")
+    durations = _bars([(name, timing.buckets.get(name, 0)) for name in bucket_names],
+                      title="办理时长分布（工作日）", unit="件数")
+    trend_chart = _trend(_period_labels(periods), [("受理量", counts)],
+                         title=f"近{len(periods)}期投诉受理量", unit="件数")
     return {
         **_common(period, as_of),
         "scope": department or "全部部门",
@@ -721,8 +743,8 @@ def visits_context(period: Period, visits: Sequence[Record], complaints: Sequenc
                 and period.contains(c["resolved_at"])]
     covered, missed = _coverage(resolved, visits, settings)
     feedback = _feedback(reached, settings)
-    chart = charts.bar_chart([(SATISFACTION_WORDS[k], scores.get(k, 0)) for k in (5, 4, 3, 2, 1)],
-                             title="满意度分布", y_label="次数")
+    chart = _bars([(SATISFACTION_WORDS[k], scores.get(k, 0)) for k in (5, 4, 3, 2, 1)],
+                  title="满意度分布", unit="次数")
     mean = sum(k * n for k, n in scores.items()) / rated if rated else None
     return {
         **_common(period, as_of),

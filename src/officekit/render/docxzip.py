@@ -74,8 +74,11 @@ def make_member(name: str, data: bytes, *, compress: bool = True) -> Member:
     return Member(name, zipfile.ZIP_DEFLATED, crc, packed, len(data))
 
 
-def write_zip(out: BinaryIO, members: Iterable[Member]) -> None:
-    """Write ``members`` as a complete zip archive to the binary stream ``out``."""
+def write_zip(out: BinaryIO, members: Iterable[Member], *, comment: bytes = b"") -> None:
+    """Write ``members`` as a complete zip archive to the binary stream ``out``.
+
+    ``comment`` is the archive comment (at most 65,535 bytes), read back by ``zipfile``.
+    """
     central: list[bytes] = []
     offset = 0
     count = 0
@@ -94,4 +97,6 @@ def write_zip(out: BinaryIO, members: Iterable[Member]) -> None:
         count += 1
     directory = b"".join(central)
     out.write(directory)
-    out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0))
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset,
+                        len(comment[:0xFFFF])))
+    out.write(comment[:0xFFFF])

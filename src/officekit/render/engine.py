@@ -41,6 +41,7 @@ from officekit.render.check import syntax_problems
 from officekit.render.docxzip import Member, make_member, read_members, write_zip
 from officekit.render.fonts import set_cjk_font
 from officekit.render.jinjaenv import (
+    AddedChart,
     AddedImage,
     Image,
     RichText,
@@ -82,6 +83,11 @@ _EMPTY_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
                'relationships"></Relationships>')
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+_PACKAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+_CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+_XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_STYLES = "word/styles.xml"
 _DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\sid=\"(\d+)\"")
 _RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
                   AttributeError, OfficekitError)
@@ -190,6 +196,7 @@ class WordTemplate:
         self._content_types = _member_bytes(by_name[_CONTENT_TYPES]).decode("utf-8")
         defaults = etree.fromstring(self._content_types.encode("utf-8")).iter(_CT_NS + "Default")
         self._extensions = frozenset(el.get("Extension", "").lower() for el in defaults)
+        self.fonts = _default_fonts(by_name)
         self._rels: dict[str, str] = {}
         for part in parts:
             rels = _rels_name(part.source.name)
@@ -228,11 +235,11 @@ class WordTemplate:
         """Names of the parts that hold tags (``word/document.xml``, headers, footers…)."""
         return [p.source.name for p in self._parts]
 
-    def render_bytes(self, context: Mapping[str, Any]) -> bytes:
-        """The rendered document as .docx bytes."""
+    def render_bytes(self, context: Mapping[str, Any], *, comment: bytes = b"") -> bytes:
+        """The rendered document as .docx bytes (``comment``: the zip's comment field)."""
         data = dict(context)
         rendered: dict[str, bytes] = {}
-        with session(self._first_id, self._taken) as current:
+        with session(self._first_id, self._taken, self.fonts) as current:
             for part in self._parts:
                 current.part = part.source.name
                 try:
@@ -243,12 +250,17 @@ class WordTemplate:
                 if self.verify or part.source.has_cell_loops:
                     xml = self._checked(part.source, xml)
                 rendered[part.source.name] = xml
-            return self._assemble(rendered, current.images)
+            return self._assemble(rendered, current.images, current.charts, comment)
 
-    def render(self, context: Mapping[str, Any], out_path: str | Path) -> Path:
-        """Render one document to ``out_path``, written atomically (temp file + rename)."""
+    def render(self, context: Mapping[str, Any], out_path: str | Path, *,
+               comment: bytes = b"") -> Path:
+        """Render one document to ``out_path``, written atomically (temp file + rename).
+
+        ``comment`` goes into the zip's comment field (the report command keeps there what
+        the document was made of, :mod:`.incremental`); Word ignores it.
+        """
         out = Path(out_path)
-        write_atomic(out, self.render_bytes(context))
+        write_atomic(out, self.render_bytes(context, comment=comment))
         return out
 
     def _render_error(self, part: PartSource, exc: BaseException) -> TemplateProblemsError:
@@ -288,12 +300,18 @@ class WordTemplate:
                                         standalone=True))
         return xml
 
-    def _assemble(self, rendered: dict[str, bytes], images: list[AddedImage]) -> bytes:
+    def _assemble(self, rendered: dict[str, bytes], images: list[AddedImage],
+                  charts: list[AddedChart], comment: bytes = b"") -> bytes:
         changed = {name: data for name, data in rendered.items()}
         extra: list[Member] = []
-        if images:
-            changed.update(self._image_parts(images))
+        if images or charts:
+            changed.update(self._added_parts(images, charts))
             extra = [make_member(img.media_name, img.data, compress=False) for img in images]
+            for chart in charts:
+                extra.append(make_member(chart.chart_name, chart.xml))
+                if chart.workbook is not None:
+                    extra.append(make_member(chart.workbook_name, chart.workbook,
+                                             compress=False))
         out: list[Member] = []
         for member in self._members:
             data = changed.pop(member.name, None)
@@ -301,31 +319,67 @@ class WordTemplate:
         out.extend(make_member(name, data) for name, data in changed.items())
         out.extend(extra)
         buffer = io.BytesIO()
-        write_zip(buffer, out)
+        write_zip(buffer, out, comment=comment)
         return buffer.getvalue()
 
-    def _image_parts(self, images: list[AddedImage]) -> dict[str, bytes]:
-        """Updated ``[Content_Types].xml`` and relationship parts for the added pictures."""
+    def _added_parts(self, images: list[AddedImage],
+                     charts: list[AddedChart]) -> dict[str, bytes]:
+        """Updated ``[Content_Types].xml`` and relationship parts for added pictures and charts.
+
+        A chart is a part of its own (``word/charts/ok_chartN.xml``, an Override content type)
+        referred to by the part it sits in, with its data workbook as an embedded package.
+        """
         changed: dict[str, bytes] = {}
         missing = {img.ext: img.content_type for img in images if img.ext not in self._extensions}
-        if missing:
-            defaults = "".join(f'<Default Extension="{ext}" ContentType="{ctype}"/>'
-                               for ext, ctype in sorted(missing.items()))
-            types = re.sub(r"(<Types\b[^>]*>)", lambda m: m.group(1) + defaults,
+        if any(c.workbook is not None for c in charts) and "xlsx" not in self._extensions:
+            missing["xlsx"] = _XLSX_CT
+        added_types = "".join(f'<Default Extension="{ext}" ContentType="{ctype}"/>'
+                              for ext, ctype in sorted(missing.items()))
+        added_types += "".join(f'<Override PartName="/{c.chart_name}" ContentType="{_CHART_CT}"/>'
+                               for c in charts)
+        if added_types:
+            types = re.sub(r"(<Types\b[^>]*>)", lambda m: m.group(1) + added_types,
                            self._content_types, count=1)
             changed[_CONTENT_TYPES] = types.encode("utf-8")
-        by_rels: dict[str, list[AddedImage]] = {}
+        by_rels: dict[str, list[str]] = {}
         for img in images:
-            by_rels.setdefault(_rels_name(img.part), []).append(img)
-        for rels, added in by_rels.items():
-            folder = posixpath.dirname(added[0].part)
-            entries = "".join(
+            folder = posixpath.dirname(img.part) or "."
+            by_rels.setdefault(_rels_name(img.part), []).append(
                 f'<Relationship Id="{img.rel_id}" Type="{_IMAGE_REL}" '
-                f'Target="{posixpath.relpath(img.media_name, folder or ".")}"/>' for img in added)
+                f'Target="{posixpath.relpath(img.media_name, folder)}"/>')
+        for chart in charts:
+            folder = posixpath.dirname(chart.part) or "."
+            by_rels.setdefault(_rels_name(chart.part), []).append(
+                f'<Relationship Id="{chart.rel_id}" Type="{_CHART_REL}" '
+                f'Target="{posixpath.relpath(chart.chart_name, folder)}"/>')
+            if chart.workbook is not None:
+                target = posixpath.relpath(chart.workbook_name,
+                                           posixpath.dirname(chart.chart_name))
+                entry = (f'<Relationship Id="rId1" Type="{_PACKAGE_REL}" Target="{target}"/>')
+                changed[_rels_name(chart.chart_name)] = _EMPTY_RELS.replace(
+                    "</Relationships>", entry + "</Relationships>").encode("utf-8")
+        for rels, entries in by_rels.items():
             text = self._rels.get(rels, _EMPTY_RELS)
-            changed[rels] = text.replace("</Relationships>", entries + "</Relationships>",
-                                         1).encode("utf-8")
+            changed[rels] = text.replace("</Relationships>", "".join(entries)
+                                         + "</Relationships>", 1).encode("utf-8")
         return changed
+
+
+def _default_fonts(by_name: Mapping[str, Member]) -> tuple[str, str]:
+    """The template's default (Latin, East Asian) faces from ``w:docDefaults`` (for charts)."""
+    latin, east_asian = "Times New Roman", "宋体"
+    if _STYLES not in by_name:
+        return latin, east_asian
+    try:
+        root = etree.fromstring(_member_bytes(by_name[_STYLES]))
+    except (etree.XMLSyntaxError, zlib.error):
+        return latin, east_asian
+    fonts = root.find(f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault/{{{W_NS}}}rPr/"
+                      f"{{{W_NS}}}rFonts")
+    if fonts is not None:
+        latin = fonts.get(f"{{{W_NS}}}ascii") or latin
+        east_asian = fonts.get(f"{{{W_NS}}}eastAsia") or east_asian
+    return latin, east_asian
 
 
 def _rels_name(part: str) -> str:
@@ -448,17 +502,18 @@ def _init_worker(template_path: str) -> None:
     _WORKER = WordTemplate.compile(template_path)
 
 
-def _render_chunk(jobs: list[tuple[ContextSource, str]]) -> list[str]:
+def _render_chunk(jobs: list[tuple[ContextSource, str, bytes]]) -> list[str]:
     assert _WORKER is not None, "worker initializer did not run"
-    for source, out in jobs:
-        _render_one(_WORKER, source, out)
-    return [out for _, out in jobs]
+    for source, out, comment in jobs:
+        _render_one(_WORKER, source, out, comment)
+    return [out for _, out, _ in jobs]
 
 
-def _render_one(template: WordTemplate, source: ContextSource, out: str | Path) -> Path:
+def _render_one(template: WordTemplate, source: ContextSource, out: str | Path,
+                comment: bytes = b"") -> Path:
     context = source() if callable(source) else source
     try:
-        return template.render(context, out)
+        return template.render(context, out, comment=comment)
     except TemplateProblemsError as exc:
         raise TemplateProblemsError(f"渲染 {out} 失败 / rendering {out} failed:\n{exc}",
                                     exc.problems) from exc
@@ -475,7 +530,8 @@ def _pool_context() -> Any:
 
 def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | None = None,
                 *, on_done: Callable[[Path], None] | None = None,
-                parallel: bool | None = None) -> list[Path]:
+                parallel: bool | None = None,
+                comments: Mapping[str, bytes] | None = None) -> list[Path]:
     """Render many documents from one template; returns the output paths in job order.
 
     A job is ``(context, out_path)``; the context may also be a zero-argument callable that
@@ -488,22 +544,24 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
     when the first document's render time × the batch exceeds ``POOL_THRESHOLD_SECONDS``
     (for cheap documents the pool's start-up costs more than it saves). Every output is
     written atomically. ``on_done`` is called here with each finished path (progress).
-    The first failure stops the batch and is raised, naming the document.
+    The first failure stops the batch and is raised, naming the document. ``comments`` maps
+    an output path (as ``str``) to the zip comment its document gets.
     """
-    todo = [(source, str(out)) for source, out in jobs]
+    notes = comments or {}
+    todo = [(source, str(out), notes.get(str(out), b"")) for source, out in jobs]
     template = compile_template(template_path)
     count = min(workers or os.cpu_count() or 1, len(todo))
     paths: list[Path] = []
 
-    def serial(batch: list[tuple[ContextSource, str]]) -> None:
-        for source, out in batch:
-            paths.append(_render_one(template, source, out))
+    def serial(batch: list[tuple[ContextSource, str, bytes]]) -> None:
+        for source, out, comment in batch:
+            paths.append(_render_one(template, source, out, comment))
             if on_done:
                 on_done(paths[-1])
 
     if parallel is None:
         parallel = count > 1 and len(todo) > 1
-        if parallel and not any(callable(source) for source, _ in todo):
+        if parallel and not any(callable(source) for source, _, _ in todo):
             start = time.perf_counter()
             serial(todo[:1])
             elapsed = time.perf_counter() - start
@@ -516,7 +574,8 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
     return paths
 
 
-def _render_in_pool(template: WordTemplate, todo: list[tuple[ContextSource, str]], count: int,
+def _render_in_pool(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]],
+                    count: int,
                     on_done: Callable[[Path], None] | None) -> list[Path]:
     size = max(1, min(16, len(todo) // (count * 4)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
@@ -535,4 +594,4 @@ def _render_in_pool(template: WordTemplate, todo: list[tuple[ContextSource, str]
                 if on_done:
                     for out in future.result():
                         on_done(Path(out))
-    return [Path(out) for _, out in todo]
+    return [Path(out) for _, out, _ in todo]

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -149,14 +149,60 @@ class AddedImage:
     ext: str
 
 
-class RenderSession:
-    """Per-document state while the parts of one document render."""
+@dataclass(frozen=True, slots=True)
+class AddedChart:
+    """A native chart added to one rendered document: its part, its data, who refers to it."""
 
-    def __init__(self, first_id: int, taken: frozenset[str]) -> None:
+    part: str
+    rel_id: str
+    chart_name: str  # zip member name, e.g. word/charts/ok_chart1.xml
+    xml: bytes
+    workbook: bytes | None  # the embedded .xlsx Word opens for 编辑数据
+
+    @property
+    def workbook_name(self) -> str:
+        return self.chart_name.replace("/charts/", "/embeddings/").removesuffix(".xml") + ".xlsx"
+
+
+@runtime_checkable
+class Drawable(Protocol):
+    """A value that draws itself into the document (e.g. :class:`~.nativechart.Chart`).
+
+    ``word_drawing`` is called while the document renders, with the current
+    :class:`RenderSession`; it registers what it needs (``add_chart``, ``add_image``) and
+    returns the ``<w:drawing>`` XML placed in a run.
+    """
+
+    def word_drawing(self, session: RenderSession) -> str: ...
+
+
+class RenderSession:
+    """Per-document state while the parts of one document render.
+
+    ``fonts`` are the template's default (Latin, East Asian) faces, for charts' labels.
+    """
+
+    def __init__(self, first_id: int, taken: frozenset[str],
+                 fonts: tuple[str, str] = ("Times New Roman", "宋体")) -> None:
         self.part = ""
+        self.fonts = fonts
         self._next_id = first_id
         self._taken = taken
         self.images: list[AddedImage] = []
+        self.charts: list[AddedChart] = []
+
+    def add_chart(self, xml: bytes, workbook: bytes | None, width_mm: float, height_mm: float,
+                  alt: str = "") -> str:
+        """Register a chart part for the current part; returns its ``<w:drawing>`` XML."""
+        number = len(self.charts) + 1
+        name = f"word/charts/ok_chart{number}.xml"
+        while name in self._taken:
+            number += 1000
+            name = f"word/charts/ok_chart{number}.xml"
+        rel_id = f"rIdOkChart{len(self.charts) + 1}"
+        self.charts.append(AddedChart(self.part, rel_id, name, xml, workbook))
+        return _chart_drawing_xml(self.new_id(), rel_id, round(width_mm * EMU_PER_MM),
+                                  round(height_mm * EMU_PER_MM), f"图表 {number}", alt)
 
     def new_id(self) -> int:
         """A ``docPr`` id not used elsewhere in the document."""
@@ -219,13 +265,30 @@ def _drawing_xml(pic_id: int, rel_id: str, cx: int, cy: int, name: str, alt: str
     )
 
 
+def _chart_drawing_xml(frame_id: int, rel_id: str, cx: int, cy: int, name: str,
+                       alt: str) -> str:
+    descr = f' descr="{escape(alt)}"' if alt else ""
+    return (
+        "<w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" "
+        "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\">"
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{frame_id}" name="{name}"{descr}/><wp:cNvGraphicFramePr/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        f'r:id="{rel_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing>'
+    )
+
+
 _SESSION: ContextVar[RenderSession | None] = ContextVar("officekit_render_session", default=None)
 
 
 @contextmanager
-def session(first_id: int, taken: frozenset[str]) -> Iterator[RenderSession]:
+def session(first_id: int, taken: frozenset[str],
+            fonts: tuple[str, str] = ("Times New Roman", "宋体")) -> Iterator[RenderSession]:
     """Make a fresh :class:`RenderSession` current for the duration of one document."""
-    current = RenderSession(first_id, taken)
+    current = RenderSession(first_id, taken, fonts)
     token = _SESSION.set(current)
     try:
         yield current
@@ -256,6 +319,8 @@ def _finalize(value: Any) -> Any:
         return Markup(f"{_OPEN_RUN}<w:r>{_current().add_image(value)}</w:r>{_REOPEN_RUN}")
     if isinstance(value, RichText):
         return Markup(f"{_OPEN_RUN}{value.runs_xml()}{_REOPEN_RUN}")
+    if isinstance(value, Drawable):
+        return Markup(f"{_OPEN_RUN}<w:r>{value.word_drawing(_current())}</w:r>{_REOPEN_RUN}")
     if hasattr(value, "__html__"):
         return value
     return _finalize(str(value))
@@ -267,6 +332,8 @@ def _run_filter(value: Any) -> Markup:
         return Markup(value.runs_xml())
     if isinstance(value, Image):
         return Markup(f"<w:r>{_current().add_image(value)}</w:r>")
+    if isinstance(value, Drawable):
+        return Markup(f"<w:r>{value.word_drawing(_current())}</w:r>")
     if hasattr(value, "__html__"):
         return Markup(value.__html__())
     text = "" if value is None else str(value)
@@ -275,7 +342,7 @@ def _run_filter(value: Any) -> Markup:
 
 def _paragraph_filter(value: Any) -> Markup:
     """``{{p x }}``: the value replaces the whole paragraph."""
-    if hasattr(value, "__html__") and not isinstance(value, (RichText, Image)):
+    if hasattr(value, "__html__") and not isinstance(value, (RichText, Image, Drawable)):
         return Markup(value.__html__())
     return Markup(f"<w:p>{_run_filter(value)}</w:p>")
 

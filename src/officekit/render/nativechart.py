@@ -1,0 +1,232 @@
+"""Native Word charts: DrawingML chart parts with their data, drawn by Word and LibreOffice.
+
+A :class:`Chart` is a value — kind, categories, named series, title, size — put into a
+context like a picture (``{{ trend_chart }}``). Nothing is drawn when the context is built:
+the renderer asks the chart for its ``word/charts/*.xml`` part while it renders the document
+(:meth:`Chart.word_drawing`, the hook :mod:`.jinjaenv` calls), so a context stays cheap to
+build and to fingerprint (:mod:`.incremental`), and the document holds an editable chart whose
+numbers are its data, not a picture of them.
+
+The chart XML is written by python-pptx (:class:`~pptx.chart.xmlwriter.ChartXmlWriter` from a
+:class:`~pptx.chart.data.CategoryChartData`, then styled through its chart object model); the
+same package writes the embedded workbook Word opens for 编辑数据. The labels use the
+document's own fonts (the template's default East Asian and Latin faces), so Chinese category
+names print in the document's Chinese font. Charts that the chart part cannot show as drawn
+(the Pareto chart's bars with a cumulative line on a second axis) stay pictures
+(:mod:`.charts`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from officekit.errors import TemplateError
+
+if TYPE_CHECKING:
+    from officekit.render.jinjaenv import RenderSession
+
+ChartKind = Literal["line", "bar", "barh", "pie"]
+Series = tuple[tuple[str, tuple[float | None, ...]], ...]
+
+# Office colours, as the pictures use them (render/charts.py)
+PALETTE = ("2F5597", "C55A11", "548235", "BF9000", "7030A0", "2E75B6", "A5A5A5", "843C0C")
+GRID = "D9D9D9"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_CREATED = datetime(2000, 1, 1)  # the embedded workbooks' fixed creation time
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart for ``{{ name }}`` placed alone in a run or paragraph.
+
+    ``series`` are ``(name, values)`` with one value per category (``None``: no value — a gap
+    in a line, nothing in a bar). ``percent`` values are fractions shown as %. ``y_min`` /
+    ``y_max`` fix the value axis (None: Word decides). ``unit`` is added to the title.
+    """
+
+    kind: ChartKind
+    categories: tuple[str, ...]
+    series: Series
+    width_mm: float
+    height_mm: float
+    title: str = ""
+    unit: str = ""
+    alt: str = ""
+    percent: bool = False
+    y_min: float | None = None
+    y_max: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.width_mm <= 0 or self.height_mm <= 0:
+            raise TemplateError(f"图表尺寸必须大于 0（宽 {self.width_mm} mm，高 {self.height_mm}"
+                                f" mm）/ chart size must be positive")
+        for name, values in self.series:
+            if len(values) != len(self.categories):
+                raise TemplateError(
+                    f"图表数据长度不符：{name} 有 {len(values)} 个值，类别有 "
+                    f"{len(self.categories)} 个 / series {name!r} has {len(values)} values "
+                    f"for {len(self.categories)} categories")
+
+    @classmethod
+    def of(cls, kind: ChartKind, items: Any, *, width_mm: float, height_mm: float,
+           name: str = "", **options: Any) -> Chart:
+        """A one-series chart of ``(label, value)`` pairs in the order given."""
+        pairs = [(str(k), None if v is None else float(v)) for k, v in items]
+        return cls(kind, tuple(k for k, _ in pairs), ((name, tuple(v for _, v in pairs)),),
+                   width_mm, height_mm, **options)
+
+    @property
+    def empty(self) -> bool:
+        return not any(v for _, values in self.series for v in values)
+
+    def word_drawing(self, session: RenderSession) -> str:
+        """The ``<w:drawing>`` for this chart; registers its part with the render session."""
+        xml, workbook = self.chart_part(session.fonts)
+        return session.add_chart(xml, workbook, self.width_mm, self.height_mm, self.alt)
+
+    def chart_part(self, fonts: tuple[str, str]) -> tuple[bytes, bytes]:
+        """The chart part (``c:chartSpace`` XML) and its embedded workbook (.xlsx bytes).
+
+        ``fonts`` are the (Latin, East Asian) faces the labels use.
+        """
+        from lxml import etree
+        from pptx.chart.chart import Chart as PptxChart
+        from pptx.chart.data import CategoryChartData
+        from pptx.chart.xmlwriter import ChartXmlWriter
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+        from pptx.oxml import parse_xml
+        from pptx.util import Pt
+
+        fmt = "0%" if self.percent else _number_format(self.series)
+        data = CategoryChartData(number_format=fmt)  # type: ignore[no-untyped-call]
+        data.categories = self.categories
+        for name, values in self.series:
+            data.add_series(name or " ", values)  # type: ignore[no-untyped-call]
+        chart_type = {
+            "line": XL_CHART_TYPE.LINE_MARKERS,
+            "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,
+            "barh": XL_CHART_TYPE.BAR_CLUSTERED,
+            "pie": XL_CHART_TYPE.PIE,
+        }[self.kind]
+        writer = ChartXmlWriter(chart_type, data)  # type: ignore[no-untyped-call]
+        space = parse_xml(writer.xml.encode("utf-8"))
+        chart = PptxChart(space, None)  # type: ignore[no-untyped-call]
+        chart.font.size = Pt(8)
+        latin, east_asian = fonts
+        chart.font.name = latin
+        _set_east_asian(chart.font._rPr, east_asian)
+        title = self.title + (f"（{self.unit}）" if self.unit else "")
+        chart.has_title = bool(title)
+        if title:
+            frame = chart.chart_title.text_frame
+            frame.text = title
+            run_font = frame.paragraphs[0].runs[0].font
+            run_font.size, run_font.bold, run_font.name = Pt(9), True, latin
+            _set_east_asian(run_font._rPr, east_asian)
+        plot = chart.plots[0]
+        plot.has_data_labels = not self.empty
+        if plot.has_data_labels:
+            labels = plot.data_labels
+            labels.number_format, labels.number_format_is_linked = fmt, False
+            labels.font.size = Pt(7)
+            if self.kind == "pie":
+                labels.show_percentage, labels.show_value = True, False
+                labels.number_format = "0%"
+            else:
+                labels.show_value = True
+                labels.position = (XL_LABEL_POSITION.ABOVE if self.kind == "line"
+                                   else XL_LABEL_POSITION.OUTSIDE_END)
+        if self.kind == "pie":
+            plot.vary_by_categories = True
+            chart.has_legend = True
+            chart.legend.position = XL_LEGEND_POSITION.RIGHT
+            chart.legend.include_in_layout = False
+            for i, point in enumerate(plot.series[0].points):
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = _rgb(PALETTE[i % len(PALETTE)])
+        else:
+            self._style_axes(chart, plot)
+        space.get_or_add_externalData().rId = "rId1"
+        xml = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return bytes(xml), _workbook(data)
+
+    def _style_axes(self, chart: Any, plot: Any) -> None:
+        from pptx.enum.chart import XL_LEGEND_POSITION, XL_MARKER_STYLE
+
+        chart.has_legend = len(self.series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+        if self.kind != "line":
+            plot.gap_width = 80
+            plot.vary_by_categories = False
+        for i, series in enumerate(plot.series):
+            colour = _rgb(PALETTE[i % len(PALETTE)])
+            if self.kind == "line":
+                series.format.line.color.rgb = colour
+                series.smooth = False
+                series.marker.style = XL_MARKER_STYLE.CIRCLE
+                series.marker.size = 5
+                series.marker.format.fill.solid()
+                series.marker.format.fill.fore_color.rgb = colour
+                series.marker.format.line.color.rgb = colour
+            else:
+                series.format.fill.solid()
+                series.format.fill.fore_color.rgb = colour
+        value_axis = chart.value_axis
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = _rgb(GRID)
+        value_axis.format.line.fill.background()
+        if self.percent:
+            value_axis.tick_labels.number_format = "0%"
+            value_axis.tick_labels.number_format_is_linked = False
+        if self.y_min is not None:
+            value_axis.minimum_scale = self.y_min
+        if self.y_max is not None:
+            value_axis.maximum_scale = self.y_max
+        elif self.empty:
+            value_axis.maximum_scale = 1.0
+        if self.kind == "barh":
+            chart.category_axis.reverse_order = True  # first category on top, as listed
+
+
+def _workbook(data: Any) -> bytes:
+    """``data.xlsx_blob`` with a fixed creation time, so one context gives identical bytes.
+
+    python-pptx opens the xlsxwriter workbook in ``_open_worksheet`` and fills it in
+    ``_populate_worksheet``; the time xlsxwriter would stamp (now) is set in between.
+    """
+    writer = data._workbook_writer
+    buffer = io.BytesIO()
+    with writer._open_worksheet(buffer) as (book, sheet):
+        book.set_properties({"created": _CREATED})
+        writer._populate_worksheet(book, sheet)
+    return buffer.getvalue()
+
+
+def _number_format(series: Series) -> str:
+    values = [v for _, vs in series for v in vs if v is not None]
+    return "0" if all(float(v).is_integer() for v in values) else "0.0"
+
+
+def _rgb(hex_colour: str) -> Any:
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_colour)  # type: ignore[no-untyped-call]
+
+
+def _set_east_asian(rpr: Any, typeface: str) -> None:
+    """Give a DrawingML run's properties an ``a:ea`` face (python-pptx sets ``a:latin`` only)."""
+    from lxml import etree
+
+    for old in rpr.findall(f"{{{_A}}}ea"):
+        rpr.remove(old)
+    ea = etree.Element(f"{{{_A}}}ea", typeface=typeface)
+    latin = rpr.find(f"{{{_A}}}latin")
+    if latin is not None:
+        latin.addnext(ea)
+    else:
+        rpr.append(ea)
