@@ -11,8 +11,11 @@ bench/out/report/. Then, in the same run:
 - docxtpl (the baseline): the same template (templates/evaluation.docx — docxtpl reads our tags
   as they are) rendered 300 times in one process, its usual way (a DocxTemplate per document,
   autoescape on), from the SAME contexts, built beforehand with officekit's context builders
-  (that build, charts included, is NOT counted in docxtpl's time; it is printed apart) and
-  with each chart turned into a docxtpl InlineImage;
+  (that build is NOT counted in docxtpl's time; it is printed apart) and with each chart given
+  to docxtpl as a ready picture (officekit's matplotlib drawing of the same data, also not
+  counted) in an InlineImage — officekit's documents carry native Word charts instead;
+- officekit again with nothing changed: every document's fingerprint matches, none is written
+  (incremental rendering; printed apart, not the ratio);
 - where officekit's time goes: the same report in a fresh process, serial, with the library
   calls timed (start-up, KPIs, contexts + charts, rendering, manifest + index).
 
@@ -47,7 +50,7 @@ TEMPLATE = ROOT / "templates" / "evaluation.docx"
 PERIOD = "2026-10"
 AS_OF = "2026-11-23"
 SHAPE = {"departments": 10, "per_department": 30, "complaints": 3000, "seed": 2026}
-TARGET = 3.0
+TARGET = 10.0
 OFFICEKIT = [sys.executable, "-m", "officekit"]
 
 sys.path.insert(0, str(ROOT / "src"))
@@ -146,10 +149,14 @@ class TreeSampler:
 # the two contenders
 
 
-def run_officekit() -> tuple[float, int, float, float]:
-    """The whole command in a fresh process: (seconds, documents, CPU seconds, peak RSS MB)."""
-    shutil.rmtree(WS / "outbox", ignore_errors=True)
-    (WS / "outbox").mkdir()
+def run_officekit(*, fresh: bool = True) -> tuple[float, int, float, float]:
+    """The whole command in a fresh process: (seconds, documents, CPU seconds, peak RSS MB).
+
+    ``fresh``: an empty outbox (every document rendered); else the outbox as left.
+    """
+    if fresh:
+        shutil.rmtree(WS / "outbox", ignore_errors=True)
+        (WS / "outbox").mkdir()
     cmd = [*OFFICEKIT, "report", "evaluation", "-w", str(WS), "--period", PERIOD,
            "--as-of", AS_OF, "-q"]
     t0 = time.perf_counter()
@@ -188,10 +195,28 @@ def build_contexts() -> tuple[list[tuple[dict[str, Any], Path]], float]:
         who = row.staff_id or row.name or "?"
         ctx = contexts.evaluation_context(row, result, ws.settings,
                                           trend=contexts.score_trend(trend, who))
+        ctx = {k: as_picture(v) for k, v in ctx.items()}
         name = safe_name(f"{row.name or who}_{period}_考核报告.docx")
         jobs.append((ctx, Path(safe_name(str(period))) / safe_name(row.department or "未分部门")
                      / name))
     return jobs, time.perf_counter() - t0
+
+
+def as_picture(value: Any) -> Any:
+    """A native chart as the picture docxtpl is given (officekit's matplotlib drawing)."""
+    from officekit.render import charts
+    from officekit.render.engine import Image
+    from officekit.render.nativechart import Chart
+
+    if not isinstance(value, Chart):
+        return value
+    if value.kind == "line":
+        png = charts.trend_chart(value.categories, value.series, title=value.title,
+                                 y_label=value.unit, y_max=value.y_max)
+    else:
+        png = charts.bar_chart(list(zip(value.categories, value.series[0][1], strict=True)),
+                               title=value.title, y_label=value.unit)
+    return Image(png, value.width_mm, alt=value.alt)
 
 
 def run_docxtpl(jobs: list[tuple[dict[str, Any], Path]], out: Path,
@@ -260,10 +285,10 @@ def stages() -> dict[str, float]:
 
         setattr(module, name, wrapper)
 
-    reports.PARALLEL_CONTEXTS_FROM = 10**9  # contexts here, in this process
     timed(reports, "kpis_for_period", "KPIs (6 periods)")
-    timed(reports.contexts, "evaluation_context", "contexts + charts")
-    timed(reports, "render_many", "rendering (docx)", parallel=False)
+    timed(reports.contexts, "evaluation_context", "contexts")
+    timed(reports, "fingerprint", "fingerprints (incremental)")
+    timed(reports, "render_many", "rendering (docx + native charts)", parallel=False)
     timed(reports, "_sha256", "manifest + index")
     timed(manifest_mod, "write_manifest_rows", "manifest + index")
     timed(index_mod, "write_index", "manifest + index")
@@ -299,6 +324,8 @@ def main() -> None:
     load = Path("/proc/loadavg").read_text().split()[0]
     runs = [run_officekit() for _ in range(args.repeat)]
     ok_s, ok_docs, ok_cpu, ok_rss = min(runs)
+    same_s, same_docs, same_cpu, same_rss = min(run_officekit(fresh=False)
+                                                for _ in range(args.repeat))
     jobs, build_s = build_contexts()
     docxtpl_out = OUT / "docxtpl"
     tries = [run_docxtpl(jobs, docxtpl_out) for _ in range(args.repeat)]
@@ -319,10 +346,14 @@ def main() -> None:
           f"{dt_rate:>9.1f}{1:>8.2f}{dt_cpu:>8.1f}{dt_rss:>13.0f}")
     print(f"{'officekit report evaluation (whole command)':<44}{ok_docs:>6}{ok_s:>9.2f}"
           f"{ok_rate:>9.1f}{ratio:>8.2f}{ok_cpu:>8.1f}{ok_rss:>13.0f}")
+    print(f"{'officekit again, nothing changed (skipped)':<44}{same_docs:>6}{same_s:>9.2f}"
+          f"{same_docs / same_s:>9.1f}{same_docs / same_s / dt_rate:>8.2f}{same_cpu:>8.1f}"
+          f"{same_rss:>13.0f}")
     verdict = "met" if ratio >= TARGET else "NOT met"
-    print(f"target ≥ {TARGET:.1f}× docxtpl documents/second: {verdict}")
+    print(f"target ≥ {TARGET:.1f}× docxtpl documents/second (every document rendered): "
+          f"{verdict}")
     print(f"docxtpl's contexts were built beforehand with officekit's builders in {build_s:.2f} s "
-          "(KPIs + charts; not counted above); "
+          "(KPIs + chart pictures; not counted above); "
           f"{matching}/{len(jobs)} docxtpl documents have exactly officekit's body text.")
 
     print("\nwhere officekit's time goes (fresh process, serial, library calls timed):")
@@ -332,10 +363,8 @@ def main() -> None:
     for stage, seconds in spent.items():
         print(f"{stage:<34}{seconds:>9.2f}{seconds / total:>8.0%}")
     print(f"{'total, ' + str(int(documents)) + ' documents':<34}{total:>9.2f}")
-    from officekit.render.reports import PARALLEL_CONTEXTS_FROM
-
-    print(f"(the command itself builds contexts + charts and renders in {os.cpu_count()} worker "
-          f"processes from {PARALLEL_CONTEXTS_FROM} documents on; this row is one process)")
+    print(f"(the command itself renders in up to {os.cpu_count()} worker processes when the "
+          "batch is large enough; this breakdown is one process)")
 
 
 if __name__ == "__main__":  # required: the report's worker processes re-import this module

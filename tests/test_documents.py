@@ -16,6 +16,7 @@ import csv
 import hashlib
 import posixpath
 import re
+import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDraw
 A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+C_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 # an 11-digit mainland mobile number not embedded in a longer run of digits
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 LEFTOVER_TAGS = ("{{", "}}", "{%", "%}", "{#", "#}")
@@ -227,11 +230,12 @@ def test_every_part_is_well_formed_and_pictures_resolve(documents: list[Path]) -
         rels = etree.fromstring(members["word/_rels/document.xml.rels"])
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(REL)}
         embeds = [b.get(R_EMBED) for b in root.iter(A_BLIP)]
-        # every report but the handbook carries charts
-        assert bool(embeds) != path.name.endswith("_岗位职责手册.docx"), path.name
-        for rid in embeds:
+        charts = [c.get(R_ID) for c in root.iter(C_CHART)]
+        # every report but the handbook carries charts: native ones, or pictures
+        assert bool(embeds or charts) != path.name.endswith("_岗位职责手册.docx"), path.name
+        for rid in embeds + charts:
             target = posixpath.normpath(posixpath.join("word", targets[rid]))
-            assert target in present, f"{path.name}: picture {rid} → missing {target}"
+            assert target in present, f"{path.name}: drawing {rid} → missing {target}"
 
 
 def test_no_template_tags_left(documents: list[Path]) -> None:
@@ -254,33 +258,78 @@ def test_phone_numbers_are_masked(workspace: Path, documents: list[Path]) -> Non
     assert all(re.search(r"\| 1[3-9]\d\*{4}\d{4} \|", line) for line in directory)
 
 
-def _media(path: Path) -> list[bytes]:
-    with zipfile.ZipFile(path) as z:
-        return [z.read(n) for n in sorted(z.namelist()) if n.startswith("word/media/")]
+# ------------------------------------------------------------------------------------------
+# incremental rendering: a document is written again only when what it is made of changed
 
 
-def test_contexts_built_in_workers_give_the_same_documents(
-        workspace: Path, documents: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """A big batch builds each context (and draws its chart) in render_many's worker
-    processes; the documents must be exactly those built here, pictures included."""
-    import officekit.render.reports as reports
+def _stats(paths: list[Path]) -> dict[Path, tuple[int, int]]:
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in paths}
 
-    chosen = [p for p in documents if p.parent.name == "综合服务部" and "考核报告" in p.name]
-    before = {p: (docx_text(p), _media(p)) for p in chosen}
-    deferred: list[bool] = []
-    real = reports.render_many
 
-    def watched(template: Path, jobs: list[tuple[object, Path]]) -> list[Path]:
-        deferred.extend(callable(context) for context, _ in jobs)
-        return real(template, jobs)
+def write_one_complaint(path: Path) -> None:
+    """One more October complaint, handled by 王静 (0108) of 客服一部."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("投诉登记")
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, COMPLAINT_HEADERS)
+    row = ["TS2026109950", datetime(2026, 10, 20, 9, 30), "电话", "赵先生", "13700001111",
+           "收费问题", "一般", "电费多收", "客服一部", "王静(0108)", "已办结",
+           datetime(2026, 10, 21, 15, 0), "已核实退费"]
+    for c, value in enumerate(row):
+        if isinstance(value, datetime):
+            sheet.write_datetime(1, c, value, when)
+        else:
+            sheet.write_string(1, c, value)
+    book.close()
 
-    monkeypatch.setattr(reports, "PARALLEL_CONTEXTS_FROM", 2)
-    monkeypatch.setattr(reports, "render_many", watched)
-    again = report(workspace, "evaluation", "--department", "综合服务部")
-    assert deferred == [True] * 8
-    assert sorted(again) == sorted(chosen) and len(chosen) == 8
-    for p in chosen:
-        assert (docx_text(p), _media(p)) == before[p], p.name
+
+def test_unchanged_documents_are_not_rewritten(workspace: Path, documents: list[Path],
+                                               tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(workspace, ws, symlinks=True)
+    first = report(ws, "evaluation")
+    before = _stats(first)
+    manifest = (ws / "outbox" / "manifest.csv").read_bytes()
+
+    again = report(ws, "evaluation")
+    assert sorted(again) == sorted(first)  # every document is still listed …
+    assert _stats(again) == before  # … and none was touched: same inode, same mtime
+    assert (ws / "outbox" / "manifest.csv").read_bytes() == manifest
+
+    book = tmp_path / "补登投诉.xlsx"
+    write_one_complaint(book)
+    res = run("ingest", "-w", ws, "-q", "--today", AS_OF, book)
+    assert res.exit_code == 0, res.output
+    changed = ws / "outbox" / "2026-10" / "客服一部" / "王静_2026-10_考核报告.docx"
+    old_text = docx_text(changed)
+    third = _stats(report(ws, "evaluation"))
+    assert third[changed] != before[changed]
+    assert docx_text(changed) != old_text
+    other = ws / "outbox" / "2026-10" / "综合服务部"
+    untouched = [p for p in third if p.parent == other]
+    assert untouched and all(third[p] == before[p] for p in untouched)
+    rows = {r["path"]: r for r in csv.DictReader(
+        (ws / "outbox" / "manifest.csv").read_text(encoding="utf-8-sig").splitlines())}
+    assert rows["2026-10/客服一部/王静_2026-10_考核报告.docx"]["sha256"] == hashlib.sha256(
+        changed.read_bytes()).hexdigest()
+
+
+def test_a_document_edited_or_deleted_is_rendered_again(workspace: Path,
+                                                        documents: list[Path],
+                                                        tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(workspace, ws, symlinks=True)
+    (summary,) = report(ws, "evaluation-summary", "--department", "客服一部")
+    good = summary.read_bytes()
+    with zipfile.ZipFile(summary, "a") as z:  # edited and saved again: a new zip
+        z.comment = b""
+    edited = _stats([summary])
+    assert report(ws, "evaluation-summary", "--department", "客服一部") == [summary]
+    assert _stats([summary]) != edited
+    assert summary.read_bytes() == good  # the same context gives the same bytes
+    summary.unlink()
+    assert report(ws, "evaluation-summary", "--department", "客服一部") == [summary]
+    assert summary.read_bytes() == good
 
 
 # ------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ to PDF when asked (one LibreOffice for the whole batch), and records every docum
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -23,6 +22,7 @@ from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.render import contexts
 from officekit.render.engine import ContextSource, render_many
+from officekit.render.incremental import comment_for, fingerprint, is_current
 from officekit.workspace import Workspace
 
 REPORT_KINDS: dict[str, tuple[str, str]] = {
@@ -37,10 +37,6 @@ REPORT_KINDS: dict[str, tuple[str, str]] = {
 ALL_KINDS = ("evaluation", "evaluation-summary", "complaints", "visits", "handbook")
 
 Progress = Callable[[str], None]
-# From this many evaluation reports on, each context (and its trend chart, ~30 ms of matplotlib)
-# is built in render_many's worker processes instead of here: below it, starting the workers
-# (~1 s with matplotlib's import) costs more than drawing the charts on one core saves.
-PARALLEL_CONTEXTS_FROM = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +61,14 @@ class Document:
     recipient: str = ""
     pdf: Path | None = None
     sha256: str = ""
+    # False when the document on disk was already made from the same template and context
+    # (its fingerprint matched): it was left untouched, and so was its manifest row
+    rendered: bool = True
 
 
 @dataclass(slots=True)
 class _Job:
-    context: ContextSource  # the context, or a picklable function that builds it
+    context: ContextSource
     doc: Document
 
 
@@ -124,23 +123,11 @@ def _evaluation_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
             f"{req.period} 没有工号或姓名为“{req.staff_id}”的人员 / "
             f"no staff member {req.staff_id!r} in {req.period}"
         )
-    deferred = len(rows) >= PARALLEL_CONTEXTS_FROM
-    narrowed: dict[str | None, KpiResult] = {}
     jobs = []
     for row in rows:
         who = row.staff_id or row.name or "?"
         trend = contexts.score_trend(trend_results, who)
-        context: ContextSource
-        if deferred:
-            # what a worker needs, pickled once per chunk: the person's department only
-            dept = row.department
-            if dept not in narrowed:
-                narrowed[dept] = result if dept is None else result.only_department(dept)
-            context = functools.partial(
-                contexts.evaluation_context, row, narrowed[dept], data.ws.settings, trend=trend
-            )
-        else:
-            context = contexts.evaluation_context(row, result, data.ws.settings, trend=trend)
+        context = contexts.evaluation_context(row, result, data.ws.settings, trend=trend)
         name = safe_name(f"{row.name or who}_{req.period}_考核报告.docx")
         path = _dept_dir(data.ws, req.period, row.department or "未分部门") / name
         jobs.append(
@@ -291,14 +278,22 @@ def render_reports(
 
     Each kind's template is compiled once and rendered for all its documents; documents are
     written atomically, so a re-run replaces them and never leaves a half-written file.
+    A document whose template and context are the same as when the file on disk was made
+    (:mod:`officekit.render.incremental`) is not rendered again: the file, its PDF and its
+    manifest row are left as they are (``Document.rendered`` is False).
     """
-    from officekit.deliver.manifest import ManifestRow, write_manifest_rows
+    from officekit.deliver.manifest import (
+        ManifestRow,
+        read_manifest,
+        relative_to_outbox,
+        write_manifest_rows,
+    )
 
     reqs = list(requests)
     if not reqs:
         return []
     data = _Data(ledger, ws, reqs[0].as_of, WorkCalendar.from_settings(ws.settings))
-    written: list[Document] = []
+    documents: list[Document] = []
     want_pdf = False
     for req in reqs:
         if req.kind not in _BUILDERS:
@@ -311,11 +306,28 @@ def render_reports(
         if not jobs:
             continue
         template = ws.template_path(REPORT_KINDS[req.kind][0])
-        render_many(template, [(j.context, j.doc.path) for j in jobs])
-        written.extend(j.doc for j in jobs)
+        stale: list[tuple[ContextSource, Path]] = []
+        comments: dict[str, bytes] = {}
+        for job in jobs:
+            context = job.context() if callable(job.context) else job.context
+            digest = fingerprint(template, context)
+            if is_current(job.doc.path, digest) and (not req.pdf or _pdf_current(job.doc)):
+                job.doc.rendered = False
+                job.doc.pdf = job.doc.path.with_suffix(".pdf") if req.pdf else None
+            else:
+                stale.append((context, job.doc.path))
+                comments[str(job.doc.path)] = comment_for(digest)
+        if stale:
+            render_many(template, stale, comments=comments)
+        documents.extend(j.doc for j in jobs)
         want_pdf = want_pdf or req.pdf
+    written = [d for d in documents if d.rendered]
     if want_pdf and written:
         _convert_pdfs(ws, written, progress)
+    # unchanged documents keep their manifest rows; one the manifest lost is listed again
+    listed = {row.path for row in read_manifest(ws.outbox)}
+    written += [d for d in documents
+                if not d.rendered and relative_to_outbox(ws.outbox, d.path) not in listed]
     for doc in written:
         doc.sha256 = _sha256(doc.path)
     if written:
@@ -340,7 +352,16 @@ def render_reports(
     from officekit.deliver.index import write_index
 
     write_index(ws, ledger)
-    return written
+    return documents
+
+
+def _pdf_current(doc: Document) -> bool:
+    """The document's PDF exists and is not older than the document."""
+    pdf = doc.path.with_suffix(".pdf")
+    try:
+        return pdf.stat().st_mtime_ns >= doc.path.stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 def _convert_pdfs(ws: Workspace, docs: list[Document], progress: Progress | None) -> None:

@@ -39,7 +39,8 @@ def reports_renderer(ws: Workspace, *, pdf: bool | None = None) -> Renderer:
         requests = [ReportRequest(kind, Period.parse(p), as_of=date.today(), pdf=want_pdf)
                     for p in sorted(periods) for kind in ALL_KINDS]
         with Ledger.open(ws.database_url) as ledger:
-            return [doc.path for doc in render_reports(ws, ledger, requests)]
+            # documents whose data did not change are left as they are: only the rewritten
+            return [doc.path for doc in render_reports(ws, ledger, requests) if doc.rendered]
 
     return render
 
