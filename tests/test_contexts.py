@@ -148,7 +148,7 @@ def test_evaluation_trend_has_gaps_for_periods_without_score(contexts: dict[str,
     chart = ctx["trend_chart"]
     assert isinstance(chart, Chart) and chart.kind == "line"
     assert chart.categories == ("5月", "6月", "7月", "8月", "9月", "10月")
-    assert chart.series == (("综合得分", (None, None, None, None, 100.0, 84.375)),)
+    assert chart.series == (("综合得分", (None, None, None, None, None, 84.375)),)
 
 
 def test_evaluation_of_someone_without_data(october: KpiResult) -> None:
