@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from officekit.errors import TemplateError
 from officekit.render.wordxml import PartSource, Tag, TemplateProblem, WordLocation
 
-__all__ = ["TemplateProblem", "WordLocation", "check_template", "syntax_problems"]
+__all__ = ["TemplateProblem", "WordLocation", "check_template", "compile_problem",
+           "syntax_problems"]
 
 _BLOCKS = {"for": "endfor", "if": "endif", "macro": "endmacro", "call": "endcall",
            "filter": "endfilter", "with": "endwith", "autoescape": "endautoescape",
@@ -105,30 +106,60 @@ def _unclosed(tag: Tag) -> TemplateProblem:
                            f"block is never closed: add {end}", tag.location, tag.raw)
 
 
+def _unknown_names(tag: Tag, ast: nodes.Template, env: Environment) -> Iterator[TemplateProblem]:
+    """Filters and tests the environment does not have (Jinja only finds them when compiling)."""
+    seen: set[tuple[str, str]] = set()
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        name = node.name
+        is_filter = isinstance(node, nodes.Filter)
+        known = env.filters if is_filter else env.tests
+        if name in known or (("f" if is_filter else "t"), name) in seen:
+            continue
+        seen.add((("f" if is_filter else "t"), name))
+        if is_filter:
+            yield TemplateProblem("unknown-filter", f"没有名为 {name} 的过滤器",
+                                  f"there is no filter named {name}", tag.location, tag.raw,
+                                  name)
+        else:
+            yield TemplateProblem("unknown-test", f"没有名为 {name} 的判断（is {name}）",
+                                  f"there is no test named {name}", tag.location, tag.raw, name)
+
+
 def syntax_problems(part: PartSource, env: Environment) -> list[TemplateProblem]:
-    """Every syntax problem of one part, located in Word terms; empty when it compiles."""
+    """Every syntax problem of one part, located in Word terms; empty when it compiles.
+
+    Unknown tags are syntax errors; unknown filters and tests (which Jinja reports only when
+    compiling) are found here too, each at its tag.
+    """
     problems = list(part.problems)
     for tag in part.emitted:
         text = _tag_alone(tag)
         if text is None:
             continue
         try:
-            env.parse(text)
+            ast = env.parse(text)
         except TemplateSyntaxError as exc:
             problems.append(_syntax(tag, exc.message or str(exc)))
+            continue
+        problems.extend(_unknown_names(tag, ast, env))
     problems.extend(_block_problems(part))
     if problems:
         return sorted(problems, key=lambda p: p.location.order if p.location else 0)
     try:
         env.parse(part.source)
     except TemplateSyntaxError as exc:
-        at = part.tag_at_line(exc.lineno)
-        message = exc.message or str(exc)
-        if at is None:
-            return [TemplateProblem("template-syntax", f"模板语法错误：{message}",
-                                    f"template syntax error: {message}", WordLocation(part.name))]
-        return [_syntax(at, message)]
+        return [compile_problem(part, exc)]
     return []
+
+
+def compile_problem(part: PartSource, exc: TemplateSyntaxError) -> TemplateProblem:
+    """A Jinja syntax or compile error of the part's source, at the tag its line points to."""
+    at = part.tag_at_line(exc.lineno)
+    message = exc.message or str(exc)
+    if at is None:
+        return TemplateProblem("template-syntax", f"模板语法错误：{message}",
+                               f"template syntax error: {message}", WordLocation(part.name))
+    return _syntax(at, message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,6 +322,7 @@ def variable_problems(part: PartSource, env: Environment,
 
 def check_template(path: str | Path,
                    context_keys: set[str] | Mapping[str, Any] | None = None,
+                   filters: Mapping[str, Callable[..., Any]] | None = None,
                    ) -> list[TemplateProblem]:
     """Everything wrong with the template at ``path``, in Word terms, without raising.
 
@@ -302,7 +334,7 @@ def check_template(path: str | Path,
     from officekit.render.engine import load_parts
     from officekit.render.jinjaenv import make_environment
 
-    env = make_environment()
+    env = make_environment(filters)
     try:
         parts = load_parts(Path(path))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TemplateError) as exc:

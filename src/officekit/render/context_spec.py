@@ -378,4 +378,7 @@ def context_reference() -> str:
             *_rows(spec.variables),
             "",
         ]
+    from officekit.render.filters import filter_reference
+
+    lines += filter_reference()
     return "\n".join(lines)

@@ -37,14 +37,19 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from lxml import etree
 
 from officekit.errors import OfficekitError, TemplateError, WorkspaceError
-from officekit.render.check import syntax_problems
+from officekit.render.check import compile_problem, syntax_problems
 from officekit.render.docxzip import Member, make_member, read_members, write_zip
 from officekit.render.fonts import set_cjk_font
 from officekit.render.jinjaenv import (
     AddedChart,
+    LINK_REL,
+    PAGE_MARK,
+    PARAGRAPH_MARK,
     AddedImage,
+    AddedLink,
     Image,
     RichText,
+    RichTextParagraph,
     make_environment,
     session,
 )
@@ -57,11 +62,13 @@ from officekit.render.wordxml import (
     TemplateProblem,
     WordLocation,
     preprocess_part,
+    split_marked_paragraphs,
 )
 
 __all__ = [
     "Image",
     "RichText",
+    "RichTextParagraph",
     "TemplateProblemsError",
     "WordTemplate",
     "compile_template",
@@ -76,6 +83,7 @@ _TEMPLATED_TYPES = frozenset({
     "application/vnd.ms-word.document.macroEnabled.main+xml",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
     _CT + "header+xml", _CT + "footer+xml", _CT + "footnotes+xml", _CT + "endnotes+xml",
+    "application/vnd.openxmlformats-package.core-properties+xml",
 })
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _CONTENT_TYPES = "[Content_Types].xml"
@@ -88,7 +96,9 @@ _PACKAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 _CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 _XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STYLES = "word/styles.xml"
+_HUGE = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
 _DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\sid=\"(\d+)\"")
+_RELS_ID = re.compile(r'\bId="([^"]+)"')
 _RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
                   AttributeError, OfficekitError)
 _MAX_LISTED = 20
@@ -124,7 +134,7 @@ def _templated_names(content_types: bytes) -> list[str]:
     root = etree.fromstring(content_types)
     names = [el.get("PartName", "").lstrip("/") for el in root.iter(_CT_NS + "Override")
              if el.get("ContentType") in _TEMPLATED_TYPES]
-    order = ("document", "header", "footer", "footnotes", "endnotes")
+    order = ("document", "header", "footer", "footnotes", "endnotes", "core")
 
     def rank(name: str) -> tuple[int, int, str]:
         base = posixpath.basename(name)
@@ -198,22 +208,27 @@ class WordTemplate:
         self._extensions = frozenset(el.get("Extension", "").lower() for el in defaults)
         self.fonts = _default_fonts(by_name)
         self._rels: dict[str, str] = {}
+        self._rel_ids: dict[str, frozenset[str]] = {}
         for part in parts:
             rels = _rels_name(part.source.name)
             if rels in by_name:
                 self._rels[rels] = _member_bytes(by_name[rels]).decode("utf-8")
+                self._rel_ids[part.source.name] = frozenset(_RELS_ID.findall(self._rels[rels]))
 
     @classmethod
-    def compile(cls, path: str | Path) -> WordTemplate:
+    def compile(cls, path: str | Path,
+                filters: Mapping[str, Callable[..., Any]] | None = None) -> WordTemplate:
         """Read and compile the template at ``path``.
 
-        Raises :class:`TemplateProblemsError` listing every syntax problem in Word terms
-        (第 3 段 / 表格 2 第 4 行第 2 列 and the tag as written), or :class:`TemplateError`
-        when the file is not a readable .docx.
+        ``filters`` adds Jinja filters by name to the office filters every template has
+        (:mod:`officekit.render.filters`). Raises :class:`TemplateProblemsError` listing every
+        problem in Word terms (第 3 段 / 表格 2 第 4 行第 2 列 and the tag as written) — syntax,
+        unknown filters and tags — or :class:`TemplateError` when the file is not a readable
+        .docx.
         """
         path = Path(path)
         members, xml_parts = _read_template(path)
-        env = make_environment()
+        env = make_environment(filters)
         problems: list[TemplateProblem] = []
         parts: list[_Part] = []
         for name, xml in xml_parts.items():
@@ -221,10 +236,12 @@ class WordTemplate:
             if source is None:
                 continue
             found = syntax_problems(source, env)
-            if found:
-                problems.extend(found)
-                continue
-            parts.append(_Part(source, env.from_string(source.source)))
+            if not found:
+                try:
+                    parts.append(_Part(source, env.from_string(source.source)))
+                except jinja2.TemplateSyntaxError as exc:
+                    found = [compile_problem(source, exc)]
+            problems.extend(found)
         if problems:
             raise _problems_error(path.name, problems)
         ids = [int(m) for xml in xml_parts.values() for m in _DOCPR_ID.findall(xml)]
@@ -239,7 +256,7 @@ class WordTemplate:
         """The rendered document as .docx bytes (``comment``: the zip's comment field)."""
         data = dict(context)
         rendered: dict[str, bytes] = {}
-        with session(self._first_id, self._taken, self.fonts) as current:
+        with session(self._first_id, self._taken, self.fonts, self._rel_ids) as current:
             for part in self._parts:
                 current.part = part.source.name
                 try:
@@ -247,10 +264,40 @@ class WordTemplate:
                 except _RENDER_ERRORS as exc:
                     raise self._render_error(part.source, exc) from exc
                 xml = text.encode("utf-8")
-                if self.verify or part.source.has_cell_loops:
-                    xml = self._checked(part.source, xml)
+                marked = PARAGRAPH_MARK in text or PAGE_MARK in text
+                if self.verify or part.source.has_cell_loops or marked:
+                    xml = self._checked(part.source, xml, marked)
                 rendered[part.source.name] = xml
-            return self._assemble(rendered, current.images, current.charts, comment)
+            return self._assemble(rendered, current.images, current.charts, current.links,
+                                  comment)
+
+    # docxtpl's Python API: officekit renders from the template and the context only.
+
+    def _unsupported(self, method: str) -> TemplateError:
+        return TemplateError(
+            f"不支持 {method}：officekit 只按模板和上下文生成文档，不提供 docxtpl 的这一接口；"
+            f"图片请在上下文中给出 Image / {method} is not supported: officekit renders from the "
+            "template and the context only; give pictures as Image values in the context")
+
+    def replace_pic(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported (docxtpl's picture replacement): raises :class:`TemplateError`."""
+        raise self._unsupported("replace_pic")
+
+    def replace_media(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported (docxtpl's media replacement): raises :class:`TemplateError`."""
+        raise self._unsupported("replace_media")
+
+    def replace_embedded(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported (docxtpl's embedded-file replacement): raises :class:`TemplateError`."""
+        raise self._unsupported("replace_embedded")
+
+    def replace_zipname(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported (docxtpl's zip member replacement): raises :class:`TemplateError`."""
+        raise self._unsupported("replace_zipname")
+
+    def new_subdoc(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported (docxtpl's Subdoc): raises :class:`TemplateError`."""
+        raise self._unsupported("new_subdoc")
 
     def render(self, context: Mapping[str, Any], out_path: str | Path, *,
                comment: bytes = b"") -> Path:
@@ -283,9 +330,9 @@ class WordTemplate:
                 location, raw)
         return _problems_error(self.path.name, [problem])
 
-    def _checked(self, part: PartSource, xml: bytes) -> bytes:
+    def _checked(self, part: PartSource, xml: bytes, marked: bool = False) -> bytes:
         try:
-            root = etree.fromstring(xml)
+            root = etree.fromstring(xml, _HUGE)
         except etree.XMLSyntaxError as exc:
             problem = TemplateProblem(
                 "broken-xml",
@@ -295,17 +342,21 @@ class WordTemplate:
                 "crosses a paragraph or table boundary; use {%p if %} for paragraphs and "
                 f"{{%tr for %}} for table rows ({exc})", WordLocation(part.name))
             raise _problems_error(self.path.name, [problem]) from exc
-        if part.has_cell_loops and _fix_grids(root):
+        changed = part.has_cell_loops and _fix_grids(root)
+        if marked:
+            split_marked_paragraphs(root, PARAGRAPH_MARK, PAGE_MARK)
+        if changed or marked:
             return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                         standalone=True))
         return xml
 
     def _assemble(self, rendered: dict[str, bytes], images: list[AddedImage],
-                  charts: list[AddedChart], comment: bytes = b"") -> bytes:
+                  charts: list[AddedChart], links: list[AddedLink],
+                  comment: bytes = b"") -> bytes:
         changed = {name: data for name, data in rendered.items()}
         extra: list[Member] = []
-        if images or charts:
-            changed.update(self._added_parts(images, charts))
+        if images or charts or links:
+            changed.update(self._added_parts(images, charts, links))
             extra = [make_member(img.media_name, img.data, compress=False) for img in images]
             for chart in charts:
                 extra.append(make_member(chart.chart_name, chart.xml))
@@ -322,9 +373,10 @@ class WordTemplate:
         write_zip(buffer, out, comment=comment)
         return buffer.getvalue()
 
-    def _added_parts(self, images: list[AddedImage],
-                     charts: list[AddedChart]) -> dict[str, bytes]:
-        """Updated ``[Content_Types].xml`` and relationship parts for added pictures and charts.
+    def _added_parts(self, images: list[AddedImage], charts: list[AddedChart],
+                     links: list[AddedLink]) -> dict[str, bytes]:
+        """Updated ``[Content_Types].xml`` and relationship parts for added pictures, charts
+        and hyperlinks.
 
         A chart is a part of its own (``word/charts/ok_chartN.xml``, an Override content type)
         referred to by the part it sits in, with its data workbook as an embedded package.
@@ -347,6 +399,10 @@ class WordTemplate:
             by_rels.setdefault(_rels_name(img.part), []).append(
                 f'<Relationship Id="{img.rel_id}" Type="{_IMAGE_REL}" '
                 f'Target="{posixpath.relpath(img.media_name, folder)}"/>')
+        for link in links:
+            by_rels.setdefault(_rels_name(link.part), []).append(
+                f'<Relationship Id="{link.rel_id}" Type="{LINK_REL}" '
+                f'Target="{_xml_attr(link.url)}" TargetMode="External"/>')
         for chart in charts:
             folder = posixpath.dirname(chart.part) or "."
             by_rels.setdefault(_rels_name(chart.part), []).append(
@@ -380,6 +436,11 @@ def _default_fonts(by_name: Mapping[str, Member]) -> tuple[str, str]:
         latin = fonts.get(f"{{{W_NS}}}ascii") or latin
         east_asian = fonts.get(f"{{{W_NS}}}eastAsia") or east_asian
     return latin, east_asian
+
+
+def _xml_attr(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
 
 
 def _rels_name(part: str) -> str:

@@ -18,6 +18,7 @@ known from here.
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -53,6 +54,9 @@ _EXPR_LEVEL = re.compile(r"^(p|r)\s+(.*)$", re.DOTALL)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "\n": " "})
 _MARK = re.compile("\ue000(\\d+)\ue001|<\\?okt ([0-9 ]+)\\?>")
 _JINJA_SYNTAX = re.compile(r"\{[{%#]|\{$")
+CELL_TAGS = frozenset({"vm", "hm", "colspan", "cellbg"})
+# docxtpl's way to print a tag literally: {_{ x }_} shows as {{ x }}.
+_LITERALS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 DOCPR_CALL = "_ok_docpr_id()"
 RUN_FILTER = "_ok_run"
 PARAGRAPH_FILTER = "_ok_paragraph"
@@ -64,6 +68,11 @@ _PART_LABELS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"footnotes\.xml$"), "脚注", "footnotes"),
     (re.compile(r"endnotes\.xml$"), "尾注", "endnotes"),
 )
+
+
+_PROPERTY_LABELS = {"title": "标题", "subject": "主题", "creator": "作者", "keywords": "关键词",
+                    "description": "备注", "category": "类别", "lastModifiedBy": "最后修改者"}
+CORE_PROPERTIES = "docProps/core.xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +91,7 @@ class WordLocation:
     cell: int | None = None
     nested: bool = False
     order: int = field(default=0, compare=False)  # paragraph's position in the part, sorting
+    prop: str | None = None  # a document property (title, subject…) in docProps/core.xml
 
     def _label(self, lang: str) -> str:
         for pattern, zh, en in _PART_LABELS:
@@ -93,6 +103,8 @@ class WordLocation:
 
     def zh(self) -> str:
         """E.g. ``第 3 段``, ``表格 2 第 4 行第 2 列``, ``页眉 1 第 1 段``."""
+        if self.prop is not None:
+            return f"文档属性 {_PROPERTY_LABELS.get(self.prop, self.prop)}"
         if self.table is not None:
             text = f"表格 {self.table} 第 {self.row} 行第 {self.cell} 列"
             if self.paragraph and self.paragraph > 1:
@@ -106,6 +118,8 @@ class WordLocation:
 
     def en(self) -> str:
         """E.g. ``paragraph 3``, ``table 2 row 4 cell 2``, ``header 1 paragraph 1``."""
+        if self.prop is not None:
+            return f"document property {self.prop}"
         if self.table is not None:
             text = f"table {self.table} row {self.row} cell {self.cell}"
             if self.paragraph and self.paragraph > 1:
@@ -126,7 +140,8 @@ class TemplateProblem:
     """One thing wrong with a template: a stable code, Word location, the tag as written.
 
     Codes: ``unclosed-tag``, ``misplaced-tag``, ``template-syntax``, ``unclosed-block``,
-    ``unexpected-end``, ``missing-variable``, ``bad-template``.
+    ``unexpected-end``, ``unknown-filter``, ``unknown-test``, ``missing-variable``,
+    ``bad-template``.
     """
 
     code: str
@@ -314,6 +329,7 @@ class _Compiler:
         self.tags: list[Tag] = []
         self.problems: list[TemplateProblem] = []
         self.structural: dict[Level, dict[Any, list[Tag]]] = {lv: {} for lv in LEVELS}
+        self.cell_tags: list[tuple[Tag, Any, Any]] = []
 
     def join_paragraph(self, p: Any, ts: list[Any]) -> None:
         """Find the tags in one paragraph's text and gather each into a single ``<w:t>``."""
@@ -358,19 +374,146 @@ class _Compiler:
                 k += 1
 
         pos = 0
+        runs: list[tuple[Tag, Any]] = []
         for start, end in spans:
             spread(pos, start)
             k = owner(start)
             tag = _parse_tag(len(self.tags), full[start:end], location)
             self.tags.append(tag)
+            if owner(end - 1) > k:
+                _drop_between(p, ts[k], ts[owner(end - 1)])
             pieces[k].append(f"\ue000{tag.index}\ue001")
-            ts[k].set(XML_SPACE, "preserve")
-            if tag.level is not None:
+            if ts[k].tag == W_T:
+                ts[k].set(XML_SPACE, "preserve")
+            if tag.level == "r":
+                runs.append((tag, ts[k]))
+            elif tag.level is not None:
                 self._note_structural(tag, p, ts[k])
+            elif tag.kind == "stmt" and tag.keyword in CELL_TAGS:
+                self._note_cell_tag(tag, p, ts[k])
             pos = end
         spread(pos, len(full))
         for t, parts in zip(ts, pieces, strict=True):
             t.text = "".join(parts)
+        by_t: dict[Any, list[Tag]] = {}
+        for tag, t in runs:
+            by_t.setdefault(t, []).append(tag)
+        for t, tags in by_t.items():
+            self._isolate_runs(t, tags)
+
+    def _isolate_runs(self, t: Any, tags: list[Tag]) -> None:
+        """Give each ``{{r }}``/``{%r %}`` tag a run of its own, keeping the run's other text.
+
+        Word usually writes "Here is an {{r example}}." as one run: it becomes three runs
+        with the same formatting, and only the middle one is replaced.
+        """
+        r = t.getparent()
+        if r is None or r.tag != W_R:
+            for tag in tags:
+                self._note_structural(tag, t, t)  # reports misplaced-tag
+            return
+        markers = {f"\ue000{tag.index}\ue001": tag for tag in tags}
+        pieces = re.split("(" + "|".join(re.escape(m) for m in markers) + ")", t.text or "")
+        rpr = r.find(_w("rPr"))
+        children = list(r)
+        at = children.index(t)
+        after = children[at + 1:]
+
+        def new_run(text: str) -> Any:
+            run = etree.Element(W_R, nsmap=r.nsmap)
+            if rpr is not None:
+                run.append(copy.deepcopy(rpr))
+            wt = etree.SubElement(run, W_T)
+            wt.text = text
+            wt.set(XML_SPACE, "preserve")
+            return run
+
+        out: list[Any] = []
+        t.text = pieces[0]
+        for child in after:
+            r.remove(child)
+        keep_first = bool(pieces[0]) or any(c.tag != _w("rPr") and c is not t
+                                            for c in children[:at])
+        if not keep_first:
+            r.remove(t)
+        for i, piece in enumerate(pieces[1:], start=1):
+            if i % 2:
+                run = new_run(piece)
+                out.append(run)
+                self.structural["r"].setdefault(run, []).append(markers[piece])
+            elif piece or (i == len(pieces) - 1 and after):
+                out.append(new_run(piece))
+        if after:
+            last = out[-1] if out and out[-1] not in self.structural["r"] else None
+            if last is None:
+                last = new_run("")
+                out.append(last)
+            for child in after:
+                last.append(child)
+        anchor = r
+        for run in out:
+            anchor.addnext(run)
+            anchor = run
+        if not keep_first and len(r) <= (1 if rpr is not None else 0):
+            r.getparent().remove(r)
+
+    def _note_cell_tag(self, tag: Tag, p: Any, t: Any) -> None:
+        """``{% vm %}``, ``{% hm %}``, ``{% colspan n %}``, ``{% cellbg c %}``: the cell's own."""
+        tc = next(p.iterancestors(W_TC), None) if p.tag == W_P else None
+        if tc is None:
+            self.problems.append(TemplateProblem(
+                "misplaced-tag", f"{{% {tag.keyword} %}} 标签必须写在表格单元格里",
+                f"a {{% {tag.keyword} %}} tag must be inside a table cell", tag.location,
+                tag.raw))
+            return
+        tag.source = ""
+        self.cell_tags.append((tag, tc, t))
+
+    def _synthetic(self, like: Tag, kind: TagKind, body: str) -> Tag:
+        tag = Tag(len(self.tags), like.raw, kind, None, body, like.location)
+        tag.source = _emit(tag)
+        self.tags.append(tag)
+        return tag
+
+    def apply_cell_tags(self) -> None:
+        """Turn the cell tags into the cell's properties and Jinja around its content."""
+        for tag, tc, t in self.cell_tags:
+            keyword = tag.keyword
+            arg = tag.body[len(keyword):].strip()
+            if keyword in ("colspan", "cellbg") and not arg:
+                self.problems.append(TemplateProblem(
+                    "template-syntax", f"{{% {keyword} %}} 缺少参数",
+                    f"{{% {keyword} %}} needs an argument", tag.location, tag.raw))
+                continue
+            if keyword == "colspan":
+                value = self._synthetic(tag, "expr", arg)
+                _set_cell_property(tc, "gridSpan", {"val": _marker(value)})
+            elif keyword == "cellbg":
+                value = self._synthetic(tag, "expr", arg)
+                _set_cell_property(tc, "shd", {"val": "clear", "color": "auto",
+                                               "fill": _marker(value)})
+            elif keyword == "vm":
+                value = self._synthetic(tag, "expr", '"restart" if loop.first else "continue"')
+                _set_cell_property(tc, "vMerge", {"val": _marker(value)})
+                first = next(tc.iter(W_T), t)
+                opening = self._synthetic(tag, "stmt", "if loop.first")
+                closing = self._synthetic(tag, "stmt", "endif")
+                first.text = _marker(opening) + (first.text or "")
+                t.text = (t.text or "") + _marker(closing)
+            elif keyword == "hm":
+                span = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+                times = span.get(_w("val"), "1") if span is not None else "1"
+                value = self._synthetic(tag, "expr", f"{int(times)} * loop.length"
+                                        if times.isdigit() else "loop.length")
+                _set_cell_property(tc, "gridSpan", {"val": _marker(value)})
+                opening = self._synthetic(tag, "stmt", "if loop.first")
+                closing = self._synthetic(tag, "stmt", "endif")
+                before = etree.ProcessingInstruction("okt", str(opening.index))
+                after_pi = etree.ProcessingInstruction("okt", str(closing.index))
+                after_pi.tail = tc.tail
+                tc.tail = None
+                tc.addprevious(before)
+                tc.addnext(after_pi)
 
     def _note_structural(self, tag: Tag, p: Any, t: Any) -> None:
         assert tag.level is not None
@@ -414,6 +557,52 @@ class _Compiler:
             docpr.set("id", f"\ue000{tag.index}\ue001")
 
 
+_TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+               "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers",
+               "cellIns", "cellDel", "cellMerge", "tcPrChange")
+
+
+def _marker(tag: Tag) -> str:
+    return f"\ue000{tag.index}\ue001"
+
+
+def _set_cell_property(tc: Any, name: str, attrs: dict[str, str]) -> None:
+    """Set ``<w:name …/>`` in the cell's ``<w:tcPr>``, in the order Word requires."""
+    tcpr = tc.find(_w("tcPr"))
+    if tcpr is None:
+        tcpr = etree.Element(_w("tcPr"))
+        tc.insert(0, tcpr)
+    old = tcpr.find(_w(name))
+    if old is not None:
+        tcpr.remove(old)
+    element = etree.Element(_w(name), {_w(k): v for k, v in attrs.items()})
+    rank = _TCPR_ORDER.index(name)
+    for i, child in enumerate(tcpr):
+        local = etree.QName(child).localname
+        if local in _TCPR_ORDER and _TCPR_ORDER.index(local) > rank:
+            tcpr.insert(i, element)
+            return
+    tcpr.append(element)
+
+
+_INSIDE_TAG = frozenset(_w(n) for n in ("tab", "br", "cr", "noBreakHyphen", "softHyphen"))
+
+
+def _drop_between(p: Any, first: Any, last: Any) -> None:
+    """Tabs and breaks typed inside a tag that spans several runs are part of the tag."""
+    inside = False
+    doomed = []
+    for el in p.iter():
+        if el is first:
+            inside = True
+        elif el is last:
+            break
+        elif inside and el.tag in _INSIDE_TAG:
+            doomed.append(el)
+    for el in doomed:
+        el.getparent().remove(el)
+
+
 def _attached(element: Any, root: Any) -> bool:
     node = element
     while node is not None:
@@ -435,16 +624,25 @@ def preprocess_part(name: str, xml: bytes) -> PartSource | None:
     """
     root = etree.fromstring(xml, _PARSER)
     compiler = _Compiler(name, root)
-    for p, ts in _texts_by_paragraph(root).items():
-        compiler.join_paragraph(p, ts)
-    if not compiler.tags and not compiler.problems:
+    if name == CORE_PROPERTIES:
+        for element in root:
+            if isinstance(element.tag, str) and element.text and "{" in element.text:
+                local = etree.QName(element).localname
+                compiler.locations[element] = WordLocation(part=name, prop=local)
+                compiler.join_paragraph(element, [element])
+    else:
+        for p, ts in _texts_by_paragraph(root).items():
+            compiler.join_paragraph(p, ts)
+    literals = any(old.encode() in xml for old, _ in _LITERALS)
+    if not compiler.tags and not compiler.problems and not literals:
         return None
+    compiler.apply_cell_tags()
     compiler.replace_structural()
     loops = any(t.kind == "stmt" and t.keyword == "for" for t in compiler.tags)
     if loops:
         compiler.renumber_drawings()
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    xml_text = head + etree.tostring(root, encoding="unicode")
+    xml_text = _merge_dashes(head + etree.tostring(root, encoding="unicode"), compiler.tags)
     part = PartSource(name, "", compiler.tags, problems=compiler.problems)
     part.has_cell_loops = any(t.level == "tc" and t.keyword == "for" for t in compiler.tags)
     part.source = _assemble(xml_text, part)
@@ -472,12 +670,109 @@ def _assemble(xml_text: str, part: PartSource) -> str:
     return "".join(out)
 
 
+_MARKER_AT = re.compile("\ue000(\\d+)\ue001")
+_T_OPEN_BEFORE = re.compile(r"<w:t(?:\s[^>]*)?>$")
+_T_OPEN = re.compile(r"<w:t(?:\s[^>]*)?>")
+
+
+def _merge_dashes(xml_text: str, tags: list[Tag]) -> str:
+    """docxtpl's ``{%- … %}`` / ``{% … -%}``: the tag joins the text before / after it.
+
+    A statement tag that starts its text with ``{%-`` is joined to the previous text of the
+    part (the paragraph break between is dropped); one that ends its text with ``-%}`` to the
+    next. As in docxtpl, a tag joined this way keeps the whitespace next to it (the ``-`` is
+    used up by the join); where there is nothing to join, ``-`` is Jinja's whitespace trim.
+    """
+    found = [(m, tags[int(m.group(1))]) for m in _MARKER_AT.finditer(xml_text)]
+    for match, tag in reversed(found):
+        if tag.kind != "stmt" or tag.level is not None or not tag.source:
+            continue
+        start, end = match.span()
+        if tag.raw.endswith("-%}") and xml_text.startswith("</w:t>", end):
+            following = _T_OPEN.search(xml_text, end)
+            if following and not _has_marker(xml_text[end:following.start()]):
+                xml_text = xml_text[:end] + xml_text[following.end():]
+                tag.source = tag.source[:-3] + "%}"
+        if tag.raw.startswith("{%-"):
+            opening = _T_OPEN_BEFORE.search(xml_text, 0, start)
+            if opening:
+                previous = xml_text.rfind("</w:t>", 0, opening.start())
+                if previous >= 0 and not _has_marker(xml_text[previous:start]):
+                    xml_text = xml_text[:previous] + xml_text[start:]
+                    tag.source = "{%" + tag.source[3:]
+    return xml_text
+
+
+def _has_marker(text: str) -> bool:
+    return "\ue000" in text or "<?okt" in text
+
+
 def _static(chunk: str, out: list[str], line: int) -> int:
     """Append template data; data that Jinja would read as a tag is wrapped in ``raw``."""
     if not chunk:
         return line
+    if "_" in chunk:
+        for old, new in _LITERALS:
+            chunk = chunk.replace(old, new)
     if _JINJA_SYNTAX.search(chunk):
         out.append("{% raw %}" + chunk + "{% endraw %}")
     else:
         out.append(chunk)
     return line + chunk.count("\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# after rendering: \a (new paragraph) and \f (page break) in values
+
+
+def _properties_copy(element: Any) -> Any:
+    """A shallow copy of ``element`` with a deep copy of its ``…Pr`` child (no section break)."""
+    clone = etree.Element(element.tag, dict(element.attrib), nsmap=element.nsmap)
+    first = element[0] if len(element) else None
+    if first is not None and isinstance(first.tag, str) and first.tag.endswith("Pr"):
+        props = copy.deepcopy(first)
+        for sect in props.findall(_w("sectPr")):
+            props.remove(sect)
+        clone.append(props)
+    return clone
+
+
+def split_marked_paragraphs(root: Any, paragraph_mark: str, page_mark: str) -> None:
+    """Split paragraphs where a value printed ``paragraph_mark`` / ``page_mark``.
+
+    Each piece keeps the paragraph's and the run's formatting; a page mark also puts a
+    paragraph holding only a page break between the two (as docxtpl does).
+    """
+    marks = (paragraph_mark, page_mark)
+    while True:
+        t = next((el for el in root.iter(W_T) if el.text and any(m in el.text for m in marks)),
+                 None)
+        if t is None:
+            return
+        text = t.text
+        at = min(i for i in (text.find(m) for m in marks) if i >= 0)
+        mark = text[at]
+        p = next(t.iterancestors(W_P), None)
+        t.text = text[:at]
+        if p is None:
+            t.text += text[at + 1:]
+            continue
+        right = etree.Element(W_T, dict(t.attrib))
+        right.set(XML_SPACE, "preserve")
+        right.text = text[at + 1:]
+        child = t
+        node = t.getparent()
+        while True:
+            clone = _properties_copy(node)
+            clone.append(right)
+            for sibling in list(child.itersiblings()):
+                clone.append(sibling)
+            right = clone
+            if node is p:
+                break
+            child, node = node, node.getparent()
+        p.addnext(right)
+        if mark == page_mark:
+            page = etree.Element(W_P)
+            etree.SubElement(etree.SubElement(page, W_R), _w("br"), {_w("type"): "page"})
+            p.addnext(page)
