@@ -41,10 +41,10 @@ from officekit.render.check import compile_problem, syntax_problems
 from officekit.render.docxzip import Member, make_member, read_members, write_zip
 from officekit.render.fonts import set_cjk_font
 from officekit.render.jinjaenv import (
-    AddedChart,
     LINK_REL,
     PAGE_MARK,
     PARAGRAPH_MARK,
+    AddedChart,
     AddedImage,
     AddedLink,
     Image,
