@@ -590,3 +590,39 @@ def retract(ctx: Ctx, file: str, dry_run: bool, force: bool, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_retraction(result, ctx.lang))
+
+
+# ------------------------------------------------------------------------------------------
+# due (SPEC §11) — thin: officekit.loop does the work
+
+
+@cli.command()
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天列出（默认今天）/ list as of this date")
+@click.option("--department", default=None, help="只看这个部门 / one department only")
+@click.option("--staff", "staff_id", default=None, help="只看这个人（工号或姓名）/ one person")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text",
+              help="输出格式 / output format")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="xlsx 的保存路径（默认 outbox/督办/<日期>_督办清单.xlsx）/ xlsx path")
+@common
+def due(ctx: Ctx, as_of: Any, department: str | None, staff_id: str | None, fmt: str,
+        output: Path | None) -> None:
+    """督办清单：今天要办、要回访、已超期的投诉 / what is due today, late, to chase."""
+    from officekit.ledger.store import Ledger
+    from officekit.loop.daily import daily_list_path
+    from officekit.loop.due import due_list
+    from officekit.loop.export import format_due, write_due_xlsx
+
+    ws = ctx.ws
+    ws.ensure()
+    day = _as_of(as_of)
+    with Ledger.open(ws.database_url) as ledger:
+        result = due_list(ledger, ws.settings, day, department=department, staff=staff_id)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "xlsx":
+        dest = write_due_xlsx(result, output or daily_list_path(ws, day), ctx.lang)
+        click.echo(str(dest))
+    else:
+        click.echo(format_due(result, ctx.lang))

@@ -137,6 +137,17 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DueSettings:
+    """``[due]`` (SPEC §11): when a complaint is flagged, when the daily list is written, and
+    who hears of escalations (a 工号 from the staff list or an e-mail address)."""
+
+    warn_days: int = 1
+    escalate_days: int = 3
+    daily_at: time = time(8, 30)
+    escalate_to: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     language: str = "zh"
     inbox: str = "inbox"
@@ -167,6 +178,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     # evaluation schemes in matching order (SPEC §6); empty: the defaults, from weights/targets
     schemes: tuple[Scheme, ...] = ()
+    due: DueSettings = field(default_factory=DueSettings)
 
     def __post_init__(self) -> None:
         if not self.shifts:
@@ -218,6 +230,7 @@ _TOP_KEYS = {
     "watch",
     "smtp",
     "departments",
+    "due",
 }
 
 
@@ -508,6 +521,9 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             skw["security"] = s["security"]
         kw["smtp"] = SmtpSettings(**skw)
 
+    if "due" in data:
+        kw["due"] = _parse_due(_table("due", data["due"]))
+
     return Settings(**kw)
 
 
@@ -576,6 +592,27 @@ def _parse_schemes(table: dict[str, Any], base: tuple[Scheme, ...]) -> tuple[Sch
     ordered = [by_name[s.name] for s in base]
     catch_all = [s for s in ordered if not s.roles]
     return (*[s for s in ordered if s.roles], *added, *catch_all)
+
+
+def _parse_due(d: dict[str, Any]) -> DueSettings:
+    _unknown("due", d, {"warn_days", "escalate_days", "daily_at", "escalate_to"})
+    dkw: dict[str, Any] = {}
+    for k, low in (("warn_days", 0), ("escalate_days", 1)):
+        if k in d:
+            v = _expect(f"due.{k}", d[k], int, "整数（工作日数）")
+            if v < low:
+                raise SettingsError(f"due.{k}", f"应不小于 {low}（得到 {v}）")
+            dkw[k] = v
+    if "daily_at" in d:
+        at = _parse_time("due.daily_at", _expect("due.daily_at", d["daily_at"], str,
+                                                 '时间，如 "08:30"'))
+        if at is not None:
+            dkw["daily_at"] = at
+    if "escalate_to" in d:
+        dkw["escalate_to"] = _expect("due.escalate_to", d["escalate_to"], (str, int),
+                                     "中心负责人的工号或邮箱")
+        dkw["escalate_to"] = str(dkw["escalate_to"]).strip()
+    return DueSettings(**dkw)
 
 
 def load_settings(path: Path) -> Settings:

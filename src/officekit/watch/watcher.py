@@ -38,6 +38,7 @@ from watchdog.observers.polling import PollingObserver
 from officekit.errors import WorkspaceError
 from officekit.intake import Checkpoint
 from officekit.ledger.store import Ledger
+from officekit.loop.daily import Clock, DailyDue
 from officekit.read.workbook import check_complete
 from officekit.settings import Settings
 from officekit.watch.claims import ProcessingArea, new_owner_id
@@ -123,7 +124,8 @@ class Watcher:
                  on_accepted: Renderer | None = None, timings: Timings | None = None,
                  quiet: bool = False, debug: bool = False, console: TextIO | None = None,
                  on_file: Callable[[Outcome], None] | None = None,
-                 checkpoint: Checkpoint | None = None, today: date | None = None) -> None:
+                 checkpoint: Checkpoint | None = None, today: date | None = None,
+                 clock: Clock | None = None) -> None:
         self.ws = ws
         self.lang = lang or ws.settings.language
         self.poll = ws.settings.poll if poll is None else poll
@@ -143,6 +145,8 @@ class Watcher:
         self._emptied: dict[Path, float] = {}  # inbox subfolders we took files from
         self._unreachable = False
         self.summary = WatchSummary()
+        # the daily due list (SPEC §11); ``clock`` (wall-clock time) is a test seam
+        self.daily = DailyDue(ws, clock=clock, lang=self.lang)
 
     # --- control ----------------------------------------------------------------------------
 
@@ -236,10 +240,13 @@ class Watcher:
             due = self.renders.due_at()
             if due is not None and time.monotonic() >= due:
                 self._render()
+            if self.renders.due_at() is None:  # a burst is rendered first, then listed
+                self._daily_due()
             if progress:
                 continue  # a burst: look again at once before sleeping
             self._sleep_until(min(t for t in (next_rescan, self.settler.next_due(),
-                                              self.renders.due_at(), self.worker.next_retry())
+                                              self.renders.due_at(), self.worker.next_retry(),
+                                              time.monotonic() + self.daily.seconds_to_next())
                                   if t is not None))
 
     def _once(self) -> None:
@@ -263,6 +270,8 @@ class Watcher:
         self._tidy_folders(once=True)
         if self.renders.due_at() is not None and not self._stop.is_set():
             self._render()
+        if not self._stop.is_set():
+            self._daily_due()
 
     def _sleep_until(self, when: float) -> None:
         delay = when - time.monotonic()
@@ -415,6 +424,8 @@ class Watcher:
 
     def _record(self, outcome: Outcome) -> None:
         self.summary.outcomes.append(outcome)
+        if outcome.status == "accepted" and outcome.result is not None:
+            self.daily.changed({s.kind for s in outcome.result.sheets if s.kind})
         if self.on_file is not None:
             self.on_file(outcome)
 
@@ -438,6 +449,18 @@ class Watcher:
         self.renders.done(periods)
         self.summary.documents.extend(docs)
 
+
+
+    def _daily_due(self) -> None:
+        """Write the day's due list when files changed it or ``[due] daily_at`` has come."""
+        try:
+            path = self.daily.tick()
+        except Exception as exc:  # like a render: logged, never the end of the watcher
+            self.log.error(msg("due.failed", self.lang, error=exc), exc_info=exc)
+            self.daily.failed()
+            return
+        if path is not None:
+            self.log.info(msg("due.written", self.lang, path=path))
 
 
 def run_watch(ws: Workspace, *, once: bool = False, poll: bool | None = None,
