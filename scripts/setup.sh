@@ -3,6 +3,8 @@
 #   system packages — LibreOffice (PDF output), CJK fonts (Chinese text in charts and PDFs),
 #   poppler-utils (pdftotext/pdftoppm), and with --test also Chromium (the outbox page test);
 #   then a virtual environment .venv with officekit installed from this checkout.
+#   With --test, also a PostgreSQL server on 127.0.0.1 for the tests (scripts/pg_test_server.sh);
+#   its URL is kept in .venv/officekit-test-pg-url, where the test suite finds it.
 # Safe to run again: apt and pip skip what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +42,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$want_test" = 1 ]; then
-  .venv/bin/pip install -q -e ".[test,bench]"
+  .venv/bin/pip install -q -e ".[test,bench,postgres]"
+  bash scripts/pg_test_server.sh > .venv/officekit-test-pg-url
 else
   .venv/bin/pip install -q -e .
 fi

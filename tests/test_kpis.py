@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -535,16 +534,16 @@ def test_quarter_and_year_periods() -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# From the ledger: the same October scenario stored in a real SQLite ledger
+# From the ledger: the same October scenario stored in a real SQLite and PostgreSQL ledger
 
 
-def test_kpis_for_period_reads_the_ledger(tmp_path: Path) -> None:
+def test_kpis_for_period_reads_the_ledger(ledger_url: str) -> None:
     sheets = [SheetResult(name, kind, records=[{**r, "_row": i + 2} for i, r in enumerate(rs)])
               for name, kind, rs in (("花名册", "staff", STAFF),
                                      ("投诉", "complaints", COMPLAINTS),
                                      ("回访", "visits", VISITS),
                                      ("排班", "schedule", SCHEDULE))]
-    with Ledger.for_path(tmp_path / "ledger.db") as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.store_accepted(FileInfo("0" * 64, "x.xlsx", "x.xlsx", 1, datetime(2026, 11, 5)),
                               sheets, [])
         stored = kpis_for_period(ledger, OCT, Settings(), AS_OF)

@@ -1,4 +1,5 @@
-"""The ledger (SPEC §5, the file states of §9) on real SQLite files, with real processes."""
+"""The ledger (SPEC §5, the file states of §9) on real SQLite files and a real PostgreSQL server,
+with real processes. Tests using the ``ledger`` fixture run on both back-ends (``ledger_url``)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,8 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ledger(db: Path) -> Any:
-    with Ledger.for_path(db) as led:
+def ledger(ledger_url: str) -> Any:
+    with Ledger.open(ledger_url) as led:
         yield led
 
 
@@ -399,8 +400,8 @@ CLAIMER = textwrap.dedent("""
     import json, sys, time
     from pathlib import Path
     from officekit.ledger.store import Ledger
-    db, go, owner, shas = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4:]
-    with Ledger.for_path(db) as led:
+    url, go, owner, shas = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4:]
+    with Ledger.open(url) as led:
         led.counts_by_state()  # connect before the start signal
         while not go.exists():
             time.sleep(0.005)
@@ -409,13 +410,14 @@ CLAIMER = textwrap.dedent("""
 """)
 
 
-def test_claim_is_atomic_across_two_processes(ledger: Ledger, db: Path, tmp_path: Path) -> None:
+def test_claim_is_atomic_across_two_processes(ledger: Ledger, ledger_url: str,
+                                              tmp_path: Path) -> None:
     shas = [f"{i:064x}" for i in range(40)]
     for sha in shas[::2]:  # half already noted by a watcher as settled, half new
         assert ledger.claim(sha, "x.xlsx", "/inbox", "noter")
         ledger.set_state(sha, "settled", owner=None)
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", CLAIMER, str(db), str(go), owner, *shas],
+    procs = [subprocess.Popen([sys.executable, "-c", CLAIMER, ledger_url, str(go), owner, *shas],
                               stdout=subprocess.PIPE, text=True) for owner in ("p1", "p2")]
     time.sleep(0.5)
     go.touch()
@@ -436,9 +438,9 @@ CRASHER = textwrap.dedent("""
     from pathlib import Path
     from officekit.ledger.store import FileInfo, Ledger
     from officekit.model import SheetResult
-    db, marker = Path(sys.argv[1]), Path(sys.argv[2])
+    url, marker = sys.argv[1], Path(sys.argv[2])
     info = FileInfo("c" * 64, "排班.xlsx", "/inbox/排班.xlsx", 99, datetime(2026, 10, 30))
-    led = Ledger.for_path(db)
+    led = Ledger.open(url)
     assert led.claim(info.sha256, info.name, info.path, "crasher")
     def stall(operation):
         marker.write_text(operation)
@@ -453,11 +455,11 @@ CRASHER = textwrap.dedent("""
 
 
 def test_kill_inside_a_store_leaves_the_ledger_as_before(
-        ledger: Ledger, db: Path, tmp_path: Path) -> None:
+        ledger: Ledger, ledger_url: str, tmp_path: Path) -> None:
     ledger.store_accepted(info("roster.xlsx"), [sheet("staff", staff("S001", "张伟"))], [])
     before = _stored_counts(ledger)
     marker = tmp_path / "inside"
-    proc = subprocess.Popen([sys.executable, "-c", CRASHER, str(db), str(marker)])
+    proc = subprocess.Popen([sys.executable, "-c", CRASHER, ledger_url, str(marker)])
     deadline = time.monotonic() + 30
     while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)

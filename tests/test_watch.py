@@ -47,12 +47,18 @@ def archived(ws: Workspace, status: str) -> list[str]:
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return make_ws(tmp_path / "ws")
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
+    """A workspace; on each back-end in turn for a test marked ``@BOTH_LEDGERS``."""
+    url = request.getfixturevalue("ledger_url") if "ledger_url" in request.fixturenames else ""
+    return make_ws(tmp_path / "ws", database_url=url)
+
+
+BOTH_LEDGERS = pytest.mark.usefixtures("ledger_url")  # SQLite, then the PostgreSQL server
 
 
 # --- one file, each way it can end ---------------------------------------------------------
 
+@BOTH_LEDGERS
 def test_a_good_file_is_accepted_archived_recorded_and_logged(ws: Workspace,
                                                                tmp_path: Path) -> None:
     data = register_bytes(tmp_path, ["TS001", "TS002"])
@@ -96,6 +102,7 @@ def test_a_bad_file_is_rejected_with_the_reason_in_the_log(ws: Workspace, tmp_pa
     assert audit_workspace(ws).ok
 
 
+@BOTH_LEDGERS
 def test_same_content_twice_is_a_duplicate_and_a_changed_file_is_processed(
         ws: Workspace, tmp_path: Path) -> None:
     first = register_bytes(tmp_path, ["TS001"], "a.xlsx")
@@ -308,6 +315,7 @@ def test_a_failing_renderer_does_not_stop_the_watcher(ws: Workspace, tmp_path: P
 
 # --- a file whose processing fails -----------------------------------------------------------
 
+@BOTH_LEDGERS
 def test_a_failure_is_retried_and_then_the_file_is_set_aside(ws: Workspace,
                                                              tmp_path: Path) -> None:
     tries: list[str] = []
@@ -358,6 +366,7 @@ def test_a_passing_failure_is_retried_to_success(ws: Workspace, tmp_path: Path) 
     assert audit_workspace(ws).ok
 
 
+@BOTH_LEDGERS
 def test_stuck_lists_claims_held_for_long(ws: Workspace) -> None:
     with Ledger.open(ws.database_url) as ledger:
         assert ledger.claim("a" * 64, "x.xlsx", "/inbox/.processing/w/1/x.xlsx", "w")

@@ -28,6 +28,14 @@ from watch_support import (
 )
 
 STEPS = ("renamed", "claimed", "stored", "recorded", "placed")
+BOTH_LEDGERS = pytest.mark.usefixtures("ledger_url")  # SQLite, then the PostgreSQL server
+
+
+@pytest.fixture
+def url(request: pytest.FixtureRequest) -> str:
+    """The ledger a test marked ``@BOTH_LEDGERS`` runs on ("" : the workspace's SQLite file)."""
+    wanted = "ledger_url" in request.fixturenames
+    return str(request.getfixturevalue("ledger_url")) if wanted else ""
 
 
 def test_once_on_the_samples_leaves_the_inbox_empty(tmp_path: Path) -> None:
@@ -93,10 +101,11 @@ def test_a_kill_at_each_step_is_finished_by_the_next_start(tmp_path: Path, step:
     assert "接手中断的处理" in log.read_text("utf-8")
 
 
-def test_a_watcher_that_dies_on_adopted_work_is_taken_over_too(tmp_path: Path) -> None:
+@BOTH_LEDGERS
+def test_a_watcher_that_dies_on_adopted_work_is_taken_over_too(tmp_path: Path, url: str) -> None:
     """A takes the batch and dies; B adopts A's folder, claims a file there and dies; C
     finishes everything, the file B had claimed included."""
-    ws = make_ws(tmp_path / "ws", settle=0.2, rescan=0.5)
+    ws = make_ws(tmp_path / "ws", settle=0.2, rescan=0.5, database_url=url)
     for name, data in crash_batch(tmp_path / "src").items():
         drop(data, ws.inbox / name)
     log = tmp_path / "out.log"
@@ -112,8 +121,9 @@ def test_a_watcher_that_dies_on_adopted_work_is_taken_over_too(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_two_watchers_on_one_inbox_never_take_a_file_twice(tmp_path: Path) -> None:
-    ws = make_ws(tmp_path / "ws", settle=0.2, rescan=0.5)
+@BOTH_LEDGERS
+def test_two_watchers_on_one_inbox_never_take_a_file_twice(tmp_path: Path, url: str) -> None:
+    ws = make_ws(tmp_path / "ws", settle=0.2, rescan=0.5, database_url=url)
     src = tmp_path / "src"
     data = {f"登记{i:02d}.xlsx": write_register(src / f"{i}.xlsx", [f"TW{i:02d}A", f"TW{i:02d}B"])
             .read_bytes() for i in range(40)}

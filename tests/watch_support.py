@@ -33,8 +33,9 @@ HEADERS = ["投诉编号", "受理时间", "受理渠道", "客户姓名", "投�
 
 
 def make_ws(root: Path, *, settle: float = 0.3, rescan: float = 1.0, debounce: float = 0.3,
-            poll: bool = False) -> Workspace:
-    """A new workspace whose officekit.toml sets short watcher timings."""
+            poll: bool = False, database_url: str = "") -> Workspace:
+    """A new workspace whose officekit.toml sets short watcher timings (and ``[database] url``
+    when ``database_url`` is given; a SQLite URL of the workspace's own file is left out)."""
     init_workspace(root)
     toml = (root / "officekit.toml").read_text(encoding="utf-8")
     start = toml.index("[watch]")
@@ -42,6 +43,8 @@ def make_ws(root: Path, *, settle: float = 0.3, rescan: float = 1.0, debounce: f
     toml = toml[:start] + (
         f"[watch]\nsettle_seconds = {settle}\nrescan_seconds = {rescan}\n"
         f"debounce_seconds = {debounce}\npoll = {'true' if poll else 'false'}") + toml[end:]
+    if database_url and not database_url.startswith("sqlite"):
+        toml += f'\n[database]\nurl = "{database_url}"\n'
     (root / "officekit.toml").write_text(toml, encoding="utf-8")
     return Workspace.open(root)
 

@@ -70,6 +70,7 @@ BUSY_TIMEOUT_SECONDS = 30
 DEFAULT_FILE = "ledger.sqlite3"
 _CHUNK = 500  # ids / keys per IN (...) list
 _WRITE = "officekit_write"
+_SCHEMA_LOCK = 0x0FF1CE  # PostgreSQL advisory lock key held while the schema is created
 
 
 def default_url(workspace: Path, settings: Settings | None = None) -> str:
@@ -250,6 +251,10 @@ class Ledger:
 
     def _ensure_schema(self) -> None:
         with self._transaction(write=True) as conn:
+            if conn.dialect.name == "postgresql":
+                # CREATE TABLE IF NOT EXISTS races on PostgreSQL (two machines starting at once
+                # both create the tables); SQLite's BEGIN IMMEDIATE already queues them.
+                conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
             schema.metadata.create_all(conn)
             found = conn.execute(
                 select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
