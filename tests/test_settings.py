@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from pathlib import Path
 
@@ -96,3 +97,38 @@ def test_invalid_toml_is_a_settings_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(path)
     assert "officekit.toml" in str(info.value)
+
+
+@pytest.mark.parametrize("data", [
+    {"kpi": {"weights": {"speed": 1}}},
+    {"kpi": {"followup_days": "7"}},
+    {"calendar": {"holidays": ["2026-02-30"]}},
+    {"watch": {"settle_seconds": -1}},
+    {"smtp": {"password": "secret"}},
+    {"language": "fr"},
+    {"shifts": {"早": {"start": "7h"}}},
+    {"output": {"file_mode": "rw-r--r--"}},
+    {"wecom": {"webhook": "qyapi.weixin.qq.com"}},
+    {"dingtalk": {"secret": "SEC123"}},
+    {"nonsense": 1},
+])
+def test_bad_setting_message_in_both_languages(data: dict[str, object]) -> None:
+    with pytest.raises(SettingsError) as info:
+        parse_settings(data)
+    zh, en = info.value.text("zh"), info.value.text("en")
+    assert zh.startswith(f"officekit.toml: {info.value.key}: ") and en.startswith(
+        f"officekit.toml: {info.value.key}: ")
+    assert re.search(r"[\u4e00-\u9fff]", zh)
+    assert not re.search(r"[\u4e00-\u9fff]", en.replace("早", "")), en  # the key may be Chinese
+    assert "{" not in zh + en
+
+
+def test_output_mode_and_robots() -> None:
+    s = parse_settings({"output": {"file_mode": "0664"},
+                        "wecom": {"webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"},
+                        "dingtalk": {"webhook": "https://oapi.dingtalk.com/robot/send?access_token=t",
+                                     "retries": 1}})
+    assert s.file_mode == 0o664
+    assert s.wecom.webhook.endswith("key=k") and s.wecom.retries == 3
+    assert s.dingtalk.retries == 1 and s.dingtalk.secret_env == "OFFICEKIT_DINGTALK_SECRET"
+    assert Settings().file_mode == 0o644

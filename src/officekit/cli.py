@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,15 +19,20 @@ from typing import Any, TypeVar
 
 import click
 
+from officekit.console import make_streams_safe, use_click_language
 from officekit.deliver.manifest import DOCUMENT_KINDS
-from officekit.errors import OfficekitError, UsageError
+from officekit.errors import OfficekitError, UsageError, WorkspaceError
 from officekit.i18n import t
 from officekit.model import FileResult
-from officekit.workspace import Workspace
+from officekit.scope import check_department, check_staff, months_with_data, period_has_data
+from officekit.workspace import SETTINGS_FILE, Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+COMMON = ("workspace", "lang", "quiet", "debug")
 
 
 class Ctx:
@@ -41,18 +47,33 @@ class Ctx:
 
     @property
     def ws(self) -> Workspace:
+        """The workspace; a folder that is not one is an error, never silently made one."""
         if self._ws is None:
-            self._ws = Workspace.open(self._workspace_arg)
+            ws = Workspace.open(self._workspace_arg)
+            if not ws.is_workspace():
+                raise WorkspaceError(key="cli.not-a-workspace", path=str(ws.root))
+            self._ws = ws
         return self._ws
+
+    def maybe_ws(self) -> Workspace | None:
+        """The workspace if there is one here (``validate`` works without); a broken
+        officekit.toml is still an error."""
+        try:
+            return self.ws
+        except WorkspaceError:
+            return None
+
+    def check_settings(self) -> None:
+        """Read officekit.toml when the workspace has one: a bad setting is an error now."""
+        root = Path(self._workspace_arg or os.environ.get("OFFICEKIT_WORKSPACE") or Path.cwd())
+        if (root / SETTINGS_FILE).is_file():
+            Workspace.open(root)
 
     @property
     def lang(self) -> str:
         if self._lang:
             return self._lang
-        try:
-            return self.ws.settings.language
-        except OfficekitError:
-            return "zh"
+        return _settings_language(self._workspace_arg)
 
     def say(self, text: str = "", *, err: bool = False, **style: Any) -> None:
         click.secho(text, err=err, **style)
@@ -62,46 +83,116 @@ class Ctx:
             click.secho(f"… {text}", err=True, dim=True)
 
 
-def common(func: F) -> F:
-    """Add -w/--lang/--quiet/--debug to a command and turn errors into exit codes."""
+def _settings_language(workspace: str | None) -> str:
+    """The language officekit.toml asks for, "zh" when there is none or it cannot be read."""
+    try:
+        return Workspace.open(workspace).settings.language
+    except OfficekitError:
+        return "zh"
 
-    @click.option(
-        "-w",
-        "--workspace",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="工作区文件夹（默认：$OFFICEKIT_WORKSPACE，否则当前文件夹）/ workspace folder",
-    )
-    @click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default=None, help="消息语言 / message language"
-    )
-    @click.option("-q", "--quiet", is_flag=True, help="不显示进度 / no progress output")
-    @click.option("--debug", is_flag=True, help="出错时显示完整的错误堆栈 / show tracebacks")
+
+def _common_options(func: F) -> F:
+    for decorator in reversed((
+        click.option(
+            "-w",
+            "--workspace",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="工作区文件夹（默认：$OFFICEKIT_WORKSPACE，否则当前文件夹）/ workspace folder",
+        ),
+        click.option(
+            "--lang", type=click.Choice(["zh", "en"]), default=None,
+            help="消息语言 / message language",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="不显示进度 / no progress output"),
+        click.option("--debug", is_flag=True, help="出错时显示完整的错误堆栈 / show tracebacks"),
+    )):
+        func = decorator(func)
+    return func
+
+
+def common(func: F) -> F:
+    """Add -w/--lang/--quiet/--debug to a command and turn errors into exit codes.
+
+    The same options given before the command (``officekit -w DIR status``) count when the
+    command itself does not repeat them. A broken officekit.toml in the workspace stops every
+    command (exit 2) before it does anything, ``init`` excepted: it checks its own folder.
+    """
+    check_settings = func.__name__ != "init"
+
+    @_common_options
     @functools.wraps(func)
     def wrapper(
         workspace: str | None, lang: str | None, quiet: bool, debug: bool, **kwargs: Any
     ) -> Any:
-        ctx = Ctx(workspace, lang, quiet, debug)
+        before = click.get_current_context().find_root().obj or {}
+        ctx = Ctx(
+            workspace or before.get("workspace"),
+            lang or before.get("lang"),
+            quiet or bool(before.get("quiet")),
+            debug or bool(before.get("debug")),
+        )
         try:
+            if check_settings:
+                ctx.check_settings()
             return func(ctx, **kwargs)
         except OfficekitError as exc:
-            if debug:
+            if ctx.debug:
                 raise
-            click.secho(
-                f"错误 / error: {exc}" if ctx._lang != "en" else f"error: {exc}", err=True, fg="red"
-            )
+            click.secho(t("cli.error", ctx.lang, message=exc.text(ctx.lang)), err=True, fg="red")
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _argv_lang(args: Sequence[str]) -> str | None:
+    """``--lang`` as written anywhere on the command line (even after a bad option)."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in ("zh", "en"):
+            return args[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in ("zh", "en"):
+            return arg[7:]
+    return None
+
+
+def _argv_workspace(args: Sequence[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg in ("-w", "--workspace") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--workspace="):
+            return arg[12:]
+    return None
+
+
+class OfficekitGroup(click.Group):
+    """The top command: a console that cannot crash on GBK, click's texts in our language."""
+
+    def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        make_streams_safe()
+        chosen: list[str] = []
+
+        def language() -> str:
+            if not chosen:
+                chosen.append(_argv_lang(argv) or _settings_language(_argv_workspace(argv)))
+            return chosen[0]
+
+        use_click_language(language)
+        return super().main(argv, *a, **kw)
+
+
+@click.group(cls=OfficekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="officekit")
-def cli() -> None:
+@_common_options
+@click.pass_context
+def cli(
+    click_ctx: click.Context, workspace: str | None, lang: str | None, quiet: bool, debug: bool
+) -> None:
     """officekit：把办公室手工维护的 Excel 表格变成校验过的数据和 Word 文档。
 
     Turns the Excel workbooks an admin office keeps by hand into checked data and Word documents.
     """
+    click_ctx.obj = {"workspace": workspace, "lang": lang, "quiet": quiet, "debug": debug}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -121,7 +212,9 @@ def init(ctx: Ctx, directory: Path) -> None:
     from officekit.workspace import init_workspace
 
     ws = init_workspace(directory)
-    ctx.say(t("cli.init.done", ctx.lang, path=str(ws.root)))
+    lang = ctx._lang or ws.settings.language
+    ctx.say(t("cli.init.done", lang, path=str(ws.root)))
+    ctx.say(t("cli.init.next", lang, path=str(ws.root), inbox=str(ws.inbox)))
 
 
 @cli.command()
@@ -207,10 +300,7 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     from officekit.validate.view import EmptyView, LedgerView
 
     paths = _expand(files)
-    try:
-        ws = ctx.ws
-    except OfficekitError:
-        ws = None
+    ws = ctx.maybe_ws()
     settings = ws.settings if ws is not None else _default_settings()
     with _maybe_ledger(ws) as ledger:
         view: LedgerView = ledger if ledger is not None else EmptyView()
@@ -292,6 +382,13 @@ def status(ctx: Ctx, fmt: str) -> None:
 # kpis
 
 
+def _warn_if_empty(ctx: Ctx, ledger: Any, period: Any) -> None:
+    """A period without any data is worth a word before its empty figures or documents."""
+    if not period_has_data(ledger, period):
+        ctx.say(t("cli.period.empty", ctx.lang, period=str(period),
+                  months=months_with_data(ledger)), err=True, fg="yellow")
+
+
 def _period(text: str) -> Any:
     from officekit.kpis.periods import Period
 
@@ -340,11 +437,10 @@ def kpis(
     period = _period(period_text)
     ws.ensure()
     with Ledger.open(ws.database_url) as ledger:
+        check_department(ledger, department)
+        _warn_if_empty(ctx, ledger, period)
         result = kpis_for_period(ledger, period, ws.settings, _as_of(as_of))
     if department:
-        if result.department(department) is None:
-            known = "、".join(d.department for d in result.departments) or "—"
-            raise UsageError(f"没有部门“{department}”的数据；已有：{known} / unknown department")
         result = result.only_department(department)
     for line in result.warnings(ctx.lang):
         click.secho(line, err=True, fg="yellow")
@@ -423,6 +519,9 @@ def report(
         ReportRequest(k, period, day, department, staff_id, pdf or ws.settings.pdf) for k in kinds
     ]
     with Ledger.open(ws.database_url) as ledger:
+        check_department(ledger, department)
+        check_staff(ledger, staff_id)
+        _warn_if_empty(ctx, ledger, period)
         docs = render_reports(ws, ledger, reqs, progress=ctx.progress)
     for d in docs:
         click.echo(str(d.path))
@@ -509,6 +608,7 @@ def send(ctx: Ctx, period_text: str, kinds: tuple[str, ...], department: str | N
     period = _period(period_text)
     ws.ensure()
     with Ledger.open(ws.database_url) as ledger:
+        check_department(ledger, department)
         report = send_documents(ws, ledger, str(period), kinds=kinds, department=department,
                                 dry_run=dry_run, progress=ctx.progress)
     if fmt == "json":

@@ -8,14 +8,40 @@ from __future__ import annotations
 
 
 class OfficekitError(Exception):
-    """Root of every error officekit raises on purpose. ``exit_code`` is what the CLI returns."""
+    """Root of every error officekit raises on purpose. ``exit_code`` is what the CLI returns.
+
+    Either a finished ``message`` (Chinese, the older way) or a catalogue ``key`` of
+    :data:`officekit.i18n.UI` with its ``params``: then :meth:`text` gives it in either language
+    and the entry ``<key>.hint``, when the catalogue has one, is its hint.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str = "", *, hint: str | None = None, key: str | None = None,
+                 **params: object) -> None:
+        self.catalogue_key = key
+        self.params = params
+        if key is not None and not message:
+            message = self._from_catalogue("zh")
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    def _from_catalogue(self, lang: str) -> str:
+        from officekit.i18n import UI, t  # the catalogue imports kinds; errors import nothing
+
+        key = self.catalogue_key or ""
+        text = t(key, lang, **self.params)
+        hint_key = key + ".hint"
+        if hint_key in UI:
+            text += "\n" + t(hint_key, lang, **self.params)
+        return text
+
+    def text(self, lang: str = "zh") -> str:
+        """The message (and hint) in ``lang``: what the CLI prints."""
+        if self.catalogue_key is not None:
+            return self._from_catalogue(lang)
+        return str(self)
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
@@ -26,11 +52,31 @@ class UsageError(OfficekitError):
 
 
 class SettingsError(OfficekitError):
-    """``officekit.toml`` has a bad key or value. The message names the key."""
+    """``officekit.toml`` has a bad key or value. The message names the key.
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"officekit.toml: {key}: {message}")
-        self.key = key
+    ``problem`` is the code of a catalogue entry ``settings.<problem>`` (both languages) with
+    its ``params``; any other text is shown as it is.
+    """
+
+    def __init__(self, key: str, problem: str, **params: object) -> None:
+        self.problem = problem
+        super().__init__(f"officekit.toml: {key}: {self._problem('zh', params)}")
+        self.params = params
+        self.key = key  # the setting's dotted name
+
+    def _problem(self, lang: str, params: dict[str, object]) -> str:
+        from officekit.i18n import UI, t
+
+        key = f"settings.{self.problem}"
+        if key not in UI:
+            return self.problem
+        what = "settings.what." + str(params.get("what"))
+        if what in UI:
+            params = {**params, "what": t(what, lang)}
+        return t(key, lang, **params)
+
+    def text(self, lang: str = "zh") -> str:
+        return f"officekit.toml: {self.key}: {self._problem(lang, self.params)}"
 
 
 class WorkspaceError(OfficekitError):

@@ -426,6 +426,45 @@ UI: dict[str, tuple[str, str]] = {
     "cli.annotated": ("已生成标注副本：{path}", "annotated copy written to {path}"),
     "cli.no-sheets": ("没有可识别的工作表", "no recognised sheet"),
     "cli.init.done": ("已创建工作区：{path}", "workspace created at {path}"),
+    "cli.init.next": (
+        "下一步：把 Excel 表格（花名册、排班表、投诉登记表、回访记录表）放进 {inbox}，然后运行\n"
+        "  officekit ingest -w \"{path}\" \"{inbox}\"\n"
+        "或让 officekit 自动处理放进来的文件：\n"
+        "  officekit watch -w \"{path}\"\n"
+        "想先看看效果：officekit sample 示例 生成一套示例表格。",
+        "Next: put the Excel workbooks (staff list, schedule, complaint and visit registers) "
+        "in {inbox}, then run\n"
+        "  officekit ingest -w \"{path}\" \"{inbox}\"\n"
+        "or let officekit take each file as it lands:\n"
+        "  officekit watch -w \"{path}\"\n"
+        "To try it first: officekit sample samples writes a set of sample workbooks.",
+    ),
+    "cli.error": ("错误：{message}", "error: {message}"),
+    "cli.period.empty": (
+        "注意：{period} 没有任何数据（投诉、回访、排班都没有），结果和文档都是空的。"
+        "有数据的月份：{months}",
+        "Note: {period} holds no data at all (no complaints, visits or shifts), so the "
+        "figures and documents are empty. Months with data: {months}",
+    ),
+    "scope.unknown-department": (
+        "没有部门“{department}”：人员名单和岗位职责表里都没有这个部门。已有的部门：{known}",
+        'There is no department "{department}" on the staff list or the duty catalogue. '
+        "The departments are: {known}",
+    ),
+    "scope.unknown-staff": (
+        "人员名单里没有工号或姓名为“{who}”的人。名单中有：{known}",
+        'Nobody on the staff list has the number or name "{who}". The list holds: {known}',
+    ),
+    "cli.not-a-workspace": (
+        "这里不是 officekit 工作区：{path}（没有 officekit.toml、inbox 或 .officekit）。",
+        "This is not an officekit workspace: {path} (no officekit.toml, inbox or .officekit).",
+    ),
+    "cli.not-a-workspace.hint": (
+        "用 `officekit init 文件夹` 新建一个工作区，或用 -w 指定已有的工作区"
+        "（也可设置环境变量 OFFICEKIT_WORKSPACE）。",
+        "Make one with `officekit init FOLDER`, or name an existing one with -w (or the "
+        "OFFICEKIT_WORKSPACE environment variable).",
+    ),
     "cli.report.done": (
         "已生成 {count} 份文档，位于 {path}",
         "{count} document(s) written to {path}",
@@ -612,6 +651,139 @@ UI: dict[str, tuple[str, str]] = {
     "due.written": ("督办清单已写入 {path}", "Due list written to {path}"),
 }
 
+# Settings errors (officekit.settings, officekit.errors.SettingsError): ``settings.<problem>``
+# with its params; ``settings.what.<name>`` names what a key should hold ({what}).
+UI |= {
+    "settings.expected": ("应为{what}（得到 {got}）", "expected {what} (got {got})"),
+    "settings.time": (
+        "应为 HH:MM 形式的时间，如 \"08:00\"（得到 {got}）",
+        'expected a time as HH:MM, e.g. "08:00" (got {got})',
+    ),
+    "settings.time-range": ("时间超出范围：{got}", "time out of range: {got}"),
+    "settings.unknown-key": (
+        "未知的设置项；可用的有：{allowed}",
+        "unknown setting; the known ones are: {allowed}",
+    ),
+    "settings.date": (
+        "不是有效日期（YYYY-MM-DD）：{got}",
+        "not a valid date (YYYY-MM-DD): {got}",
+    ),
+    "settings.one-of": ("只能是 {allowed}（得到 {got}）", "must be one of {allowed} (got {got})"),
+    "settings.unknown-kind": (
+        "未知的表类型；可用：{allowed}", "unknown sheet kind; known: {allowed}"
+    ),
+    "settings.unknown-field": ("未知的字段；可用：{allowed}", "unknown field; known: {allowed}"),
+    "settings.unknown-enum": ("未知的枚举；可用：{allowed}", "unknown enum; known: {allowed}"),
+    "settings.not-in-values": (
+        "{value} 不在 values 中：{values}",
+        "{value} is not one of the values: {values}",
+    ),
+    "settings.shift-times": (
+        "上班的班次需要 start 和 end 时间",
+        "a worked shift needs a start and an end time",
+    ),
+    "settings.unknown-shift": (
+        "未知的班次代码 {code}；可用：{allowed}",
+        "unknown shift code {code}; known: {allowed}",
+    ),
+    "settings.unknown-metric": ("未知指标；可用：{allowed}", "unknown metric; known: {allowed}"),
+    "settings.negative": ("不能为负数", "cannot be negative"),
+    "settings.weights-sum": ("权重之和必须大于 0", "the weights must add up to more than 0"),
+    "settings.smtp-password": (
+        "密码不能写在设置文件里：请删除这一行，把密码放进环境变量 "
+        "OFFICEKIT_SMTP_PASSWORD（或 password_env 指定的变量）",
+        "the password cannot be written in the settings file: delete this line and put the "
+        "password in the environment variable OFFICEKIT_SMTP_PASSWORD (or the one password_env "
+        "names)",
+    ),
+    "settings.toml": (
+        "不是有效的 TOML：{detail}。请改正这一处（用记事本等纯文本编辑器打开，另存为 UTF-8）",
+        "not valid TOML: {detail}. Correct it (edit it in a plain-text editor, save as UTF-8)",
+    ),
+    "settings.unreadable": ("无法读取：{detail}", "cannot be read: {detail}"),
+    "settings.file-mode": (
+        '应为八进制的文件权限，如 "0644" 或 "0664"（得到 {got}）',
+        'expected file permissions in octal, e.g. "0644" or "0664" (got {got})',
+    ),
+    "settings.webhook-url": (
+        "应为机器人的 webhook 地址（以 https:// 开头，得到 {got}）",
+        "expected the robot's webhook address (starting with https://; got {got})",
+    ),
+    "settings.webhook-secret": (
+        "加签密钥不能写在设置文件里：请删除这一行，把密钥放进环境变量（secret_env 指定的变量，"
+        "钉钉默认 OFFICEKIT_DINGTALK_SECRET）",
+        "the signing secret cannot be written in the settings file: delete this line and put "
+        "it in the environment variable secret_env names (for DingTalk by default "
+        "OFFICEKIT_DINGTALK_SECRET)",
+    ),
+    "settings.what.table": ("一个表（[section]）", "a table ([section])"),
+    "settings.what.bool": ("true 或 false", "true or false"),
+    "settings.what.int": ("整数", "a whole number"),
+    "settings.what.number": ("数字", "a number"),
+    "settings.what.days": ("天数（整数）", "a number of days (whole)"),
+    "settings.what.seconds": ("秒数", "a number of seconds"),
+    "settings.what.text": ("文字（字符串）", "a text (string)"),
+    "settings.what.text-list": ('文字列表，如 ["甲", "乙"]', 'a list of texts, e.g. ["a", "b"]'),
+    "settings.what.date-list": (
+        '日期列表，如 ["2026-10-09"]', 'a list of dates, e.g. ["2026-10-09"]'
+    ),
+    "settings.what.folder": ("文件夹路径（字符串）", "a folder path (string)"),
+    "settings.what.url": ("地址（字符串）", "an address (string)"),
+    "settings.what.staff-id": ("工号", "a staff number"),
+}
+
+# The command-line library's own texts (click's gettext message ids) in Chinese; English is
+# click's original. officekit.console hands them to click; a message not listed stays English.
+CLICK_ZH: dict[str, str] = {
+    "Usage:": "用法:",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "Aborted!": "已中止！",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行 '{command} {option}' 查看用法。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "Did you mean {possibility}?": "是否应为 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否应为其中之一：{possibilities}？）",
+    "Missing command.": "缺少命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个值。",
+    "Got unexpected extra argument ({args})": "多出了参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多出了参数（{args}）",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是可选的值，可选：{choices}。",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不符合格式 {formats}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 无法读取。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 无法写入。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "default: {default}": "默认：{default}",
+    "env var: {var}": "环境变量：{var}",
+    "unknown error": "未知错误",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+}
+
 _OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 _KIND_PARAMS = frozenset({"kind", "kinds"})
 _FORMATTER = string.Formatter()
@@ -696,4 +868,9 @@ def t(key: str, lang: str = "zh", **params: Any) -> str:
     pair = UI.get(key)
     if pair is None:
         return key
-    return _render(_pick(pair, lang), _Default({k: display(v, lang) for k, v in params.items()}))
+    values = _Default({k: display(v, lang) for k, v in params.items()})
+    suffix = "_en" if lang == "en" else "_zh"
+    for k, v in params.items():
+        if k.endswith(suffix):  # x_en / x_zh fill {x} in their language
+            values[k[:-3]] = display(v, lang)
+    return _render(_pick(pair, lang), values)

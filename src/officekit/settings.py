@@ -148,6 +148,19 @@ class DueSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    """A group robot of WeCom (企业微信) or DingTalk (钉钉): its webhook address (with the key
+    or access token), DingTalk's signing secret (from an environment variable, like the SMTP
+    password), retries and the timeout of each request."""
+
+    webhook: str = ""
+    secret_env: str = ""
+    retries: int = 3
+    timeout: float = 30.0
+    rate_limit_wait: float = 60.0  # seconds to wait when the robot says "too many messages"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     language: str = "zh"
     inbox: str = "inbox"
@@ -179,6 +192,11 @@ class Settings:
     # evaluation schemes in matching order (SPEC §6); empty: the defaults, from weights/targets
     schemes: tuple[Scheme, ...] = ()
     due: DueSettings = field(default_factory=DueSettings)
+    wecom: WebhookSettings = field(default_factory=WebhookSettings)
+    dingtalk: WebhookSettings = field(
+        default_factory=lambda: WebhookSettings(secret_env="OFFICEKIT_DINGTALK_SECRET")
+    )
+    file_mode: int = 0o644  # documents written into outbox (POSIX permission bits)
 
     def __post_init__(self) -> None:
         if not self.shifts:
@@ -195,12 +213,12 @@ def _parse_time(key: str, value: Any) -> time | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value):
-        raise SettingsError(key, f'应为 HH:MM 形式的时间，如 "08:00"（得到 {value!r}）')
+        raise SettingsError(key, "time", got=repr(value))
     h, m = (int(x) for x in value.split(":"))
     if h == 24 and m == 0:
         return time(0, 0)
     if not (0 <= h < 24 and 0 <= m < 60):
-        raise SettingsError(key, f"时间超出范围：{value}")
+        raise SettingsError(key, "time-range", got=value)
     return time(h, m)
 
 
@@ -231,42 +249,46 @@ _TOP_KEYS = {
     "smtp",
     "departments",
     "due",
+    "output",
+    "wecom",
+    "dingtalk",
 }
 
 
 def _expect(key: str, value: Any, typ: type | tuple[type, ...], what: str) -> Any:
-    if isinstance(value, bool) and typ in (int, float, (int, float)):
-        raise SettingsError(key, f"应为{what}（得到 {value!r}）")
-    if not isinstance(value, typ):
-        raise SettingsError(key, f"应为{what}（得到 {value!r}）")
+    """``value`` if it is a ``typ``; else an error saying ``what`` was expected: a key of
+    the catalogue's ``settings.what.*`` entries (``"bool"``, ``"int"``…) or a text as is."""
+    if (isinstance(value, bool) and typ in (int, float, (int, float))) or not isinstance(
+        value, typ
+    ):
+        raise SettingsError(key, "expected", what=what, got=repr(value))
     return value
 
 
 def _table(key: str, value: Any) -> dict[str, Any]:
-    return dict(_expect(key, value, dict, "一个表（[section]）"))
+    return dict(_expect(key, value, dict, "table"))
 
 
 def _unknown(key: str, table: dict[str, Any], allowed: set[str]) -> None:
     for k in table:
         if k not in allowed:
             raise SettingsError(
-                f"{key}.{k}" if key else k,
-                f"未知的设置项；可用的有：{', '.join(sorted(allowed))}",
+                f"{key}.{k}" if key else k, "unknown-key", allowed=", ".join(sorted(allowed))
             )
 
 
 def _date_list(key: str, value: Any) -> frozenset[date]:
     out: set[date] = set()
-    for i, v in enumerate(_expect(key, value, list, '日期列表，如 ["2026-10-09"]')):
+    for i, v in enumerate(_expect(key, value, list, "date-list")):
         if isinstance(v, date):
             out.add(v)
         elif isinstance(v, str):
             try:
                 out.add(date.fromisoformat(v))
             except ValueError as exc:
-                raise SettingsError(f"{key}[{i}]", f"不是有效日期（YYYY-MM-DD）：{v!r}") from exc
+                raise SettingsError(f"{key}[{i}]", "date", got=repr(v)) from exc
         else:
-            raise SettingsError(f"{key}[{i}]", f"不是有效日期：{v!r}")
+            raise SettingsError(f"{key}[{i}]", "date", got=repr(v))
     return frozenset(out)
 
 
@@ -277,39 +299,39 @@ def parse_settings(data: dict[str, Any]) -> Settings:
     if "language" in data:
         lang = data["language"]
         if lang not in ("zh", "en"):
-            raise SettingsError("language", f'只能是 "zh" 或 "en"（得到 {lang!r}）')
+            raise SettingsError("language", "one-of", allowed="zh, en", got=repr(lang))
         kw["language"] = lang
     if "mask_phones" in data:
-        kw["mask_phones"] = _expect("mask_phones", data["mask_phones"], bool, "true 或 false")
+        kw["mask_phones"] = _expect("mask_phones", data["mask_phones"], bool, "bool")
 
     if "paths" in data:
         paths = _table("paths", data["paths"])
         _unknown("paths", paths, {"inbox", "outbox", "archive", "templates", "data"})
         for k, v in paths.items():
-            kw[k] = _expect(f"paths.{k}", v, str, "文件夹路径（字符串）")
+            kw[k] = _expect(f"paths.{k}", v, str, "folder")
     if "database" in data:
         db = _table("database", data["database"])
         _unknown("database", db, {"url"})
         if "url" in db:
-            kw["database_url"] = _expect("database.url", db["url"], str, "数据库地址（字符串）")
+            kw["database_url"] = _expect("database.url", db["url"], str, "url")
 
     if "aliases" in data:
         aliases: dict[str, dict[str, tuple[str, ...]]] = {}
         for kind, fields in _table("aliases", data["aliases"]).items():
             if kind not in KINDS:
-                raise SettingsError(f"aliases.{kind}", f"未知的表类型；可用：{', '.join(KINDS)}")
+                raise SettingsError(f"aliases.{kind}", "unknown-kind", allowed=", ".join(KINDS))
             names = {f.name for f in KINDS[kind].fields}
             per: dict[str, tuple[str, ...]] = {}
             for fname, al in _table(f"aliases.{kind}", fields).items():
                 if fname not in names:
                     raise SettingsError(
-                        f"aliases.{kind}.{fname}", f"未知的字段；可用：{', '.join(sorted(names))}"
+                        f"aliases.{kind}.{fname}", "unknown-field", allowed=", ".join(sorted(names))
                     )
                 if isinstance(al, str):
                     al = [al]
-                lst = _expect(f"aliases.{kind}.{fname}", al, list, "表头别名列表")
+                lst = _expect(f"aliases.{kind}.{fname}", al, list, "text-list")
                 for a in lst:
-                    _expect(f"aliases.{kind}.{fname}", a, str, "表头别名（字符串）")
+                    _expect(f"aliases.{kind}.{fname}", a, str, "text")
                 per[fname] = tuple(lst)
             aliases[kind] = per
         kw["aliases"] = aliases
@@ -319,26 +341,28 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         for name, spec in _table("enums", data["enums"]).items():
             if name not in DEFAULT_ENUMS:
                 raise SettingsError(
-                    f"enums.{name}", f"未知的枚举；可用：{', '.join(sorted(DEFAULT_ENUMS))}"
+                    f"enums.{name}", "unknown-enum", allowed=", ".join(sorted(DEFAULT_ENUMS))
                 )
             spec = _table(f"enums.{name}", spec)
             _unknown(f"enums.{name}", spec, {"values", "synonyms", "default"})
             base = enums[name]
             values = tuple(
                 _expect(
-                    f"enums.{name}.values", spec.get("values", list(base.values)), list, "取值列表"
+                    f"enums.{name}.values", spec.get("values", list(base.values)), list, "text-list"
                 )
             )
             syn = dict(base.synonyms)
             for k, v in _table(f"enums.{name}.synonyms", spec.get("synonyms", {})).items():
                 if v not in values:
                     raise SettingsError(
-                        f"enums.{name}.synonyms.{k}", f"{v!r} 不在 values 中：{', '.join(values)}"
+                        f"enums.{name}.synonyms.{k}", "not-in-values", value=repr(v),
+                        values=", ".join(values),
                     )
                 syn[k] = v
             default = spec.get("default", base.default)
             if default is not None and default not in values:
-                raise SettingsError(f"enums.{name}.default", f"{default!r} 不在 values 中")
+                raise SettingsError(f"enums.{name}.default", "not-in-values", value=repr(default),
+                                    values=", ".join(values))
             enums[name] = EnumSpec(values, syn, default)
         kw["enums"] = enums
 
@@ -350,13 +374,13 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             _unknown(k, spec, {"name", "start", "end", "worked"})
             old = shifts.get(code)
             name = _expect(
-                f"{k}.name", spec.get("name", old.name if old else code), str, "班次名称"
+                f"{k}.name", spec.get("name", old.name if old else code), str, "text"
             )
             worked = _expect(
                 f"{k}.worked",
                 spec.get("worked", old.worked if old else True),
                 bool,
-                "true 或 false",
+                "bool",
             )
             start = (
                 _parse_time(f"{k}.start", spec["start"])
@@ -369,18 +393,18 @@ def parse_settings(data: dict[str, Any]) -> Settings:
                 else (old.end if old else None)
             )
             if worked and (start is None or end is None):
-                raise SettingsError(k, "上班的班次需要 start 和 end 时间")
+                raise SettingsError(k, "shift-times")
             shifts[code] = Shift(code, name, start, end, worked)
         kw["shifts"] = shifts
     if "coverage" in data:
         cov = _table("coverage", data["coverage"])
         _unknown("coverage", cov, {"required"})
-        req = _expect("coverage.required", cov.get("required", []), list, "班次代码列表")
+        req = _expect("coverage.required", cov.get("required", []), list, "text-list")
         known = kw.get("shifts") or _default_shifts()
         for c in req:
             if c not in known:
                 raise SettingsError(
-                    "coverage.required", f"未知的班次代码 {c!r}；可用：{', '.join(known)}"
+                    "coverage.required", "unknown-shift", code=repr(c), allowed=", ".join(known)
                 )
         kw["required_shifts"] = tuple(req)
 
@@ -388,10 +412,10 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         dl = {"一般": 7, "较重": 3, "重大": 1}
         for sev, n in _table("deadlines", data["deadlines"]).items():
             if sev not in dl:
-                raise SettingsError(f"deadlines.{sev}", "未知的严重程度；可用：一般, 较重, 重大")
-            n = _expect(f"deadlines.{sev}", n, int, "工作日天数（整数）")
+                raise SettingsError(f"deadlines.{sev}", "unknown-key", allowed="一般, 较重, 重大")
+            n = _expect(f"deadlines.{sev}", n, int, "days")
             if n < 0:
-                raise SettingsError(f"deadlines.{sev}", "不能为负数")
+                raise SettingsError(f"deadlines.{sev}", "negative")
             dl[sev] = n
         kw["deadlines"] = dl
 
@@ -399,39 +423,39 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         kpi = _table("kpi", data["kpi"])
         _unknown("kpi", kpi, {"followup_days", "weights", "targets", "grades", "schemes"})
         if "followup_days" in kpi:
-            n = _expect("kpi.followup_days", kpi["followup_days"], int, "天数（整数）")
+            n = _expect("kpi.followup_days", kpi["followup_days"], int, "days")
             if n < 0:
-                raise SettingsError("kpi.followup_days", "不能为负数")
+                raise SettingsError("kpi.followup_days", "negative")
             kw["followup_days"] = n
         if "weights" in kpi:
             w = dict(DEFAULT_WEIGHTS)
             for k, v in _table("kpi.weights", kpi["weights"]).items():
                 if k not in DEFAULT_WEIGHTS:
                     raise SettingsError(
-                        f"kpi.weights.{k}", f"未知指标；可用：{', '.join(DEFAULT_WEIGHTS)}"
+                        f"kpi.weights.{k}", "unknown-metric", allowed=", ".join(DEFAULT_WEIGHTS)
                     )
-                v = _expect(f"kpi.weights.{k}", v, (int, float), "非负数")
+                v = _expect(f"kpi.weights.{k}", v, (int, float), "number")
                 if v < 0:
-                    raise SettingsError(f"kpi.weights.{k}", "权重不能为负数")
+                    raise SettingsError(f"kpi.weights.{k}", "negative")
                 w[k] = float(v)
             if sum(w.values()) <= 0:
-                raise SettingsError("kpi.weights", "权重之和必须大于 0")
+                raise SettingsError("kpi.weights", "weights-sum")
             kw["weights"] = w
         if "targets" in kpi:
             t = dict(DEFAULT_TARGETS)
             for k, v in _table("kpi.targets", kpi["targets"]).items():
                 if k not in DEFAULT_TARGETS:
                     raise SettingsError(
-                        f"kpi.targets.{k}", f"未知指标；可用：{', '.join(DEFAULT_TARGETS)}"
+                        f"kpi.targets.{k}", "unknown-metric", allowed=", ".join(DEFAULT_TARGETS)
                     )
-                t[k] = float(_expect(f"kpi.targets.{k}", v, (int, float), "数字"))
+                t[k] = float(_expect(f"kpi.targets.{k}", v, (int, float), "number"))
             kw["targets"] = t
         if "grades" in kpi:
             g = _table("kpi.grades", kpi["grades"])
             bands = []
             for name, lo in g.items():
                 bands.append(
-                    (name, float(_expect(f"kpi.grades.{name}", lo, (int, float), "分数下限")))
+                    (name, float(_expect(f"kpi.grades.{name}", lo, (int, float), "number")))
                 )
             bands.sort(key=lambda b: -b[1])
             if not bands or bands[-1][1] > 0:
@@ -458,10 +482,10 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             pdf = _table("pdf", pdf)
             _unknown("pdf", pdf, {"enabled", "timeout"})
             if "enabled" in pdf:
-                kw["pdf"] = _expect("pdf.enabled", pdf["enabled"], bool, "true 或 false")
+                kw["pdf"] = _expect("pdf.enabled", pdf["enabled"], bool, "bool")
             if "timeout" in pdf:
                 kw["pdf_timeout"] = float(
-                    _expect("pdf.timeout", pdf["timeout"], (int, float), "秒数")
+                    _expect("pdf.timeout", pdf["timeout"], (int, float), "seconds")
                 )
 
     if "watch" in data:
@@ -469,12 +493,12 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         _unknown("watch", w, {"settle_seconds", "rescan_seconds", "debounce_seconds", "poll"})
         for k in ("settle_seconds", "rescan_seconds", "debounce_seconds"):
             if k in w:
-                v = float(_expect(f"watch.{k}", w[k], (int, float), "秒数"))
+                v = float(_expect(f"watch.{k}", w[k], (int, float), "seconds"))
                 if v < 0:
-                    raise SettingsError(f"watch.{k}", "不能为负数")
+                    raise SettingsError(f"watch.{k}", "negative")
                 kw[k] = v
         if "poll" in w:
-            kw["poll"] = _expect("watch.poll", w["poll"], bool, "true 或 false")
+            kw["poll"] = _expect("watch.poll", w["poll"], bool, "bool")
 
     if "departments" in data:
         heads: dict[str, str] = {}
@@ -483,7 +507,7 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             _unknown(f"departments.{dept}", spec, {"head"})
             if "head" in spec:
                 heads[dept] = str(
-                    _expect(f"departments.{dept}.head", spec["head"], (str, int), "负责人工号")
+                    _expect(f"departments.{dept}.head", spec["head"], (str, int), "staff-id")
                 )
         kw["department_heads"] = heads
 
@@ -500,29 +524,35 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             "timeout",
         }
         if "password" in s:
-            raise SettingsError(
-                "smtp.password",
-                "密码不能写在设置文件里：请删除这一行，把密码放进环境变量 "
-                "OFFICEKIT_SMTP_PASSWORD（或 password_env 指定的变量）",
-            )
+            raise SettingsError("smtp.password", "smtp-password")
         _unknown("smtp", s, allowed)
         skw: dict[str, Any] = {}
         for k in ("host", "user", "password_env", "sender"):
             if k in s:
-                skw[k] = _expect(f"smtp.{k}", s[k], str, "字符串")
+                skw[k] = _expect(f"smtp.{k}", s[k], str, "text")
         for k in ("port", "retries"):
             if k in s:
-                skw[k] = _expect(f"smtp.{k}", s[k], int, "整数")
+                skw[k] = _expect(f"smtp.{k}", s[k], int, "int")
         if "timeout" in s:
-            skw["timeout"] = float(_expect("smtp.timeout", s["timeout"], (int, float), "秒数"))
+            skw["timeout"] = float(_expect("smtp.timeout", s["timeout"], (int, float), "seconds"))
         if "security" in s:
             if s["security"] not in ("starttls", "ssl", "none"):
-                raise SettingsError("smtp.security", "只能是 starttls、ssl 或 none")
+                raise SettingsError("smtp.security", "one-of", allowed="starttls, ssl, none",
+                                    got=repr(s["security"]))
             skw["security"] = s["security"]
         kw["smtp"] = SmtpSettings(**skw)
 
     if "due" in data:
         kw["due"] = _parse_due(_table("due", data["due"]))
+    if "output" in data:
+        out = _table("output", data["output"])
+        _unknown("output", out, {"file_mode"})
+        if "file_mode" in out:
+            kw["file_mode"] = _file_mode(out["file_mode"])
+
+    for robot in ("wecom", "dingtalk"):
+        if robot in data:
+            kw[robot] = _webhook(robot, _table(robot, data[robot]))
 
     return Settings(**kw)
 
@@ -613,6 +643,41 @@ def _parse_due(d: dict[str, Any]) -> DueSettings:
                                      "中心负责人的工号或邮箱")
         dkw["escalate_to"] = str(dkw["escalate_to"]).strip()
     return DueSettings(**dkw)
+def _file_mode(value: Any) -> int:
+    """``"0664"`` (octal, as chmod writes it) or the number itself."""
+    if isinstance(value, str) and re.fullmatch(r"0?[0-7]{3}", value):
+        return int(value, 8)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 0o777:
+        return value
+    raise SettingsError("output.file_mode", "file-mode", got=repr(value))
+
+
+def _webhook(name: str, table: dict[str, Any]) -> WebhookSettings:
+    _unknown(name, table, {"webhook", "secret", "secret_env", "retries", "timeout",
+                           "rate_limit_wait"})
+    if "secret" in table:
+        raise SettingsError(f"{name}.secret", "webhook-secret")
+    kw: dict[str, Any] = {}
+    if "webhook" in table:
+        url = _expect(f"{name}.webhook", table["webhook"], str, "url")
+        if not re.match(r"https?://", url):
+            raise SettingsError(f"{name}.webhook", "webhook-url", got=repr(url))
+        kw["webhook"] = url
+    if "secret_env" in table:
+        kw["secret_env"] = _expect(f"{name}.secret_env", table["secret_env"], str, "text")
+    if "retries" in table:
+        n = _expect(f"{name}.retries", table["retries"], int, "int")
+        if n < 0:
+            raise SettingsError(f"{name}.retries", "negative")
+        kw["retries"] = n
+    for k in ("timeout", "rate_limit_wait"):
+        if k in table:
+            v = float(_expect(f"{name}.{k}", table[k], (int, float), "seconds"))
+            if v < 0:
+                raise SettingsError(f"{name}.{k}", "negative")
+            kw[k] = v
+    base = WebhookSettings(secret_env="OFFICEKIT_DINGTALK_SECRET" if name == "dingtalk" else "")
+    return WebhookSettings(**{**{f: getattr(base, f) for f in base.__slots__}, **kw})
 
 
 def load_settings(path: Path) -> Settings:
@@ -623,7 +688,7 @@ def load_settings(path: Path) -> Settings:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(path.name, f"不是有效的 TOML：{exc}") from exc
+        raise SettingsError(path.name, "toml", detail=str(exc)) from exc
     except OSError as exc:
-        raise SettingsError(path.name, f"无法读取：{exc}") from exc
+        raise SettingsError(path.name, "unreadable", detail=str(exc)) from exc
     return parse_settings(data)

@@ -87,6 +87,13 @@ class Workspace:
             )
         return cls(path, load_settings(path / SETTINGS_FILE))
 
+    def is_workspace(self) -> bool:
+        """Whether the folder is a workspace already: it has officekit.toml, the ledger folder
+        or an inbox. Commands other than ``init`` never make a stray folder into one."""
+        return (
+            (self.root / SETTINGS_FILE).is_file() or self.data.is_dir() or self.inbox.is_dir()
+        )
+
     def _dir(self, name: str) -> Path:
         p = Path(name)
         return p if p.is_absolute() else self.root / p

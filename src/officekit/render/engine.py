@@ -499,11 +499,15 @@ def _undefined_name(message: str, body: str) -> str:
     return message
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+DEFAULT_FILE_MODE = 0o644  # colleagues on a Linux/Samba share read what officekit writes
+
+
+def write_atomic(path: Path, data: bytes, mode: int = DEFAULT_FILE_MODE) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace``.
 
     A reader (Word, the mailer, the index page) never sees half a document; a file open in
-    Word on Windows cannot be replaced, which is reported as such.
+    Word on Windows cannot be replaced, which is reported as such. The file gets ``mode``
+    (the temp file's own 0600 would hide it from everyone else on a shared folder).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -512,6 +516,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise WorkspaceError(f"无法在 {path.parent} 写入文档 / cannot write to {path.parent}: "
                              f"{exc}") from exc
     try:
+        if hasattr(os, "fchmod"):  # POSIX; on Windows the mode is only the read-only flag
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

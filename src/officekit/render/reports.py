@@ -9,6 +9,7 @@ to PDF when asked (one LibreOffice for the whole batch), and records every docum
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -330,6 +331,9 @@ def render_reports(
                 if not d.rendered and relative_to_outbox(ws.outbox, d.path) not in listed]
     for doc in written:
         doc.sha256 = _sha256(doc.path)
+        for path in (doc.path, doc.pdf):
+            if path is not None and hasattr(os, "fchmod"):  # POSIX modes (0644 by default)
+                os.chmod(path, ws.settings.file_mode)
     if written:
         now = datetime.now().replace(microsecond=0)
         write_manifest_rows(

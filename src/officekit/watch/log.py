@@ -1,6 +1,8 @@
 """What people see of the watcher: one readable line per file, in Chinese (English with en).
 
-Lines go to the console and to ``.officekit/logs/watch.log`` (rotating, 1 MB × 5). The log
+Lines go to the console (a character it cannot show is replaced, see
+:mod:`officekit.console`) and to ``.officekit/logs/watch.log`` (rotating, 1 MB × 5, UTF-8 with
+a BOM). The log
 file also keeps the traceback of a file that failed, for whoever maintains the installation;
 the console shows it only with ``--debug``.
 """
@@ -13,6 +15,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
 
+from officekit.console import make_streams_safe
 from officekit.i18n import t
 from officekit.model import FileResult
 from officekit.report_text import file_line
@@ -75,10 +78,14 @@ def open_log(ws: Workspace, name: str, *, quiet: bool = False, debug: bool = Fal
     logger.setLevel(logging.INFO)
     logger.propagate = False
     ws.logs.mkdir(parents=True, exist_ok=True)
+    # UTF-8 with a BOM, so Notepad on a Chinese Windows does not read the log as GBK; the BOM
+    # goes only at the start of a new file (TextIOWrapper skips it when appending)
     to_file = RotatingFileHandler(ws.logs / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                  encoding="utf-8")
+                                  encoding="utf-8-sig")
     to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", TIME_FORMAT))
     logger.addHandler(to_file)
+    if console is None:
+        make_streams_safe(sys.stdout)
     to_console = logging.StreamHandler(console or sys.stdout)
     to_console.setFormatter(_ConsoleFormatter(debug))
     to_console.setLevel(logging.WARNING if quiet else logging.INFO)
