@@ -331,8 +331,9 @@ def render_reports(
                 if not d.rendered and relative_to_outbox(ws.outbox, d.path) not in listed]
     for doc in written:
         doc.sha256 = _sha256(doc.path)
+    for doc in documents:  # POSIX modes (0644 by default), kept even when unchanged
         for path in (doc.path, doc.pdf):
-            if path is not None and hasattr(os, "fchmod"):  # POSIX modes (0644 by default)
+            if path is not None and path.exists() and hasattr(os, "fchmod"):
                 os.chmod(path, ws.settings.file_mode)
     if written:
         now = datetime.now().replace(microsecond=0)
