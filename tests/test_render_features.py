@@ -207,3 +207,39 @@ def test_office_filters_in_a_template(tmp_path: Path) -> None:
     path = make(tmp_path, "{{ d | cn_date }}，金额 {{ a | rmb_upper }}，{{ p | mask }}")
     data = render(path, {"d": "2026-11-05", "a": 3.5, "p": "13812345678"})
     assert texts(data) == ["2026年11月5日，金额 叁元伍角整，138****5678"]
+
+
+def test_document_properties_say_who_and_when(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from officekit.render.engine import DocumentProperties
+
+    path = make(tmp_path, "正文", title="{{ name }}的报告")
+    props = DocumentProperties(author="", organisation="某市客户服务中心",
+                               created=datetime(2026, 11, 5, 9, 30).astimezone())
+    data = WordTemplate.compile(path).render_bytes({"name": "王晓梅"}, properties=props)
+    core = docx.Document(io.BytesIO(data)).core_properties
+    assert core.title == "王晓梅的报告"
+    assert core.author == "某市客户服务中心" and core.last_modified_by == "某市客户服务中心"
+    assert core.created is not None and core.created.year == 2026
+    assert (core.comments or "") == ""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        app = zf.read("docProps/app.xml").decode("utf-8")
+    assert "<Application>officekit</Application>" in app and "某市客户服务中心" in app
+    assert "Macintosh" not in app
+
+
+def test_document_settings_are_read_and_checked(tmp_path: Path) -> None:
+    from officekit.errors import SettingsError
+    from officekit.settings import load_settings
+
+    good = tmp_path / "good.toml"
+    good.write_text('[document]\norganisation = "某市客户服务中心"\nstyle = "公文"\n',
+                    encoding="utf-8")
+    settings = load_settings(good)
+    assert (settings.organisation, settings.document_style) == ("某市客户服务中心", "gongwen")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[document]\nstyle = "fancy"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as info:
+        load_settings(bad)
+    assert "document.style" in str(info.value)

@@ -189,6 +189,10 @@ class Settings:
     poll: bool = False
     department_heads: dict[str, str] = field(default_factory=dict)  # department -> staff_id
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    # [document]: what File → Properties says, and the template set (report or 公文)
+    organisation: str = ""
+    author: str = ""
+    document_style: str = "report"
     # evaluation schemes in matching order (SPEC §6); empty: the defaults, from weights/targets
     schemes: tuple[Scheme, ...] = ()
     due: DueSettings = field(default_factory=DueSettings)
@@ -252,7 +256,9 @@ _TOP_KEYS = {
     "output",
     "wecom",
     "dingtalk",
+    "document",
 }
+DOCUMENT_STYLES = {"report": "report", "报告": "report", "公文": "gongwen", "gongwen": "gongwen"}
 
 
 def _expect(key: str, value: Any, typ: type | tuple[type, ...], what: str) -> Any:
@@ -487,6 +493,19 @@ def parse_settings(data: dict[str, Any]) -> Settings:
                 kw["pdf_timeout"] = float(
                     _expect("pdf.timeout", pdf["timeout"], (int, float), "seconds")
                 )
+
+    if "document" in data:
+        doc = _table("document", data["document"])
+        _unknown("document", doc, {"organisation", "author", "style"})
+        for k in ("organisation", "author"):
+            if k in doc:
+                kw[k] = _expect(f"document.{k}", doc[k], str, "text").strip()
+        if "style" in doc:
+            style = doc["style"]
+            if style not in DOCUMENT_STYLES:
+                raise SettingsError("document.style", "one-of", allowed='"report" / "公文"',
+                                    got=repr(style))
+            kw["document_style"] = DOCUMENT_STYLES[style]
 
     if "watch" in data:
         w = _table("watch", data["watch"])

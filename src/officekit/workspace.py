@@ -49,6 +49,11 @@ grades = { "优秀" = 90, "良好" = 80, "合格" = 60 }
 # holidays = ["2026-12-31"]
 # workdays = []
 
+[document]
+organisation = ""        # 单位名称：写入文档属性（公司）/ written into File → Properties
+author = ""              # 作者（空：用单位名称）
+style = "report"         # 文档样式："report" 报告样式，或 "公文"（GB/T 9704 公文格式）
+
 [pdf]
 enabled = false          # 生成文档时同时输出 PDF（需要 LibreOffice）
 timeout = 120

@@ -22,7 +22,7 @@ from officekit.kpis.compute import KpiResult, kpis_for_period
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.render import contexts
-from officekit.render.engine import ContextSource, render_many
+from officekit.render.engine import ContextSource, DocumentProperties, render_many
 from officekit.render.incremental import comment_for, fingerprint, is_current
 from officekit.workspace import Workspace
 
@@ -93,6 +93,17 @@ class _Data:
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+GONGWEN_FOLDER = "公文"  # the GB/T 9704 template set, beside the report-style one
+
+
+def template_for(ws: Workspace, kind: str) -> Path:
+    """The template of ``kind`` in the style the settings choose (``[document] style``)."""
+    name = REPORT_KINDS[kind][0]
+    if ws.settings.document_style == "gongwen":
+        return ws.template_path(f"{GONGWEN_FOLDER}/{name}")
+    return ws.template_path(name)
 
 
 def safe_name(text: str) -> str:
@@ -294,6 +305,11 @@ def render_reports(
     if not reqs:
         return []
     data = _Data(ledger, ws, reqs[0].as_of, WorkCalendar.from_settings(ws.settings))
+    # The document's time is the day it is computed as of (today unless --as-of): a render
+    # clock would make the same data give different bytes, which the incremental renderer and
+    # the manifest's sha256 rely on not happening.
+    properties = DocumentProperties(ws.settings.author, ws.settings.organisation,
+                                    datetime.combine(reqs[0].as_of, datetime.min.time()))
     documents: list[Document] = []
     want_pdf = False
     for req in reqs:
@@ -306,7 +322,7 @@ def render_reports(
         jobs = _BUILDERS[req.kind](data, req)
         if not jobs:
             continue
-        template = ws.template_path(REPORT_KINDS[req.kind][0])
+        template = template_for(ws, req.kind)
         stale: list[tuple[ContextSource, Path]] = []
         comments: dict[str, bytes] = {}
         for job in jobs:
@@ -319,7 +335,7 @@ def render_reports(
                 stale.append((context, job.doc.path))
                 comments[str(job.doc.path)] = comment_for(digest)
         if stale:
-            render_many(template, stale, comments=comments)
+            render_many(template, stale, comments=comments, properties=properties)
         documents.extend(j.doc for j in jobs)
         want_pdf = want_pdf or req.pdf
     written = [d for d in documents if d.rendered]

@@ -534,6 +534,32 @@ class _Compiler:
             return
         self.structural[tag.level].setdefault(element, []).append(tag)
 
+    def page_flow(self) -> None:
+        """Rows of a table with a ``{%tr for %}`` loop do not break across pages, and the rows
+        above the loop are its header: repeated on each page and kept with the first row.
+
+        Done once here on the template, so every rendered row carries it (a row alone at a page
+        foot, or a header row without its rows, is what a person notices first on paper).
+        """
+        done: set[Any] = set()
+        for tr, tags in self.structural["tr"].items():
+            if not any(t.kind == "stmt" and t.keyword == "for" for t in tags):
+                continue
+            tbl = tr.getparent()
+            if tbl is None or tbl.tag != W_TBL or tbl in done:
+                continue
+            done.add(tbl)
+            rows = [el for el in tbl if el.tag == W_TR]
+            first_loop = rows.index(tr)
+            for i, row in enumerate(rows):
+                if row in self.structural["tr"]:
+                    continue
+                _set_row_property(row, "cantSplit")
+                if i < first_loop:
+                    _set_row_property(row, "tblHeader")
+                    for para in row.iter(W_P):
+                        _keep_with_next(para)
+
     def replace_structural(self) -> None:
         """Swap each row/cell/paragraph/run holding a structural tag for a marker."""
         for level in LEVELS:
@@ -560,6 +586,55 @@ class _Compiler:
 _TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
                "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers",
                "cellIns", "cellDel", "cellMerge", "tcPrChange")
+
+
+_TRPR_ORDER = ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
+               "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden", "ins",
+               "del", "trPrChange")
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+              "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+              "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange")
+
+
+def _put_ordered(parent: Any, element: Any, order: tuple[str, ...]) -> None:
+    """Insert ``element`` into ``parent`` at its schema place (replacing one of its name)."""
+    name = etree.QName(element).localname
+    old = parent.find(_w(name))
+    if old is not None:
+        parent.replace(old, element)
+        return
+    rank = order.index(name)
+    for i, child in enumerate(parent):
+        if not isinstance(child.tag, str):
+            continue
+        local = etree.QName(child).localname
+        if local in order and order.index(local) > rank:
+            parent.insert(i, element)
+            return
+    parent.append(element)
+
+
+def _set_row_property(tr: Any, name: str) -> None:
+    trpr = tr.find(_w("trPr"))
+    if trpr is None:
+        trpr = etree.Element(_w("trPr"))
+        position = 1 if len(tr) and tr[0].tag == _w("tblPrEx") else 0
+        tr.insert(position, trpr)
+    if trpr.find(_w(name)) is None:
+        _put_ordered(trpr, etree.Element(_w(name)), _TRPR_ORDER)
+
+
+def _keep_with_next(p: Any) -> None:
+    ppr = p.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_w("pPr"))
+        p.insert(0, ppr)
+    if ppr.find(_w("keepNext")) is None:
+        _put_ordered(ppr, etree.Element(_w("keepNext")), _PPR_ORDER)
 
 
 def _marker(tag: Tag) -> str:
@@ -637,6 +712,7 @@ def preprocess_part(name: str, xml: bytes) -> PartSource | None:
     if not compiler.tags and not compiler.problems and not literals:
         return None
     compiler.apply_cell_tags()
+    compiler.page_flow()
     compiler.replace_structural()
     loops = any(t.kind == "stmt" and t.keyword == "for" for t in compiler.tags)
     if loops:
