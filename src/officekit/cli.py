@@ -584,18 +584,21 @@ def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--period", "period_text", required=True,
-              help="期间：2026-10、2026-Q4 或 2026 / period")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(DOCUMENT_KINDS),
-              help="只发这类文档（可重复）/ only this kind of document (repeatable)")
+@click.option("--period", "period_text", default=None,
+              help="期间：2026-10、2026-Q4 或 2026（--kind due 不需要）/ period")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice([*DOCUMENT_KINDS, "due"]),
+              help="只发这类文档（可重复）；due 发今天的督办清单"
+                   " / only this kind of document (repeatable); due: today's due list")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="--kind due：按这一天的督办清单（默认今天）/ the due list of this day")
 @click.option("--department", default=None, help="只发这个部门的 / one department only")
 @click.option("--dry-run", is_flag=True,
               help="只列出会发给谁，不发送 / list what would go where; send nothing")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式 / output format")
 @common
-def send(ctx: Ctx, period_text: str, kinds: tuple[str, ...], department: str | None,
-         dry_run: bool, fmt: str) -> None:
+def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
+         department: str | None, dry_run: bool, fmt: str) -> None:
     """用邮件把生成的文档发给相关的人 / e-mail the period's documents to their recipients.
 
     个人考核报告发给本人；部门考核汇总、岗位职责手册发给部门负责人；投诉分析、回访总结报告发给
@@ -604,6 +607,11 @@ def send(ctx: Ctx, period_text: str, kinds: tuple[str, ...], department: str | N
     from officekit.deliver.mail import format_send_report, send_documents
     from officekit.ledger.store import Ledger
 
+    if "due" in kinds:
+        _send_due(ctx, kinds, period_text, department, _as_of(as_of), dry_run, fmt)
+        return
+    if period_text is None:
+        raise UsageError("请用 --period 指定期间（--kind due 除外）/ --period is required")
     ws = ctx.ws
     period = _period(period_text)
     ws.ensure()
@@ -694,6 +702,29 @@ def retract(ctx: Ctx, file: str, dry_run: bool, force: bool, fmt: str) -> None:
 
 # ------------------------------------------------------------------------------------------
 # due (SPEC §11) — thin: officekit.loop does the work
+
+
+def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
+              department: str | None, day: date, dry_run: bool, fmt: str) -> None:
+    """``send --kind due``: today's list to handlers, heads and the centre head (SPEC §11)."""
+    from officekit.ledger.store import Ledger
+    from officekit.loop.send import format_due_send, send_due
+
+    if set(kinds) != {"due"} or period_text or department:
+        raise UsageError("--kind due 单独使用，不与其他文档类型、--period 或 --department 同用"
+                         " / --kind due goes alone, without other kinds, --period or "
+                         "--department")
+    ws = ctx.ws
+    ws.ensure()
+    with Ledger.open(ws.database_url) as ledger:
+        report = send_due(ws, ledger, day, lang=ctx.lang, dry_run=dry_run,
+                          progress=ctx.progress)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_due_send(report, ctx.lang))
+    if report.exit_code:
+        sys.exit(report.exit_code)
 
 
 @cli.command()

@@ -648,6 +648,53 @@ UI: dict[str, tuple[str, str]] = {
     "due.col.resolved_at": ("办结时间", "Resolved"),
     "due.col.last_attempt_at": ("最近一次回访", "Last attempt"),
     "due.col.head_id": ("部门负责人工号", "Head's staff ID"),
+    "due.mail.subject.handler": (
+        "【督办】{name}：截至 {as_of} 待办 {count} 件，其中超期 {late} 件",
+        "[Due] {name}: {count} item(s) as of {as_of}, {late} late"),
+    "due.mail.subject.head": (
+        "【督办】{department}：截至 {as_of} 待办 {count} 件，超期 {late} 件，提级 {escalate} 件",
+        "[Due] {department}: {count} item(s) as of {as_of}, {late} late, {escalate} escalated"),
+    "due.mail.subject.escalate": (
+        "【提级督办】截至 {as_of} 严重超期的投诉 {count} 件",
+        "[Escalation] {count} badly late complaint(s) as of {as_of}"),
+    "due.mail.greeting": ("{name}，您好！", "Dear {name},"),
+    "due.mail.intro.handler": (
+        "以下是您名下今天需要跟进的投诉：待办结的请在期限内答复，待回访、需再次回访的请尽快联系客户。",
+        "These are the complaints in your name to follow up today: reply to the open ones "
+        "within their deadline, and call the customers still to be visited."),
+    "due.mail.intro.head": (
+        "以下是{department}今天的督办清单（附件为本部门的工作表），请督促相关同事按期办理。",
+        "This is today's due list of {department} (its sheet is attached); please chase "
+        "what is late."),
+    "due.mail.intro.escalate": (
+        "以下投诉已严重超期或为重大投诉且已超期，按规定提级督办（附件为全中心今天的督办清单）。",
+        "These complaints are badly late, or grave and late, and are raised to you (the "
+        "centre's whole list for today is attached)."),
+    "due.mail.footer": (
+        "此邮件由 officekit 根据台账自动生成；如数据有误，请更正登记表后重新放入收件箱。",
+        "Sent by officekit from the ledger; if something is wrong, correct the register and "
+        "drop it into the inbox again."),
+    "due.mail.no-escalate-to": (
+        "未设置提级督办的收件人：请在 officekit.toml 的 [due] 中设置 escalate_to = \"工号或邮箱\"",
+        "no recipient for escalations: set [due] escalate_to = \"<staff id or address>\" in "
+        "officekit.toml"),
+    "due.mail.no-handler": ("投诉没有承办人工号", "the complaint names no handler's staff id"),
+    "due.send.dry": ("演练：只列出将发送的内容，不实际发送。", "Dry run: nothing is sent."),
+    "due.send.status.pending": ("待发送", "to send"),
+    "due.send.status.already-sent": ("今天已发过", "sent already"),
+    "due.send.status.sent": ("已发送", "sent"),
+    "due.send.status.failed": ("失败", "failed"),
+    "due.send.status.not-attempted": ("未发送", "not attempted"),
+    "due.send.role.handler": ("承办人", "handler"),
+    "due.send.role.head": ("部门负责人", "department head"),
+    "due.send.role.escalate": ("中心负责人（提级）", "centre head (escalations)"),
+    "due.send.unaddressed": ("无法发送（{role}）：{who}：{reason}",
+                             "Not deliverable ({role}): {who}: {reason}"),
+    "due.send.total": (
+        "合计：已发送 {sent}，待发送 {pending}，今天已发过 {already}，失败 {failed}，"
+        "无法发送 {unaddressed}",
+        "Total: {sent} sent, {pending} to send, {already} sent already, {failed} failed, "
+        "{unaddressed} not deliverable"),
     "due.written": ("督办清单已写入 {path}", "Due list written to {path}"),
 }
 
