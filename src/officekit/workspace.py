@@ -64,6 +64,13 @@ rescan_seconds = 5       # 定期全量扫描收件箱的间隔
 debounce_seconds = 1     # 收到文件后等待多久再统一生成报告
 poll = false             # 网络共享目录请设为 true
 
+# 督办清单（officekit due / send --kind due）
+[due]
+warn_days = 1            # 剩余几个工作日时标为“临近期限”
+escalate_days = 3        # 超期几个工作日提级督办（重大投诉一超期即提级）
+daily_at = "08:30"       # 监视程序每天写出 outbox/督办/<日期>_督办清单.xlsx 的时间
+# escalate_to = "0001"   # 提级督办发给谁：中心负责人的工号或邮箱
+
 # [smtp]
 # host = "smtp.example.com"
 # port = 587
