@@ -592,22 +592,27 @@ def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="--kind due：按这一天的督办清单（默认今天）/ the due list of this day")
 @click.option("--department", default=None, help="只发这个部门的 / one department only")
+@click.option("--via", type=click.Choice(["mail", "wecom", "dingtalk"]), default="mail",
+              help="发送方式：邮件、企业微信群机器人或钉钉群机器人 / e-mail or a group robot")
 @click.option("--dry-run", is_flag=True,
               help="只列出会发给谁，不发送 / list what would go where; send nothing")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式 / output format")
 @common
 def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
-         department: str | None, dry_run: bool, fmt: str) -> None:
-    """用邮件把生成的文档发给相关的人 / e-mail the period's documents to their recipients.
+         department: str | None, via: str, dry_run: bool, fmt: str) -> None:
+    """把生成的文档发给相关的人 / send the period's documents to the people they are for.
 
-    个人考核报告发给本人；部门考核汇总、岗位职责手册发给部门负责人；投诉分析、回访总结报告发给
-    各部门负责人。同一份文档（内容相同）发给同一个人只发一次。先用 --dry-run 看看会发给谁。
+    邮件（默认）：个人考核报告发给本人；部门考核汇总、岗位职责手册发给部门负责人；投诉分析、
+    回访总结报告发给各部门负责人。--via wecom：把文档逐个发到企业微信群（个人考核报告除外，
+    除非用 --kind evaluation），再发一条汇总消息；--via dingtalk：在钉钉群发一条列出新文档的
+    消息。同一份文档（内容相同）发给同一个人或同一个群只发一次。先用 --dry-run 看看会发什么。
     """
-    from officekit.deliver.mail import format_send_report, send_documents
     from officekit.ledger.store import Ledger
 
     if "due" in kinds:
+        if via != "mail":
+            raise UsageError(key="cli.send.due-by-mail")
         _send_due(ctx, kinds, period_text, department, _as_of(as_of), dry_run, fmt)
         return
     if period_text is None:
@@ -615,14 +620,27 @@ def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
     ws = ctx.ws
     period = _period(period_text)
     ws.ensure()
+    report: Any
     with Ledger.open(ws.database_url) as ledger:
         check_department(ledger, department)
-        report = send_documents(ws, ledger, str(period), kinds=kinds, department=department,
-                                dry_run=dry_run, progress=ctx.progress)
+        if via == "mail":
+            from officekit.deliver.mail import format_send_report, send_documents
+
+            report = send_documents(ws, ledger, str(period), kinds=kinds,
+                                    department=department, dry_run=dry_run,
+                                    progress=ctx.progress)
+            text = format_send_report(report, ctx.lang)
+        else:
+            from officekit.deliver.chat import format_group_report, send_to_group
+
+            report = send_to_group(ws, ledger, str(period), via, kinds=kinds,
+                                   department=department, dry_run=dry_run, lang=ctx.lang,
+                                   progress=ctx.progress)
+            text = format_group_report(report, ctx.lang)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(format_send_report(report, ctx.lang))
+        click.echo(text)
     if report.exit_code:
         sys.exit(report.exit_code)
 
