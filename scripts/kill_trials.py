@@ -1,15 +1,15 @@
 """Kill watchers with SIGKILL at random points of a batch; check that restarting finishes it.
 
 Each trial makes a new workspace, drops a batch (distinct good registers, a second copy of one
-under another name, a register with a bad value, a text file) and starts ``python -m
-officekit.watch`` on it. The watcher is then killed, once or twice in a row, in one of three
-ways: by itself the n-th time a file passes a chosen step (``OFFICEKIT_WATCH_KILL_AT``:
-renamed, claimed, stored, recorded, placed); after k files were archived and a few
-milliseconds more (inside the batch); or after a random delay. Finally a watcher runs once to
-the end (in this process, to save a start-up) and the trial checks SPEC §2 and §9: the inbox
-is empty, every file is in exactly one terminal place with the ledger saying where
-(:func:`officekit.watch.audit.audit_workspace`), each file has the status it should, and no
-complaint was stored twice or lost.
+under another name, a register with a bad value, a text file) and starts ``python
+tests/watch_main.py`` (``officekit watch`` with the crash hooks) on it. The watcher is then
+killed, once or twice in a row, in one of three ways: by itself the n-th time a file passes
+a chosen step (``OFFICEKIT_WATCH_KILL_AT``: renamed, claimed, stored, recorded, placed); after
+k files were archived and a few milliseconds more (inside the batch); or after a random
+delay. Finally a watcher runs once to the end (in this process, to save a start-up) and the
+trial checks SPEC §2 and §9: the inbox is empty, every file is in exactly one terminal place
+with the ledger saying where (:func:`officekit.watch.audit.audit_workspace`), each file has
+the status it should, and no complaint was stored twice or lost.
 
     python scripts/kill_trials.py --trials 20 [--seed 7] [--keep DIR]
 

@@ -1,4 +1,4 @@
-"""The watcher as real processes: ``python -m officekit.watch`` — once, stopped, killed, two."""
+"""The watcher as real processes: ``python tests/watch_main.py`` — once, stopped, killed, two."""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ from officekit.workspace import Workspace, init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+WATCH_MAIN = Path(__file__).with_name("watch_main.py")  # the watcher with the tests' hooks
 
 HEADERS = ["投诉编号", "受理时间", "受理渠道", "客户姓名", "投诉类别", "投诉内容", "处理人",
            "处理状态"]
@@ -160,12 +161,12 @@ def running(ws: Workspace, **kwargs: Any) -> Iterator[RunningWatcher]:
 
 def watch_process(ws: Workspace, *args: str, env: dict[str, str] | None = None,
                   log: Path | None = None) -> subprocess.Popen[bytes]:
-    """``python -m officekit.watch -w WS ARGS`` as a real process (output to ``log``); it
+    """``python tests/watch_main.py -w WS ARGS`` as a real process (output to ``log``); it
     renders no documents unless ``env`` sets OFFICEKIT_WATCH_RENDER."""
     full_env = {**os.environ, "OFFICEKIT_WATCH_RENDER": "none", **(env or {})}
     out = log.open("ab") if log else subprocess.DEVNULL
     try:
-        return subprocess.Popen([PYTHON, "-m", "officekit.watch", "-w", str(ws.root), *args],
+        return subprocess.Popen([PYTHON, str(WATCH_MAIN), "-w", str(ws.root), *args],
                                 stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
     finally:
         if log:

@@ -6,6 +6,8 @@ Exceptions are for things that stop a command: a bad setting, an unreadable file
 
 from __future__ import annotations
 
+from officekit.i18n import UI, t
+
 
 class OfficekitError(Exception):
     """Root of every error officekit raises on purpose. ``exit_code`` is what the CLI returns.
@@ -28,8 +30,6 @@ class OfficekitError(Exception):
         self.hint = hint
 
     def _from_catalogue(self, lang: str) -> str:
-        from officekit.i18n import UI, t  # the catalogue imports kinds; errors import nothing
-
         key = self.catalogue_key or ""
         text = t(key, lang, **self.params)
         hint_key = key + ".hint"
@@ -65,8 +65,6 @@ class SettingsError(OfficekitError):
         self.key = key  # the setting's dotted name
 
     def _problem(self, lang: str, params: dict[str, object]) -> str:
-        from officekit.i18n import UI, t
-
         key = f"settings.{self.problem}"
         if key not in UI:
             return self.problem

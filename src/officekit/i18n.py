@@ -25,12 +25,31 @@ from __future__ import annotations
 import re
 import string
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from officekit.kinds import KINDS
 
-if TYPE_CHECKING:
-    from officekit.model import Issue
+
+class IssueLike(Protocol):
+    """What the catalogue reads of an issue (:class:`officekit.model.Issue` has it); the
+    catalogue sits below the model, so it names the shape, not the class."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def params(self) -> dict[str, Any]: ...
+    @property
+    def column(self) -> str | None: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def row(self) -> int | None: ...
+    @property
+    def sheet(self) -> str | None: ...
+    @property
+    def cell(self) -> str | None: ...
 
 # Params each entry uses, besides the issue's own fields. "name?" may be empty (its part of
 # the message is then left out). The intake's codes first, then validation's, then file-level.
@@ -963,7 +982,7 @@ def _render(template: str, values: dict[str, Any]) -> str:
     return _OPTIONAL.sub(keep, template).format_map(values)
 
 
-def issue_message(issue: Issue, lang: str = "zh") -> str:
+def issue_message(issue: IssueLike, lang: str = "zh") -> str:
     """The issue's message in ``lang`` ("zh" or "en")."""
     variant = issue.params.get("variant")
     pair = ISSUES.get(f"{issue.code}/{variant}") if variant else None

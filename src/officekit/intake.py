@@ -1,10 +1,12 @@
 """From a file to its terminal place: check, store, annotate, archive (SPEC §2, §4, §5).
 
 ``ingest_files`` is what ``officekit ingest`` runs; the watcher runs ``process_loaded`` per
-claimed file. Every file ends in exactly one place under ``archive/`` — ``accepted/``,
-``rejected/`` (its annotated copy in ``outbox/rejected/``) or ``duplicates/`` — and the ledger
-records where. Files inside the inbox are moved; files from elsewhere are copied, so
-``officekit ingest`` never takes away a user's own file.
+claimed file; :func:`ingest_loaded` is the store step of both: it checks one loaded file
+against the ledger, stores what is good (one transaction per file) and writes an annotated
+copy of what is bad into ``outbox/rejected/``. Every file ends in exactly one place under
+``archive/`` — ``accepted/``, ``rejected/`` (its annotated copy in ``outbox/rejected/``) or
+``duplicates/`` — and the ledger records where. Files inside the inbox are moved; files from
+elsewhere are copied, so ``officekit ingest`` never takes away a user's own file.
 
 The archive step is crash-safe and idempotent (the watcher may be killed at any point and run
 it again): the destination is recorded in the ledger *before* the file is placed, the file is
@@ -18,13 +20,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from officekit.errors import OfficekitError
-from officekit.ledger.store import Ledger, sha256_of
-from officekit.model import FileResult
-from officekit.validate.pipeline import LoadedFile, Progress, ingest_loaded, load_file, unique_path
+from officekit.ledger.schema import TERMINAL_STATES
+from officekit.ledger.store import FileInfo, Ledger, sha256_of
+from officekit.model import FileResult, Issue
+from officekit.read import Workbook
+from officekit.validate.pipeline import LoadedFile, Progress, check_loaded, load_file
 from officekit.workspace import Workspace
 
 # ``failed`` is for files the program itself could not process after repeated tries (a fault
@@ -38,6 +43,62 @@ Checkpoint = Callable[[str], None]
 
 class ArchiveError(OfficekitError):
     """A file could not be placed in the archive (both it and its recorded place are gone)."""
+
+
+def unique_path(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name (2)``, ``name (3)``… so nothing is ever overwritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    candidate = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate
+
+
+def annotated_name(path: Path) -> str:
+    return f"{path.stem}.校验结果.xlsx"
+
+
+def ingest_loaded(ws: Workspace, ledger: Ledger, item: LoadedFile, *, today: date,
+                  lang: str) -> FileResult:
+    """Check one loaded file against the ledger and store it (or its rejection)."""
+    existing = ledger.find_file(item.sha256)
+    if existing is not None and existing.get("state") in TERMINAL_STATES:
+        res = FileResult(str(item.path), item.sha256, "duplicate", item.sheets, [
+            Issue("info", "duplicate-file", params={
+                "first_name": existing.get("name", ""),
+                "first_time": _fmt_time(existing.get("first_seen")),
+                "first_status": existing.get("state", ""),
+            })
+        ])
+        res.file_id = ledger.store_duplicate(FileInfo.from_path(item.path, item.sha256),
+                                             existing["id"])
+        return res
+    from officekit.annotate import write_annotated  # xlsxwriter: only for a rejected file
+
+    res = check_loaded(item, ledger, ws.settings, today)
+    info = FileInfo.from_path(item.path, item.sha256)
+    issue_dicts = [i.to_dict(lang) for i in res.issues]
+    if res.status == "accepted":
+        res.file_id = ledger.store_accepted(info, res.sheets, issue_dicts)
+    else:
+        dest = unique_path(ws.rejected, annotated_name(item.path))
+        if item.workbook is not None:
+            write_annotated(item.workbook, res.issues, dest, lang)
+        else:
+            # an unreadable file has no cells to mark: the list sheet alone tells what is wrong
+            write_annotated(Workbook(str(item.path), "xlsx", []), res.issues, dest, lang)
+        res.annotated = str(dest)
+        res.file_id = ledger.store_rejected(info, issue_dicts, str(dest))
+    return res
+
+
+def _fmt_time(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
 
 
 def archive_folder(ws: Workspace, status: str, today: date | None = None) -> Path:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from officekit.i18n import issue_message
+
 Severity = Literal["error", "warning", "info"]
 FileStatus = Literal["accepted", "rejected", "duplicate"]
 
@@ -52,8 +54,6 @@ class Issue:
         return cell_ref(self.row, self.col)
 
     def message(self, lang: str = "zh") -> str:
-        from officekit.i18n import issue_message
-
         return issue_message(self, lang)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:

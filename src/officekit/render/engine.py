@@ -38,7 +38,6 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from lxml import etree
 
 from officekit.errors import OfficekitError, TemplateError, WorkspaceError
-from officekit.render.check import compile_problem, syntax_problems
 from officekit.render.docxzip import Member, make_member, read_members, write_zip
 from officekit.render.fonts import set_cjk_font
 from officekit.render.jinjaenv import (
@@ -54,6 +53,7 @@ from officekit.render.jinjaenv import (
     make_environment,
     session,
 )
+from officekit.render.syntax import compile_problem, syntax_problems
 from officekit.render.wordxml import (
     W_NS,
     W_TBL,

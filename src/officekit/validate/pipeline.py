@@ -1,10 +1,10 @@
-"""The one entry point for checking and storing files; the CLI and the watcher both call it.
+"""Checking files: load (read and understand) one file, check it against a ledger view.
 
-``validate_paths`` checks without storing; ``ingest_loaded`` checks one file against the
-ledger, stores what is good (one transaction per file) and writes an annotated copy of what is
-bad into ``outbox/rejected/``; :mod:`officekit.intake` adds the archive. Files are taken in
-the order that lets them check each other: staff lists before the sheets that name staff,
-complaints before the visits that follow them up.
+``validate_paths`` checks a batch without storing anything; :func:`check_loaded` checks one
+loaded file against any :class:`~officekit.validate.view.LedgerView` — the ledger itself when
+:mod:`officekit.intake` stores it. Files are taken in the order that lets them check each
+other: staff lists before the sheets that name staff, complaints before the visits that follow
+them up.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from officekit.errors import WorkbookError
 from officekit.kinds import PERIOD_FIELDS
@@ -24,16 +23,11 @@ from officekit.settings import Settings
 from officekit.understand.classify import gc_paused, understand_workbook
 from officekit.validate.rules import check_sheets
 from officekit.validate.view import EmptyView, LedgerView
-from officekit.workspace import Workspace
-
-if TYPE_CHECKING:  # SQLAlchemy is imported once a ledger is opened, not to validate a file
-    from officekit.ledger.store import FileInfo, Ledger
 
 # Files are checked in this order of the first kind they hold (SPEC §3 kinds).
 KIND_ORDER = {"staff": 0, "duties": 1, "schedule": 2, "complaints": 3, "visits": 4}
 
 Progress = Callable[[str], None]
-TERMINAL = ("accepted", "rejected", "duplicate")
 
 
 @dataclass(slots=True)
@@ -63,7 +57,9 @@ def load_file(path: Path, settings: Settings) -> LoadedFile:
     return LoadedFile(path, sha, wb, sheets, list(issues))
 
 
-def _check(item: LoadedFile, view: LedgerView, settings: Settings, today: date) -> FileResult:
+def check_loaded(item: LoadedFile, view: LedgerView, settings: Settings,
+                 today: date) -> FileResult:
+    """Check one loaded file against ``view``: accepted unless an issue is an error."""
     issues = list(item.issues)
     if item.workbook is not None and not any(i.severity == "error" and i.row is None
                                              and i.code == "no-known-sheet" for i in issues):
@@ -132,7 +128,7 @@ def _validate(paths: Sequence[Path], settings: Settings, view: LedgerView, today
     for item in sorted(loaded, key=lambda x: x.order):
         if progress:
             progress(item.path.name)
-        res = _check(item, overlay, settings, today)
+        res = check_loaded(item, overlay, settings, today)
         if res.status == "accepted":
             overlay.add(item.sheets)
         results[item.path] = res
@@ -149,64 +145,3 @@ def periods_touched(sheets: Iterable[SheetResult]) -> set[str]:
                 if isinstance(v, (date, datetime)):
                     out.add(f"{v.year:04d}-{v.month:02d}")
     return out
-
-
-def unique_path(folder: Path, name: str) -> Path:
-    """``folder/name``, or ``name (2)``, ``name (3)``… so nothing is ever overwritten."""
-    folder.mkdir(parents=True, exist_ok=True)
-    candidate = folder / name
-    stem, suffix = Path(name).stem, Path(name).suffix
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{stem} ({n}){suffix}"
-        n += 1
-    return candidate
-
-
-def annotated_name(path: Path) -> str:
-    return f"{path.stem}.校验结果.xlsx"
-
-
-def file_info(path: Path, sha256: str) -> FileInfo:
-    from officekit.ledger.store import FileInfo
-
-    return FileInfo.from_path(path, sha256)
-
-
-def ingest_loaded(ws: Workspace, ledger: Ledger, item: LoadedFile, *, today: date,
-                  lang: str) -> FileResult:
-    """Check one loaded file against the ledger and store it (or its rejection)."""
-    existing = ledger.find_file(item.sha256)
-    if existing is not None and existing.get("state") in TERMINAL:
-        res = FileResult(str(item.path), item.sha256, "duplicate", item.sheets, [
-            Issue("info", "duplicate-file", params={
-                "first_name": existing.get("name", ""),
-                "first_time": _fmt_time(existing.get("first_seen")),
-                "first_status": existing.get("state", ""),
-            })
-        ])
-        res.file_id = ledger.store_duplicate(file_info(item.path, item.sha256), existing["id"])
-        return res
-    from officekit.annotate import write_annotated  # xlsxwriter: only for a rejected file
-
-    res = _check(item, ledger, ws.settings, today)
-    info = file_info(item.path, item.sha256)
-    issue_dicts = [i.to_dict(lang) for i in res.issues]
-    if res.status == "accepted":
-        res.file_id = ledger.store_accepted(info, res.sheets, issue_dicts)
-    else:
-        dest = unique_path(ws.rejected, annotated_name(item.path))
-        if item.workbook is not None:
-            write_annotated(item.workbook, res.issues, dest, lang)
-        else:
-            # an unreadable file has no cells to mark: the list sheet alone tells what is wrong
-            write_annotated(Workbook(str(item.path), "xlsx", []), res.issues, dest, lang)
-        res.annotated = str(dest)
-        res.file_id = ledger.store_rejected(info, issue_dicts, str(dest))
-    return res
-
-
-def _fmt_time(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else str(value)

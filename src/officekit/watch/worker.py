@@ -2,9 +2,9 @@
 
 The :class:`~officekit.watch.watcher.Watcher` renames settled files into its processing folder
 (and adopts the folders of dead watchers); the :class:`Worker` takes each file there to its
-end: hash, load, ``Ledger.claim``, check, store (:func:`officekit.validate.pipeline.
-ingest_loaded`), archive (:func:`officekit.intake.finish_archive`), log. Each step is safe to
-repeat after a kill at any point — :meth:`Worker._claim` lists the crash points.
+end: hash, load, ``Ledger.claim``, check, store (:func:`officekit.intake.ingest_loaded`),
+archive (:func:`officekit.intake.finish_archive`), log. Each step is safe to repeat after a
+kill at any point — :meth:`Worker._claim` lists the crash points.
 
 A file whose processing raises (a fault of the program or the machine, not of the data — bad
 data is a rejection) is recorded ``failed`` with the error and tried again after
@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from officekit.errors import OfficekitError
-from officekit.intake import Checkpoint, archive_file, finish_archive
+from officekit.intake import Checkpoint, archive_file, finish_archive, ingest_loaded
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import Ledger
 from officekit.model import FileResult, FileStatus
 from officekit.read.workbook import sha256_file
-from officekit.validate.pipeline import LoadedFile, ingest_loaded, load_file, periods_touched
+from officekit.validate.pipeline import LoadedFile, load_file, periods_touched
 from officekit.watch.claims import ProcessingArea
 from officekit.watch.log import file_summary, msg
 from officekit.watch.renders import RenderQueue

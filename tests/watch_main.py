@@ -1,7 +1,8 @@
-"""``python -m officekit.watch``: the ``officekit watch`` command on its own.
+"""``python tests/watch_main.py``: the ``officekit watch`` command with the crash tests' hooks.
 
-Also the test seam for crash tests: ``OFFICEKIT_WATCH_KILL_AT=<step>:<n>`` makes the process
-kill itself with SIGKILL the n-th time a file passes ``step`` (``renamed``, ``claimed``,
+The watcher tests run it as a real process (:func:`watch_support.watch_process`). The hooks
+live here, not in the package: ``OFFICEKIT_WATCH_KILL_AT=<step>:<n>`` makes the process kill
+itself with SIGKILL the n-th time a file passes ``step`` (``renamed``, ``claimed``,
 ``stored``, ``recorded``, ``placed``; see :class:`~officekit.watch.watcher.Watcher`), and
 ``OFFICEKIT_WATCH_RENDER`` picks the renderer: unset renders the reports like ``officekit
 watch``; ``none`` renders nothing; ``stand-in`` writes one text file per period into
@@ -75,4 +76,4 @@ def watch(ctx: Ctx, once: bool, poll: bool) -> None:
 
 
 if __name__ == "__main__":
-    watch(prog_name="python -m officekit.watch")
+    watch(prog_name="python tests/watch_main.py")
