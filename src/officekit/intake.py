@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import FileInfo, Ledger, sha256_of
 from officekit.model import FileResult, Issue
 from officekit.read import Workbook
+from officekit.settings import Settings
 from officekit.validate.pipeline import LoadedFile, Progress, check_loaded, load_file
 from officekit.workspace import Workspace
 
@@ -36,6 +38,10 @@ from officekit.workspace import Workspace
 # of officekit, not of the data); see officekit.watch.
 ARCHIVE_DIRS = {"accepted": "accepted", "rejected": "rejected", "duplicate": "duplicates",
                 "failed": "failed"}
+
+# Records of small files held while a batch is put in order (a few tens of MB); larger files are
+# read again at their turn instead.
+KEEP_RECORDS = 20_000
 
 # A test seam like Ledger.before_commit: called with a step name as the archive step passes it.
 Checkpoint = Callable[[str], None]
@@ -226,16 +232,56 @@ def ingest_files(ws: Workspace, paths: Sequence[Path], *, today: date | None = N
                  lang: str = "zh", progress: Progress | None = None) -> list[FileResult]:
     """Check, store and archive ``paths``; results in the order given.
 
+    The results describe each file's sheets (name, kind, rows) without their records, which
+    are in the ledger: a batch is held one file at a time (:func:`in_kind_order`).
+
     Files are taken staff lists first, then duties, schedules, complaints and visits, so each
     is checked against what the ones before it brought.
     """
     today = today or date.today()
-    loaded = [load_file(p, ws.settings) for p in paths]
     out: dict[Path, FileResult] = {}
     with Ledger.open(ws.database_url) as ledger:
-        for item in sorted(loaded, key=lambda x: x.order):
+        for item in in_kind_order(paths, ws.settings):
             if progress:
                 progress(item.path.name)
-            out[item.path] = process_loaded(ws, ledger, item, today=today, lang=lang,
-                                            move=_inside(item.path, ws.inbox))
+            res = process_loaded(ws, ledger, item, today=today, lang=lang,
+                                 move=_inside(item.path, ws.inbox))
+            # the records are in the ledger now: let them go before the next file is read
+            res.sheets = [replace(sheet, records=[]) for sheet in res.sheets]
+            out[item.path] = res
+            del item
     return [out[p] for p in paths]
+
+
+def in_kind_order(paths: Sequence[Path], settings: Settings) -> Iterator[LoadedFile]:
+    """The files loaded, staff lists first (:attr:`LoadedFile.order`), holding few at a time.
+
+    A file's place is known only once it is read, so each is read once to learn it; small
+    files are kept until their turn (up to ``KEEP_RECORDS`` records in all), a large one is let
+    go and read again at its turn, and the last one read stays. Memory follows the largest file,
+    not the batch: a year of monthly registers no longer sits in memory all at once.
+    """
+    if len(paths) == 1:
+        yield load_file(paths[0], settings)
+        return
+    places: list[tuple[int, int, Path]] = []
+    kept: dict[Path, LoadedFile] = {}
+    kept_records = 0
+    last: LoadedFile | None = None
+    for index, path in enumerate(paths):
+        if last is not None and kept_records + _records(last) <= KEEP_RECORDS:
+            kept[last.path] = last
+            kept_records += _records(last)
+        last = load_file(path, settings)
+        places.append((last.order, index, path))
+    for _order, _index, path in sorted(places):
+        if last is not None and path == last.path:
+            item, last = last, None
+        else:
+            item = kept.pop(path) if path in kept else load_file(path, settings)
+        yield item
+        del item
+
+
+def _records(item: LoadedFile) -> int:
+    return sum(len(sheet.records) for sheet in item.sheets)
