@@ -31,6 +31,12 @@ def test_the_commented_file_init_writes_is_valid(tmp_path: Path) -> None:
     assert load_settings(tmp_path / "officekit.toml").grades[0] == ("优秀", 90.0)
 
 
+def test_the_commented_file_states_the_built_in_defaults(tmp_path: Path) -> None:
+    """What ``init`` writes out (deadlines, weights, …) is what applies when it is left out."""
+    (tmp_path / "officekit.toml").write_text(DEFAULT_TOML, encoding="utf-8")
+    assert load_settings(tmp_path / "officekit.toml") == Settings()
+
+
 def test_overrides_apply() -> None:
     s = parse_settings({
         "aliases": {"complaints": {"category": ["问题分类"]}},

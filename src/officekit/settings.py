@@ -13,6 +13,20 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from officekit.canonical import (
+    COMPLAINT_STATUSES,
+    DEFAULT_DEADLINES,
+    DEFAULT_FOLLOWUP_DAYS,
+    DEFAULT_SEVERITY,
+    IN_PROGRESS,
+    MAJOR,
+    NORMAL,
+    PENDING,
+    RESOLVED,
+    SERIOUS,
+    SEVERITIES,
+    WITHDRAWN,
+)
 from officekit.errors import SettingsError
 from officekit.kinds import KINDS
 from officekit.kpis.metrics import METRICS, TARGET_KEYS, metric_key
@@ -64,23 +78,23 @@ DEFAULT_ENUMS: dict[str, EnumSpec] = {
         {"态度": "服务态度", "收费": "收费问题", "时效": "办理时效", "质量": "服务质量"},
     ),
     "severity": EnumSpec(
-        ("一般", "较重", "重大"), {"普通": "一般", "严重": "较重", "紧急": "重大"}, "一般"
+        SEVERITIES, {"普通": NORMAL, "严重": SERIOUS, "紧急": MAJOR}, DEFAULT_SEVERITY
     ),
     "complaint_status": EnumSpec(
-        ("待处理", "处理中", "已办结", "已撤销"),
+        COMPLAINT_STATUSES,
         {
-            "未处理": "待处理",
-            "跟进中": "处理中",
-            "办理中": "处理中",
-            "已解决": "已办结",
-            "已完成": "已办结",
-            "已关闭": "已办结",
-            "已归档": "已办结",
-            "结案": "已办结",
-            "已结案": "已办结",
-            "撤诉": "已撤销",
-            "取消": "已撤销",
-            "已取消": "已撤销",
+            "未处理": PENDING,
+            "跟进中": IN_PROGRESS,
+            "办理中": IN_PROGRESS,
+            "已解决": RESOLVED,
+            "已完成": RESOLVED,
+            "已关闭": RESOLVED,
+            "已归档": RESOLVED,
+            "结案": RESOLVED,
+            "已结案": RESOLVED,
+            "撤诉": WITHDRAWN,
+            "取消": WITHDRAWN,
+            "已取消": WITHDRAWN,
         },
     ),
     "visit_method": EnumSpec(
@@ -173,8 +187,8 @@ class Settings:
     enums: dict[str, EnumSpec] = field(default_factory=lambda: dict(DEFAULT_ENUMS))
     shifts: dict[str, Shift] = field(default_factory=dict)
     required_shifts: tuple[str, ...] = ()
-    deadlines: dict[str, int] = field(default_factory=lambda: {"一般": 7, "较重": 3, "重大": 1})
-    followup_days: int = 7
+    deadlines: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DEADLINES))
+    followup_days: int = DEFAULT_FOLLOWUP_DAYS
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     grades: tuple[tuple[str, float], ...] = DEFAULT_GRADES
@@ -415,10 +429,10 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         kw["required_shifts"] = tuple(req)
 
     if "deadlines" in data:
-        dl = {"一般": 7, "较重": 3, "重大": 1}
+        dl = dict(DEFAULT_DEADLINES)
         for sev, n in _table("deadlines", data["deadlines"]).items():
             if sev not in dl:
-                raise SettingsError(f"deadlines.{sev}", "unknown-key", allowed="一般, 较重, 重大")
+                raise SettingsError(f"deadlines.{sev}", "unknown-key", allowed=", ".join(dl))
             n = _expect(f"deadlines.{sev}", n, int, "days")
             if n < 0:
                 raise SettingsError(f"deadlines.{sev}", "negative")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from officekit.canonical import DEFAULT_SEVERITY, RESOLVED, WITHDRAWN
 from officekit.kpis.calendar import WorkCalendar, uncovered_year_messages
 from officekit.kpis.coverage import Coverage, coverage_for, coverage_json
 from officekit.kpis.metrics import METRICS, largest_remainder, tenths
@@ -28,10 +29,7 @@ from officekit.kpis.schemes import Scheme, scheme_for
 from officekit.model import Record
 from officekit.settings import Settings
 
-RESOLVED = "已办结"
-WITHDRAWN = "已撤销"
 LEFT = "离职"
-DEFAULT_SEVERITY = "一般"
 NIGHT_CODE = "夜"
 NIGHT_NAME = "夜班"
 

@@ -6,8 +6,9 @@ column per field (a STAFF-typed field ``X`` as ``X_id`` / ``X_name``, numbered t
 an ``extra`` JSON for unknown columns, the record's provenance (file, sheet, row, col) and its
 natural key as text in a UNIQUE ``natural_key`` column — the upserts go through that one column.
 
-Also here, as data: the file states of the watcher's state machine and the natural-key rules,
-plus the value checks that keep a wrongly typed value out of the database with a clear message.
+Also here, as data: the file states of the watcher's state machine (the natural key of each
+kind is the kind's own ``key``: :func:`officekit.kinds.key_parts`), plus the value checks that
+keep a wrongly typed value out of the database with a clear message.
 Timestamps are naive local datetimes throughout (what the office's clock says); an aware
 datetime given to the ledger is converted to local time and made naive.
 """
@@ -37,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
+from officekit import kinds
 from officekit.errors import LedgerError
 from officekit.kinds import KINDS, FieldType, Kind
 from officekit.model import Record
@@ -331,29 +333,8 @@ def coerce(kind: str, name: str, value: Any, record: Mapping[str, Any]) -> Any:
 
 # --- natural keys ---------------------------------------------------------------------------
 
-def person(record: Mapping[str, Any]) -> Any:
-    """Who a schedule entry or visit is about: the 工号, else (unresolved) the 姓名."""
-    return record.get("staff_id") or record.get("staff_name")
-
-
-def _visit_key(r: Mapping[str, Any]) -> tuple[Any, ...]:
-    if r.get("visit_id"):
-        return (r["visit_id"],)
-    visited = r.get("visited_at")
-    day = visited.date() if isinstance(visited, datetime) else visited
-    return (day, r.get("customer"), person(r), r.get("complaint_id"))
-
-
-# kind → the natural key's parts of a record (SPEC §5)
-KEYS: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
-    "staff": lambda r: (r.get("staff_id"),),
-    "schedule": lambda r: (r.get("date"), person(r), r.get("shift")),
-    "complaints": lambda r: (r.get("complaint_id"),),
-    "visits": _visit_key,
-    "duties": lambda r: (r.get("department"), r.get("role")),
-}
-# Key parts that may be empty: a visit without 回访编号 need not name a complaint.
-OPTIONAL_KEY_PARTS: dict[str, frozenset[int]] = {"visits": frozenset({3})}
+# ``person`` (the 工号, else the 姓名) is a derived column of the schedule and a key part
+person = kinds.person
 
 
 def encode_key(parts: tuple[Any, ...] | list[Any]) -> str:
@@ -363,8 +344,7 @@ def encode_key(parts: tuple[Any, ...] | list[Any]) -> str:
 
 def natural_key(kind: str, record: Mapping[str, Any]) -> str:
     """The natural key text of ``record``; LedgerError when a part of it is missing."""
-    parts = KEYS[kind](record)
-    optional = OPTIONAL_KEY_PARTS.get(kind, frozenset()) if len(parts) > 1 else frozenset()
+    parts, optional = kinds.key_parts(KINDS[kind], record)
     missing = [i for i, p in enumerate(parts) if (p is None or p == "") and i not in optional]
     if missing:
         raise LedgerError(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from officekit.canonical import CLOSED_STATUSES, DEFAULT_SEVERITY, RESOLVED, WITHDRAWN
 from officekit.deliver.recipients import Directory
 from officekit.errors import UsageError
 from officekit.kpis.calendar import WorkCalendar
@@ -30,7 +31,6 @@ from officekit.settings import Settings
 Level = Literal["escalate", "overdue", "warn", "ok"]
 LEVELS: tuple[Level, ...] = ("escalate", "overdue", "warn", "ok")
 SECTIONS = ("open", "followup", "retry")
-CLOSED = frozenset({"已办结", "已撤销"})
 NO_DEPARTMENT = "未分部门"
 
 
@@ -196,15 +196,15 @@ def compute_due(staff: Sequence[Record], complaints: Sequence[Record],
     out = DueList(as_of)
     for c in complaints:
         status = str(c.get("status") or "")
-        if status == "已撤销":
+        if status == WITHDRAWN:
             continue
         cid = str(c["complaint_id"])
-        severity = str(c.get("severity") or "一般")
+        severity = str(c.get("severity") or DEFAULT_SEVERITY)
         common = {"complaint_id": cid, "received_at": c["received_at"], "severity": severity,
                   "status": status, "customer": str(c.get("customer") or ""),
                   "customer_phone": str(c.get("customer_phone") or ""),
                   "category": str(c.get("category") or "")}
-        if status not in CLOSED:
+        if status not in CLOSED_STATUSES:
             hid, hname, dept = people.who(c.get("handler_id"), c.get("handler_name"),
                                           c.get("department"))
             deadline = complaint_deadline(c, settings, calendar)
@@ -250,7 +250,7 @@ def due_list(source: Any, settings: Settings, as_of: date, *, department: str | 
              staff: str | None = None) -> DueList:
     """The due list from the ledger, of one department or one person (工号 or 姓名) if asked."""
     complaints = source.complaints_all()
-    ids = [str(c["complaint_id"]) for c in complaints if c.get("status") == "已办结"]
+    ids = [str(c["complaint_id"]) for c in complaints if c.get("status") == RESOLVED]
     result = compute_due(source.staff(), complaints, source.visits_for_complaints(ids),
                          settings, as_of)
     if department:

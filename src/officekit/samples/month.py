@@ -14,6 +14,7 @@ from functools import cache
 
 import chinese_calendar
 
+from officekit.canonical import DEFAULT_DEADLINES
 from officekit.samples import texts
 from officekit.samples.names import (
     DEPT_GENERAL,
@@ -36,7 +37,7 @@ SNAPSHOT = datetime(2026, 11, 2, 9, 0)  # when the complaint register was export
 VISITS_MAIN_END = datetime(2026, 11, 5, 23, 59)  # the visit log covers visits up to here
 VISITS_END = datetime(2026, 11, 10, 18, 0)  # the .ods supplement covers the rest up to here
 
-DEADLINES = {"一般": 7, "较重": 3, "重大": 1}  # working days, the settings' defaults
+DEADLINES = DEFAULT_DEADLINES  # working days, the settings' defaults
 
 # Shift hours used to place a complaint inside its handler's shift: start, length in minutes
 SHIFT_HOURS: dict[str, tuple[time, int]] = {

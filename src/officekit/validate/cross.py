@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from officekit.canonical import OPEN_STATUSES, RESOLVED
+from officekit.kinds import KINDS
 from officekit.model import Issue, Record, Severity, SheetResult, cell_ref
 from officekit.settings import Settings, Shift
 from officekit.validate.view import LedgerView
@@ -58,15 +60,10 @@ SEVERITY: dict[str, Severity] = {
 }
 
 REST_HOURS = 8
-CLOSED = "已办结"
-REOPENED = frozenset({"处理中", "待处理"})
 
 # kind → (record key of the 工号, record key of the 姓名, kind field whose one cell holds both)
 STAFF_REFS: dict[str, tuple[str, str, str | None]] = {
-    "complaints": ("handler_id", "handler_name", "handler"),
-    "visits": ("staff_id", "staff_name", "staff"),
-    "schedule": ("staff_id", "staff_name", None),  # separate 工号 / 姓名 columns
-}
+    k.name: ref for k in KINDS.values() if (ref := k.staff_ref) is not None}
 
 _UNSET: Any = object()
 
@@ -284,14 +281,14 @@ def check_links(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Iss
     wanted = set(here) | {str(r["complaint_id"]).strip() for _, r in visits}
     stored = view.complaints_by_id(wanted) if wanted else {}
 
-    closed = {cid for cid, old in stored.items() if old.get("status") == CLOSED}
+    closed = {cid for cid, old in stored.items() if old.get("status") == RESOLVED}
     for sheet in sheets:
         if sheet.kind != "complaints" or not closed:
             continue
         for r in sheet.records:
-            if (_text(r.get("complaint_id")) or "") in closed and r.get("status") in REOPENED:
+            if (_text(r.get("complaint_id")) or "") in closed and r.get("status") in OPEN_STATUSES:
                 yield issue_at("status-regression", sheet, r, "status",
-                               complaint_id=r["complaint_id"], ledger_status=CLOSED)
+                               complaint_id=r["complaint_id"], ledger_status=RESOLVED)
 
     for sheet, r in visits:
         cid = str(r["complaint_id"]).strip()

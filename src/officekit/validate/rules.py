@@ -5,8 +5,9 @@ runs the rules below on the records as read, then the rules of :mod:`officekit.v
 that need the staff list or the ledger, and returns every issue found, ordered by sheet, row and
 column. Parse-level issues (missing-column, type, enum…) are the intake's; none is repeated here.
 
-Rules are small generators over the sheets, driven by the tables below, so that adding a date
-field to check or a status rule is a line of data.
+Rules are small generators over the sheets, driven by the constraints on the kinds' fields
+(:mod:`officekit.kinds`), so that adding a date field to check or a status rule is a word on
+the field.
 """
 
 from __future__ import annotations
@@ -34,25 +35,15 @@ from officekit.validate.cross import (
 )
 from officekit.validate.view import LedgerView
 
-# kind → the field that must be unique within one file (empty values are not keys)
-KEYS: dict[str, str] = {"complaints": "complaint_id", "staff": "staff_id", "visits": "visit_id"}
-
-# kind → date fields that cannot lie after today (schedules are plans: they may)
-PAST_ONLY: dict[str, tuple[str, ...]] = {
-    "complaints": ("received_at", "resolved_at"),
-    "visits": ("visited_at",),
-    "staff": ("hired_on",),
-}
-
-# (kind, later field, earlier field): the later may not precede the earlier
-DATE_ORDER: tuple[tuple[str, str, str], ...] = (("complaints", "resolved_at", "received_at"),)
-
-# (status, field, must be filled): 已办结 needs 办结时间 and 处理结果; 待处理 has no 办结时间
-STATUS_FIELDS: tuple[tuple[str, str, bool], ...] = (
-    ("已办结", "resolved_at", True),
-    ("已办结", "resolution", True),
-    ("待处理", "resolved_at", False),
-)
+# The constraints are the kinds' (kinds.py: ``unique``, ``past_only``, ``not_before``,
+# ``required_when`` / ``empty_when``); read once into these tables, by kind.
+KEYS: dict[str, str] = {k.name: k.unique for k in KINDS.values() if k.unique}
+PAST_ONLY: dict[str, tuple[str, ...]] = {k.name: k.past_only for k in KINDS.values()
+                                         if k.past_only}
+DATE_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    k.name: k.date_order for k in KINDS.values() if k.date_order}
+STATUS_FIELDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    k.name: k.status_rules for k in KINDS.values() if k.status_rules}
 
 _PROVENANCE = frozenset({"_row", "_sheet"})
 
@@ -191,7 +182,7 @@ def check_dates(sheets: Sequence[SheetResult], today: date) -> Iterator[Issue]:
     """``date-order`` (办结时间 before 受理时间) and ``future-date`` (after ``today``)."""
     for sheet in sheets:
         kind = sheet.kind or ""
-        orders = [(later, earlier) for k, later, earlier in DATE_ORDER if k == kind]
+        orders = DATE_ORDER.get(kind, ())
         past_only = PAST_ONLY.get(kind, ())
         if not orders and not past_only:
             continue
@@ -226,16 +217,17 @@ def _header(sheet: SheetResult, field_name: str) -> str:
 
 
 def check_status(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
-    """``status-fields``: what a complaint's 处理状态 requires of 办结时间 and 处理结果.
+    """``status-fields``: what a record's status requires of other fields (a complaint's
+    处理状态 of 办结时间 and 处理结果).
 
     A missing value is reported on its empty cell (on the 处理状态 cell when the sheet has no
     such column at all); an unexpected one on the cell that holds it.
     """
-    by_status: dict[str, list[tuple[str, bool]]] = defaultdict(list)
-    for state, name, filled in STATUS_FIELDS:
-        by_status[state].append((name, filled))
     for sheet in sheets:
-        if sheet.kind != "complaints":
+        by_status: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        for state, name, filled in STATUS_FIELDS.get(sheet.kind or "", ()):
+            by_status[state].append((name, filled))
+        if not by_status:
             continue
         for r in sheet.records:
             status = r.get("status")
