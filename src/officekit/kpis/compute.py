@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from officekit.canonical import DEFAULT_SEVERITY, RESOLVED, WITHDRAWN
+from officekit.canonical import DEFAULT_SEVERITY
+from officekit.canonical import RESOLVED as RESOLVED  # also read from here by render.contexts
+from officekit.canonical import WITHDRAWN as WITHDRAWN
 from officekit.kpis.calendar import WorkCalendar, uncovered_year_messages
 from officekit.kpis.coverage import Coverage, coverage_for, coverage_json
 from officekit.kpis.metrics import METRICS, largest_remainder, tenths
