@@ -153,6 +153,22 @@ def documents(workspace: Path) -> list[Path]:
     return report(workspace, "all")
 
 
+def test_report_all_for_a_quarter_renders_what_applies_and_says_what_not(
+        workspace: Path) -> None:
+    res = run("report", "all", "-w", workspace, "--period", "2026-Q4", "--as-of", AS_OF,
+              "--department", "综合服务部")
+    assert res.exit_code == 0, res.output
+    written = [Path(line) for line in res.stdout.splitlines() if line.strip()]
+    assert {p.parent.parent.name for p in written} == {"2026-Q4"}
+    assert not any("岗位职责手册" in p.name for p in written)
+    assert any(p.name.endswith("_投诉分析报告.docx") for p in written)
+    assert any(p.name.endswith("_考核汇总.docx") for p in written)
+    assert "岗位职责手册按月生成" in res.stderr and "2026-Q4" in res.stderr
+    with (workspace / "outbox" / "manifest.csv").open(encoding="utf-8-sig") as fh:
+        listed = {row["path"] for row in csv.DictReader(fh)}
+    assert {p.relative_to(workspace / "outbox").as_posix() for p in written} <= listed
+
+
 def test_report_all_renders_every_kind(workspace: Path, documents: list[Path]) -> None:
     names = [p.name for p in documents]
     assert len(documents) == 38

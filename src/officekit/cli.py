@@ -506,13 +506,17 @@ def report(
     """
     from officekit.kpis.periods import Period
     from officekit.ledger.store import Ledger
-    from officekit.render.reports import ALL_KINDS, ReportRequest, render_reports
+    from officekit.render.reports import ALL_KINDS, ReportRequest, kinds_for, render_reports
 
     ws = ctx.ws
     ws.ensure()
     day = _as_of(as_of)
     period = _period(period_text) if period_text else Period.month_of(day).previous()
-    kinds = ALL_KINDS if kind == "all" else (kind,)
+    kinds: tuple[str, ...] = ALL_KINDS if kind == "all" else (kind,)
+    skipped: list[str] = []
+    if kind == "all":
+        applicable, skipped = kinds_for(kinds, period)
+        kinds = tuple(applicable)
     if staff_id and kinds != ("evaluation",):
         raise UsageError("--staff 只能用于 evaluation（个人考核报告）/ --staff is for evaluation")
     reqs = [
@@ -527,6 +531,8 @@ def report(
         click.echo(str(d.path))
         if d.pdf:
             click.echo(str(d.pdf))
+    for k in skipped:
+        ctx.say(t(f"cli.report.monthly-only.{k}", ctx.lang, period=str(period)), err=True)
     ctx.say(t("cli.report.done", ctx.lang, count=len(docs), path=str(ws.outbox)), err=True)
 
 

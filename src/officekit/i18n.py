@@ -551,6 +551,12 @@ UI: dict[str, tuple[str, str]] = {
         "Make one with `officekit init FOLDER`, or name an existing one with -w (or the "
         "OFFICEKIT_WORKSPACE environment variable).",
     ),
+    "cli.report.monthly-only.handbook": (
+        "岗位职责手册按月生成（含当月排班），{period} 不生成；"
+        "需要时请用 --period 2026-10 这样的月份",
+        "The handbook is made per month (it holds the month's duty calendar): none for {period}; "
+        "use a month such as --period 2026-10",
+    ),
     "cli.report.done": (
         "已生成 {count} 份文档，位于 {path}",
         "{count} document(s) written to {path}",

@@ -36,6 +36,18 @@ REPORT_KINDS: dict[str, tuple[str, str]] = {
 }
 # what the watcher and `report all` render for a period, in this order
 ALL_KINDS = ("evaluation", "evaluation-summary", "complaints", "visits", "handbook")
+# kinds made for months only (the handbook carries the month's duty calendar)
+MONTHLY_KINDS = frozenset({"handbook"})
+
+
+def kinds_for(kinds: Iterable[str], period: Period) -> tuple[list[str], list[str]]:
+    """(the kinds that apply to ``period``, those that do not): a quarter or a year has no
+    handbook, so ``report all --period 2026-Q4`` renders the rest and says so."""
+    wanted = list(kinds)
+    if period.kind == "month":
+        return wanted, []
+    return ([k for k in wanted if k not in MONTHLY_KINDS],
+            [k for k in wanted if k in MONTHLY_KINDS])
 
 Progress = Callable[[str], None]
 
