@@ -33,15 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
 from officekit.deliver.recipients import RELATION, Directory, Recipient
-from officekit.deliver.smtp import (
-    WIRE_POLICY,
-    ConnectionExhausted,
-    Mailer,
-    MessageRefused,
-    Progress,
-    build_message,
-    check_smtp,
-)
+from officekit.deliver.smtp import Progress, send_each
 from officekit.errors import TemplateError, UsageError
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger, sha256_of
@@ -292,36 +284,17 @@ def send_documents(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collect
     pending = [d for d in report.deliveries if d.status == "pending"]
     if dry_run or not pending:
         return report
-    sender, password = check_smtp(ws.settings.smtp)
-    envelope_from = parseaddr(sender)[1]
-    with Mailer(ws.settings.smtp, password, ssl_context=ssl_context, backoff=backoff,
-                progress=progress) as mailer:
-        for i, delivery in enumerate(pending):
-            if progress:
-                progress(f"{i + 1}/{len(pending)} {delivery.row.path} → "
-                         f"{delivery.recipient.label()}")
-            message = build_message(sender, delivery.recipient.name, delivery.recipient.email,
-                                    delivery.subject, delivery.body, delivery.attachments)
-            try:
-                mailer.send(envelope_from, delivery.recipient.email,
-                            message.as_bytes(policy=WIRE_POLICY))
-            except MessageRefused as exc:
-                _finish(ledger, delivery, "failed", str(exc))
-                continue
-            except ConnectionExhausted as exc:
-                _finish(ledger, delivery, "failed", str(exc))
-                for rest in pending[i + 1:]:
-                    rest.status = "not-attempted"
-                    rest.error = "连接失败，本次未发送 / not attempted after the connection failed"
-                break
-            _finish(ledger, delivery, "sent", None)
+
+    def finish(delivery: Delivery, status: str, error: str | None) -> None:
+        delivery.status, delivery.error = status, error
+        ledger.record_send(delivery.sha256, delivery.recipient.email, status=status,
+                           error=error, path=delivery.row.path)
+
+    send_each(ws.settings.smtp, pending, finish,
+              label=lambda d: f"{d.row.path} → {d.recipient.label()}",
+              not_attempted="连接失败，本次未发送 / not attempted after the connection failed",
+              ssl_context=ssl_context, backoff=backoff, progress=progress)
     return report
-
-
-def _finish(ledger: Ledger, delivery: Delivery, status: str, error: str | None) -> None:
-    delivery.status, delivery.error = status, error
-    ledger.record_send(delivery.sha256, delivery.recipient.email, status=status, error=error,
-                       path=delivery.row.path)
 
 
 # --------------------------------------------------------------------------------------------

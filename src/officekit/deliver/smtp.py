@@ -23,6 +23,7 @@ from email.header import Header
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
+from typing import Protocol, TypeVar
 from urllib.parse import quote
 
 from officekit.errors import DeliveryError, SettingsError
@@ -266,3 +267,64 @@ class Mailer:
                 time.sleep(delay)
         raise ConnectionExhausted(
             f"{_describe(last)}（已重试 {tries - 1} 次 / after {tries - 1} retries）") from last
+
+
+class Addressee(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+
+
+class Outgoing(Protocol):
+    """A message to send (a document's :class:`~officekit.deliver.mail.Delivery`, a due
+    list's mail): to whom, what, and the outcome :func:`send_each` sets."""
+
+    @property
+    def recipient(self) -> Addressee: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def attachments(self) -> tuple[Path, ...]: ...
+    status: str
+    error: str | None
+
+
+M = TypeVar("M", bound=Outgoing)
+
+
+def send_each(smtp: SmtpSettings, pending: Sequence[M],
+              finish: Callable[[M, str, str | None], None], *, label: Callable[[M], str],
+              not_attempted: str | None = None, ssl_context: ssl.SSLContext | None = None,
+              backoff: float = 2.0, progress: Progress | None = None) -> None:
+    """Send ``pending`` in order over one connection (:class:`Mailer`).
+
+    ``finish(message, status, error)`` records each outcome as it happens (``sent`` or
+    ``failed``), so a crash loses nothing already sent. A message the server refuses for good
+    fails alone; when no connection can be had any more, the rest are ``not-attempted`` with
+    the error ``not_attempted``. ``label`` names a message in the progress lines.
+    """
+    sender, password = check_smtp(smtp)
+    envelope_from = parseaddr(sender)[1]
+    with Mailer(smtp, password, ssl_context=ssl_context, backoff=backoff,
+                progress=progress) as mailer:
+        for i, message in enumerate(pending):
+            if progress:
+                progress(f"{i + 1}/{len(pending)} {label(message)}")
+            mime = build_message(sender, message.recipient.name, message.recipient.email,
+                                 message.subject, message.body, message.attachments)
+            try:
+                mailer.send(envelope_from, message.recipient.email,
+                            mime.as_bytes(policy=WIRE_POLICY))
+            except MessageRefused as exc:
+                finish(message, "failed", str(exc))
+                continue
+            except ConnectionExhausted as exc:
+                finish(message, "failed", str(exc))
+                for rest in pending[i + 1:]:
+                    rest.status = "not-attempted"
+                    rest.error = not_attempted
+                break
+            finish(message, "sent", None)

@@ -24,15 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from officekit.deliver.recipients import Directory, Recipient
-from officekit.deliver.smtp import (
-    WIRE_POLICY,
-    ConnectionExhausted,
-    Mailer,
-    MessageRefused,
-    Progress,
-    build_message,
-    check_smtp,
-)
+from officekit.deliver.smtp import Progress, send_each
 from officekit.i18n import t
 from officekit.ledger.store import Ledger
 from officekit.loop.daily import DUE_FOLDER, daily_list_path
@@ -184,34 +176,15 @@ def send_due(ws: Workspace, ledger: Ledger, as_of: date, *, lang: str = "zh",
     pending = [m for m in report.mails if m.status == "pending"]
     if dry_run or not pending:
         return report
-    sender, password = check_smtp(ws.settings.smtp)
-    envelope_from = parseaddr(sender)[1]
-    with Mailer(ws.settings.smtp, password, ssl_context=ssl_context, backoff=backoff,
-                progress=progress) as mailer:
-        for i, mail in enumerate(pending):
-            if progress:
-                progress(f"{i + 1}/{len(pending)} → {mail.recipient.label()}")
-            message = build_message(sender, mail.recipient.name, mail.recipient.email,
-                                    mail.subject, mail.body, mail.attachments)
-            try:
-                mailer.send(envelope_from, mail.recipient.email,
-                            message.as_bytes(policy=WIRE_POLICY))
-            except MessageRefused as exc:
-                _finish(ledger, mail, "failed", str(exc))
-                continue
-            except ConnectionExhausted as exc:
-                _finish(ledger, mail, "failed", str(exc))
-                for rest in pending[i + 1:]:
-                    rest.status = "not-attempted"
-                break
-            _finish(ledger, mail, "sent", None)
+
+    def finish(mail: DueMail, status: str, error: str | None) -> None:
+        mail.status, mail.error = status, error
+        ledger.record_send(mail.key, mail.recipient.email, status=status, error=error,
+                           path=f"{DUE_FOLDER}/{mail.rows.as_of.isoformat()}/{mail.role}")
+
+    send_each(ws.settings.smtp, pending, finish, label=lambda m: f"→ {m.recipient.label()}",
+              ssl_context=ssl_context, backoff=backoff, progress=progress)
     return report
-
-
-def _finish(ledger: Ledger, mail: DueMail, status: str, error: str | None) -> None:
-    mail.status, mail.error = status, error
-    ledger.record_send(mail.key, mail.recipient.email, status=status, error=error,
-                       path=f"{DUE_FOLDER}/{mail.rows.as_of.isoformat()}/{mail.role}")
 
 
 def format_due_send(report: DueSendReport, lang: str = "zh") -> str:
