@@ -76,3 +76,10 @@ def test_items_are_plain_dicts_with_text_and_children() -> None:
 ])
 def test_parse_duty_item(text: str | None, expected: Any) -> None:
     assert parse_duty_item(text) == expected
+
+
+def test_hyphen_numbers_are_markers_but_ranges_are_not() -> None:
+    """Typed "1-负责…" is item 1 (printed "1. 负责…", not "1. 1-负责…"); "2-3天" is text."""
+    items = parse_numbered("1-负责受理来电；2-负责登记工单\n3－负责回访")
+    assert [i["text"] for i in items] == ["负责受理来电", "负责登记工单", "负责回访"]
+    assert [i["text"] for i in parse_numbered("2-3天内回复客户")] == ["2-3天内回复客户"]

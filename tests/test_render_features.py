@@ -246,3 +246,13 @@ def test_document_settings_are_read_and_checked(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(bad)
     assert "document.style" in str(info.value)
+
+
+def test_night_shift_legend_tells_what_validation_does() -> None:
+    """validate/cross.py takes a 夜 (00:00–08:00) on the 22nd as the night into the 23rd."""
+    from officekit.render.contexts import shift_legend
+    from officekit.settings import Settings
+
+    legend = shift_legend(Settings())
+    assert "夜＝夜班（当日夜间，次日00:00–08:00）" in legend
+    assert "晚＝晚班（16:00–24:00）" in legend and "早＝早班（08:00–16:00）" in legend

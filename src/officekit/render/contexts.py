@@ -809,7 +809,7 @@ def _role_order(duties: Sequence[Record]) -> list[Record]:
 
 def handbook_context(department: str, duties: Sequence[Record], staff: Sequence[Record],
                      schedule: Sequence[Record], settings: Settings, *, month: Period,
-                     edition: date) -> dict[str, Any]:
+                     edition: date, printed: date | None = None) -> dict[str, Any]:
     """The context of a department's 岗位职责手册, with the duty calendar of ``month``.
 
     ``duties`` are the department's duty records (one per role, items parsed), ``staff`` the
@@ -848,7 +848,7 @@ def handbook_context(department: str, duties: Sequence[Record], staff: Sequence[
     return {
         "department": department,
         "edition": f"{edition.year}年{edition.month}月版",
-        "edition_date": long_date(edition),
+        "edition_date": long_date(printed or edition),
         "month_label": month.label_zh,
         "toc": toc,
         "roles": roles,
@@ -864,14 +864,24 @@ def handbook_context(department: str, duties: Sequence[Record], staff: Sequence[
 
 
 def shift_legend(settings: Settings) -> str:
-    """``早＝早班（08:00–16:00）；…；休＝休息`` — the key printed under the duty calendar."""
+    """``早＝早班（08:00–16:00）；…；休＝休息`` — the key printed under the duty calendar.
+
+    It tells the story validation tells (validate/cross.py): a shift starting at 00:00 on the
+    day shown is the night *after* that day (夜 on the 22nd = the night into the 23rd), and a
+    shift ending after midnight ends the next day.
+    """
     parts = []
     for code, shift in settings.shifts.items():
         text = f"{code}＝{shift.name}"
         if shift.start is not None and shift.end is not None:
-            end = "24:00" if shift.ends_next_day and shift.end.hour == shift.end.minute == 0 \
-                else f"{shift.end:%H:%M}"
-            text += f"（{shift.start:%H:%M}–{end}）"
+            midnight_end = shift.end.hour == shift.end.minute == 0
+            if shift.start.hour == shift.start.minute == 0:
+                text += f"（当日夜间，次日00:00–{shift.end:%H:%M}）"
+            elif shift.ends_next_day and not midnight_end:
+                text += f"（{shift.start:%H:%M}–次日{shift.end:%H:%M}）"
+            else:
+                end = "24:00" if midnight_end else f"{shift.end:%H:%M}"
+                text += f"（{shift.start:%H:%M}–{end}）"
         parts.append(text)
     return "；".join(parts)
 

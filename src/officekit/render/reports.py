@@ -268,7 +268,8 @@ def _handbook_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
             schedule,
             data.ws.settings,
             month=req.period,
-            edition=data.as_of,
+            edition=req.period.start,  # the edition is the month asked for, like its roster
+            printed=data.as_of,
         )
         path = _dept_dir(data.ws, req.period, dept) / safe_name(f"{dept}_岗位职责手册.docx")
         jobs.append(_Job(ctx, Document(path, req.kind, str(req.period), dept)))

@@ -1,6 +1,6 @@
 """Numbered text inside one cell (岗位职责, 任职要求) → a tree of items (SPEC §3).
 
-Offices number duties as ``1、`` ``1.`` ``1)`` ``(1)`` ``（1）`` ``①`` ``一、`` ``（一）``.
+Offices number duties as ``1、`` ``1.`` ``1-`` ``1)`` ``(1)`` ``（1）`` ``①`` ``一、`` ``（一）``.
 The first numbering style met is the top level; a different style inside it is a sub-level
 (``一、`` over ``1.``, or ``1.`` over ``(1)``/``①``); returning to a style seen above closes the
 levels below it. A line without a number continues the item above. Items written on one line
@@ -26,7 +26,8 @@ _STYLES: tuple[tuple[str, str], ...] = (
     ("cn_paren", rf"[(（]\s*{_CN}\s*[)）]"),
     ("arabic_paren", rf"[(（]\s*{_D}\s*[)）]|{_D}\s*[)）]|[⑴-⒇]"),
     ("cn", rf"{_CN}\s*[、.．]"),
-    ("arabic", rf"{_D}\s*、|{_D}\s*[.．](?![0-9０-９])|[⒈-⒛]"),
+    # "1-负责…" too (a hyphen before Chinese text; "2-3天" is a range, not a number)
+    ("arabic", rf"{_D}\s*、|{_D}\s*[.．](?![0-9０-９])|{_D}\s*[-－](?=[\u4e00-\u9fff])|[⒈-⒛]"),
     ("circled", "[①-⑳]"),
     ("bullet", r"[•●▪◆■◇○·]|-(?=\s)"),
 )
