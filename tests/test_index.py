@@ -180,3 +180,67 @@ def test_index_in_headless_chromium(setup: Any, tmp_path: Path) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == (1366, 900)
     assert len(png) > 20_000  # a rendered page, not a blank one
+
+
+_MEASURE = """<script>
+window.addEventListener("load", () => {
+  const docs = [...document.querySelectorAll("tbody tr:not(.group)")]
+    .filter(tr => tr.querySelector("a[href$='.docx']"));
+  const cells = docs.map(tr => tr.querySelector("a[href$='.docx']").closest("td")
+                                 .getBoundingClientRect());
+  parent.postMessage(JSON.stringify({
+    inner: window.innerWidth,
+    scroll: document.documentElement.scrollWidth,
+    rows: docs.length,
+    tallest: Math.max(...docs.map(tr => tr.getBoundingClientRect().height)),
+    narrowest_cell: Math.min(...cells.map(r => r.width)),
+    rightmost: Math.max(...cells.map(r => r.right)),
+  }), "*");
+});
+</script>"""
+# The page in an iframe of the width under test (headless Chromium's window is at least 500
+# px wide); the iframe reports its layout to the host page, which --dump-dom prints.
+_HOST = """<!doctype html><html><body style="margin:0">
+<iframe src="probe.html" style="border:0;width:{width}px;height:900px;display:block"></iframe>
+<script>window.addEventListener("message", e =>
+  document.body.setAttribute("data-layout", e.data));</script></body></html>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+@pytest.mark.parametrize(("width", "tallest"), [(390, 170), (1366, 60)])
+def test_index_reads_on_a_phone_and_a_desktop(setup: Any, tmp_path: Path, width: int,
+                                              tallest: int) -> None:
+    """At 390 px (a phone) the document list turns into cards: nothing wider than the
+    screen, each document a few lines tall, its name in a wide cell; at 1366 px a table."""
+    import json
+
+    from PIL import Image as PILImage
+
+    ws, ledger, _ = setup
+    index = write_index(ws, ledger, now=NOW)
+    probe = index.with_name("probe.html")
+    probe.write_text(index.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"),
+                     encoding="utf-8")
+    host = index.with_name("host.html")
+    host.write_text(_HOST.replace("{width}", str(width)), encoding="utf-8")
+    flags = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--no-first-run", "--hide-scrollbars",
+             f"--user-data-dir={tmp_path / 'chromium'}", f"--window-size={max(width, 500)},900"]
+    dom = subprocess.run([*flags, "--virtual-time-budget=5000", "--dump-dom", host.as_uri()],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    layout = json.loads(lxml.html.fromstring(dom).body.get("data-layout"))
+    assert layout["inner"] == width
+    assert layout["rows"] >= 3
+    assert layout["scroll"] <= width, layout  # no sideways scrolling
+    assert layout["rightmost"] <= width, layout
+    assert layout["tallest"] <= tallest, layout  # not 450-px-tall rows of one word per line
+    assert layout["narrowest_cell"] >= min(300, width * 0.8), layout
+    shot = tmp_path / f"index-{width}.png"
+    subprocess.run([*flags, f"--screenshot={shot}", host.as_uri()], capture_output=True,
+                   timeout=120, check=True)
+    with PILImage.open(shot) as image:
+        page = image.crop((0, 0, width, 900))
+        page.save(tmp_path / f"index-{width}-page.png")
+        assert page.size == (width, 900)
+        colours = page.convert("RGB").getcolors(maxcolors=1 << 20) or []
+        assert len(colours) > 50  # drawn text and colours, not a blank frame

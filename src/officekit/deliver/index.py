@@ -97,6 +97,23 @@ details summary{cursor:pointer;color:var(--accent);font-size:13px}
 .empty{padding:16px 18px;color:var(--muted)}
 footer{color:var(--muted);font-size:12px;padding:8px 0 28px}
 @media print{body{background:#fff}section{border:0}nav{display:none}}
+@media (max-width:760px){
+.wrap{padding:0 12px}
+h1{font-size:19px;padding-top:14px}
+.stats{gap:8px}
+.stat{min-width:0;flex:1 1 40%;padding:6px 12px}
+.stat b{font-size:19px}
+section{border-radius:8px;margin:10px 0 14px}
+section h2{padding:10px 14px}
+table,tbody,tr,td{display:block;width:100%}
+colgroup,thead{display:none}
+tbody tr{border-bottom:1px solid var(--line);padding:8px 14px}
+tbody tr:last-child{border-bottom:0}
+tr.group{padding:0}
+tr.group th{display:block;padding:6px 14px}
+td{border:0;padding:1px 0}
+td.kind,td.person,td.pdf,td.time{display:inline-block;width:auto;margin-right:12px}
+}
 """
 
 
