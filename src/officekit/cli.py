@@ -241,25 +241,38 @@ def sample(ctx: Ctx, directory: Path, no_flawed: bool) -> None:
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; a folder stands for the workbooks directly inside it."""
+    """Files as given; a folder stands for the workbooks directly inside it.
+
+    A path that gives nothing to read — a folder with no workbooks (even one named like a
+    workbook, ``x.xlsx``), a FIFO, a device — is named on stderr with the reason; the command
+    stops with exit 2 only when nothing is left to read. Such a path is never opened.
+    """
+    from officekit.watch.settle import ignore_reason
+
     out: list[Path] = []
+    notes: list[str] = []
     for p in paths:
         if p.is_dir():
-            out.extend(
-                sorted(
-                    x
-                    for x in p.iterdir()
-                    if x.is_file()
-                    and x.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not x.name.startswith(("~$", ".~lock", "."))
-                )
-            )
-        elif p.exists():
+            found = sorted(x for x in p.iterdir()
+                           if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
+                           and ignore_reason(x.name) is None)
+            if not found:
+                notes.append(f"{p}：是文件夹，其中没有工作簿文件（.xlsx/.xlsm/.xls/.ods）"
+                             f" / {p}: a folder with no workbook files in it")
+            out.extend(found)
+        elif p.is_file():
             out.append(p)
+        elif p.exists() or p.is_symlink():
+            notes.append(f"{p}：不是普通文件（如命名管道、设备或断开的链接），不会打开"
+                         f" / {p}: not a regular file (a FIFO, a device, a broken link); "
+                         "not opened")
         else:
             raise UsageError(f"文件不存在：{p} / no such file")
     if not out:
-        raise UsageError("没有要处理的工作簿文件（.xlsx/.xlsm/.xls/.ods）/ no workbook files given")
+        raise UsageError("\n".join([*notes, "没有要处理的工作簿文件（.xlsx/.xlsm/.xls/.ods）"
+                                               " / no workbook files given"]))
+    for note in notes:
+        click.echo(note, err=True)
     return out
 
 

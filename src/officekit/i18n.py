@@ -64,6 +64,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "phone-format": (),
     "hidden-rows": ("rows", "count?"),
     "formula-no-cache": (),
+    "formula-no-rows": ("count",),
     "skipped-sheet": ("reason?",),
     "no-known-sheet": ("sheets?", "kinds?"),  # the file's sheets; the kinds known
     "schedule-month": ("missing",),  # 年份 / 月份 (missing_en: year / month)
@@ -129,6 +130,10 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "not-a-workbook": ("file?", "detected?"),
     "unsupported-format": ("file?", "ext?", "detected?"),
     "too-large": ("file?", "sheet", "rows", "cols"),
+    "too-large/rows": ("file?", "sheet", "rows", "cols", "limit"),
+    "over-limit": ("file?", "what", "key"),  # limit: memory|cpu|time|inflated|ratio
+    "reader-died": ("file?", "detail?"),
+    "not-a-regular-file": ("file?", "detected"),
     "duplicate-file": ("first_name", "first_time?"),
 }
 
@@ -193,6 +198,14 @@ ISSUES: dict[str, tuple[str, str]] = {
         'Row {row}: "{column}" holds a formula whose result was not saved in the file, so '
         "its value cannot be read. Open the file in Excel or WPS, recalculate (F9) and save "
         "it, or paste the formula as values.",
+    ),
+    "formula-no-rows": (
+        "工作表“{sheet}”的数据全是没有保存计算结果的公式（{count} 个单元格），"
+        "读不到任何一行数据。请用 Excel 或 WPS 打开文件，重新计算（F9）后保存；"
+        "或把公式复制后“粘贴为数值”，再重新放入。",
+        'Sheet "{sheet}" holds only formulas whose results were not saved ({count} cells), so '
+        "no data row can be read. Open the file in Excel or WPS, recalculate (F9) and save it, "
+        "or paste the formulas as values, then put it back.",
     ),
     "skipped-sheet": (
         "工作表“{sheet}”不是可识别的表格，已跳过[[（{reason}）]]。"
@@ -380,6 +393,36 @@ ISSUES: dict[str, tuple[str, str]] = {
         'Sheet "{sheet}" of the file[[ "{file}"]] uses a huge range (down to row {rows}, '
         "column {cols}), most likely from a stray entry far from the data. Delete the rows and "
         "columns beyond the data, save, and put the file back.",
+    ),
+    "too-large/rows": (
+        "文件[[“{file}”]]的工作表“{sheet}”太大（{rows} 行 × {cols} 列），超过了一次能读取的 "
+        "{limit} 个单元格。请把它拆成几个较小的文件分别放入（或请管理员调高 officekit.toml 中 "
+        "[limits] 的 max_cells）。",
+        'Sheet "{sheet}" of the file[[ "{file}"]] is too large ({rows} rows × {cols} '
+        "columns), more than the {limit} cells one read may hold. Split it into smaller files "
+        "and put them in one by one (or ask the administrator to raise max_cells under "
+        "[limits] in officekit.toml).",
+    ),
+    "over-limit": (
+        "文件[[“{file}”]]读取时超出了限制（{what}），已停止读取。这样的文件多半已损坏或是"
+        "“压缩炸弹”；如果确是正常的大文件，请拆成几个较小的文件分别放入（或请管理员调高 "
+        "officekit.toml 中 [limits] 的 {key}）。",
+        'Reading the file[[ "{file}"]] went over a limit ({what}) and was stopped. Such a '
+        "file is most likely damaged or a zip bomb; if it really is a large workbook, split "
+        "it into smaller files (or ask the administrator to raise {key} under [limits] in "
+        "officekit.toml).",
+    ),
+    "reader-died": (
+        "读取文件[[“{file}”]]时读取进程意外终止[[（{detail}）]]。文件多半已损坏或是被恶意构造"
+        "的；请用 Excel/WPS 打开并另存为 .xlsx 后重新放入。",
+        'The process reading the file[[ "{file}"]] died[[ ({detail})]]. The file is most '
+        "likely damaged or built to break readers; open it in Excel/WPS, save it as .xlsx and "
+        "put it back.",
+    ),
+    "not-a-regular-file": (
+        "“{file}”不是普通文件（是{detected}），不会被打开。请放入工作簿文件本身。",
+        '"{file}" is not a regular file (it is {detected}) and is never opened. Put the '
+        "workbook file itself in.",
     ),
     "duplicate-file": (
         "这个文件与已处理过的“{first_name}”[[（{first_time}）]]内容完全相同，不再重复导入。"
@@ -639,6 +682,20 @@ UI: dict[str, tuple[str, str]] = {
         "✗ failed  {name}: {error} (tried {attempt} times; the file was moved to "
         "{dest}; give it and watch.log to your administrator)",
     ),
+    "watch.failed.died": (
+        "读取此文件的进程已 {attempts} 次意外终止（文件多半已损坏或是被恶意构造的），不再读取",
+        "the process reading this file died {attempts} time(s) (the file is most likely "
+        "damaged or built to break readers); it is not read again",
+    ),
+    "watch.reader-died": (
+        "读取进程意外终止（{detail}）",
+        "the reading process died ({detail})",
+    ),
+    "watch.not-regular": (
+        "{name} 不是普通文件（命名管道、设备或链接），不会打开，留在原处",
+        "{name} is not a regular file (a FIFO, a device or a link); it is never opened and "
+        "stays where it is",
+    ),
     "watch.lost": (
         "✗ 账本记录正在处理的文件 {name} 已不在处理文件夹中，记为失败",
         "✗ {name} was being processed but is no longer in the processing folder; "
@@ -827,6 +884,7 @@ UI |= {
     ),
     "settings.unknown-metric": ("未知指标；可用：{allowed}", "unknown metric; known: {allowed}"),
     "settings.negative": ("不能为负数", "cannot be negative"),
+    "settings.not-positive": ("应为正数（得到 {got}）", "must be positive (got {got})"),
     "settings.weights-sum": ("权重之和必须大于 0", "the weights must add up to more than 0"),
     "settings.smtp-password": (
         "密码不能写在设置文件里：请删除这一行，把密码放进环境变量 "

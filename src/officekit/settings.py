@@ -175,6 +175,22 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """``[limits]``: what reading one file may cost (SPEC §9). Every file is read in a child
+    process under the first three; the next three are checked before anything is inflated
+    or held; ``attempts`` is how often a file may be tried (a death counts) before it is set
+    aside in ``archive/failed/``."""
+
+    memory_mb: int = 4096  # address space of the reading process
+    cpu_seconds: float = 300.0
+    wall_seconds: float = 600.0
+    inflated_mb: int = 2048  # all parts of a package together, as their zip entries declare
+    max_ratio: int = 200  # inflated/compressed, for parts that inflate past 16 MB
+    max_cells: int = 25_000_000  # rows × used columns of one sheet
+    attempts: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     language: str = "zh"
     inbox: str = "inbox"
@@ -201,6 +217,7 @@ class Settings:
     rescan_seconds: float = 5.0
     debounce_seconds: float = 1.0
     poll: bool = False
+    limits: Limits = field(default_factory=Limits)
     department_heads: dict[str, str] = field(default_factory=dict)  # department -> staff_id
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     # [document]: what File → Properties says, and the template set (report or 公文)
@@ -264,6 +281,7 @@ _TOP_KEYS = {
     "calendar",
     "pdf",
     "watch",
+    "limits",
     "smtp",
     "departments",
     "due",
@@ -533,6 +551,9 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         if "poll" in w:
             kw["poll"] = _expect("watch.poll", w["poll"], bool, "bool")
 
+    if "limits" in data:
+        kw["limits"] = _parse_limits(_table("limits", data["limits"]))
+
     if "departments" in data:
         heads: dict[str, str] = {}
         for dept, spec in _table("departments", data["departments"]).items():
@@ -711,6 +732,23 @@ def _webhook(name: str, table: dict[str, Any]) -> WebhookSettings:
             kw[k] = v
     base = WebhookSettings(secret_env="OFFICEKIT_DINGTALK_SECRET" if name == "dingtalk" else "")
     return WebhookSettings(**{**{f: getattr(base, f) for f in base.__slots__}, **kw})
+
+
+def _parse_limits(table: dict[str, Any]) -> Limits:
+    ints = ("memory_mb", "inflated_mb", "max_ratio", "max_cells", "attempts")
+    floats = ("cpu_seconds", "wall_seconds")
+    _unknown("limits", table, set(ints) | set(floats))
+    kw: dict[str, Any] = {}
+    for k in ints:
+        if k in table:
+            kw[k] = _expect(f"limits.{k}", table[k], int, "int")
+    for k in floats:
+        if k in table:
+            kw[k] = float(_expect(f"limits.{k}", table[k], (int, float), "seconds"))
+    for k, v in kw.items():
+        if v <= 0:
+            raise SettingsError(f"limits.{k}", "not-positive", got=repr(v))
+    return Limits(**kw)
 
 
 def load_settings(path: Path) -> Settings:

@@ -10,11 +10,15 @@ traceback — so the intake can reject the file with a message a person understa
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import stat
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,7 +29,14 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, Shee
 from officekit.errors import WorkbookError
 from officekit.model import column_letter
 from officekit.read import RawSheet, Workbook
-from officekit.read.xlsx_meta import SheetMeta, ods_merged_ranges, xlsx_sheet_meta
+from officekit.read.xlsx_meta import (
+    SheetMeta,
+    ods_merged_ranges,
+    renamed_package,
+    used_columns,
+    xlsx_sheet_meta,
+)
+from officekit.settings import Limits
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -61,16 +72,66 @@ _MESSAGES: dict[str, str] = {
                           "请在 Excel 或 WPS 中另存为 .xlsx 后重新放入。",
     "too-large": "文件“{file}”的工作表“{sheet}”使用范围过大（到第 {rows} 行、第 {cols} 列），"
                  "多半是远处有误输入的单元格。请删除数据以外的多余行和列后保存，再重新放入。",
+    "too-large/rows": "文件“{file}”的工作表“{sheet}”太大（{rows} 行 × {cols} 列），超过了"
+                      "一次能读取的 {limit} 个单元格。请把它拆成几个较小的文件分别放入"
+                      "（或请管理员调高 officekit.toml 中 [limits] 的 max_cells）。",
+    "over-limit": "文件“{file}”读取时超出了限制（{what}），已停止读取。这样的文件多半已损坏"
+                  "或是“压缩炸弹”；如果确是正常的大文件，请拆成几个较小的文件分别放入"
+                  "（或请管理员调高 officekit.toml 中 [limits] 的 {key}）。",
+    "reader-died": "读取文件“{file}”时读取进程意外终止（{detail}）。文件多半已损坏或是被"
+                   "恶意构造的；请用 Excel/WPS 打开并另存为 .xlsx 后重新放入。",
+    "not-a-regular-file": "“{file}”不是普通文件（是{detected}），不会被打开。"
+                          "请放入工作簿文件本身。",
 }
 
-# calamine holds each sheet as one dense block from A1 (about 40 bytes a cell once in Python);
-# past this many cells a stray value at XFD1048576 would exhaust memory and abort the process.
-MAX_CELLS = 25_000_000
-
+# What each limit is, for the over-limit message: limit → (zh, en, the [limits] key).
+LIMIT_WHAT: dict[str, tuple[str, str, str]] = {
+    "memory": ("内存超过 {value} MB", "memory over {value} MB", "memory_mb"),
+    "cpu": ("CPU 时间超过 {value} 秒", "CPU time over {value} s", "cpu_seconds"),
+    "time": ("用时超过 {value} 秒", "time over {value} s", "wall_seconds"),
+    "inflated": ("解压后超过 {value} MB", "over {value} MB once inflated", "inflated_mb"),
+    "ratio": ("压缩比超过 {value} 倍", "compression ratio over {value}", "max_ratio"),
+}
+# Parts that inflate past this are held to ``max_ratio`` (small parts compress wildly too).
+RATIO_FLOOR = 16 << 20
+_XML_HEAD = 4096
 
 def _fail(code: str, path: Path, **params: Any) -> WorkbookError:
     params = {"file": path.name, **params}
-    return WorkbookError(code, _MESSAGES[code].format(**params), **params)
+    key = f"{code}/{params['variant']}" if "variant" in params else code
+    return WorkbookError(code, _MESSAGES[key].format(**params), **params)
+
+
+def over_limit(path: Path, limit: str, value: Any) -> WorkbookError:
+    """The ``over-limit`` rejection of ``path`` for ``limit`` (a key of :data:`LIMIT_WHAT`)."""
+    zh, en, key = LIMIT_WHAT[limit]
+    return _fail("over-limit", path, limit=limit, what=zh.format(value=value),
+                 what_en=en.format(value=value), key=key)
+
+
+def reader_died(path: Path, detail: str) -> WorkbookError:
+    """The ``reader-died`` rejection: the child reading ``path`` died (``detail``: how)."""
+    return _fail("reader-died", path, detail=detail)
+
+
+_KINDS_OF_FILE = ((stat.S_ISDIR, "文件夹", "a folder"), (stat.S_ISFIFO, "命名管道", "a FIFO"),
+                  (stat.S_ISSOCK, "套接字", "a socket"), (stat.S_ISCHR, "字符设备", "a device"),
+                  (stat.S_ISBLK, "块设备", "a device"))
+
+
+def check_regular(path: Path) -> None:
+    """Raise ``not-a-regular-file`` unless ``path`` is a regular file (a symlink to one is).
+
+    Opening a FIFO blocks for ever and a device never ends: such a path is never opened.
+    A path that is not there raises OSError like opening it would.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return
+    for test, zh, en in _KINDS_OF_FILE:
+        if test(mode):
+            raise _fail("not-a-regular-file", path, detected=zh, detected_en=en)
+    raise _fail("not-a-regular-file", path, detected="特殊文件", detected_en="a special file")
 
 
 def sha256_file(path: Path) -> str:
@@ -160,9 +221,40 @@ def _describe_text(head: bytes) -> str:
     return "文本/CSV 文件"
 
 
-def _zip_format(path: Path) -> str:
+def _zip_budget(zf: zipfile.ZipFile, path: Path, limits: Limits) -> None:
+    """Refuse a package that would inflate too far, before inflating anything.
+
+    The central directory declares each part's sizes: their sum is held to ``inflated_mb`` and
+    a large part's compression ratio to ``max_ratio`` (a zip bomb is small on disk and huge
+    inflated; real workbooks compress 5–50 times). An XML part that declares a DOCTYPE is
+    refused too: Office never writes one, and its entities are how XML expands to gigabytes.
+    Sizes that lie are caught by the reading child's memory limit.
+    """
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if total > limits.inflated_mb << 20:
+            raise over_limit(path, "inflated", limits.inflated_mb)
+        if (info.file_size > RATIO_FLOOR
+                and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+            raise over_limit(path, "ratio", limits.max_ratio)
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")) and info.file_size:
+            with zf.open(info) as part:
+                head = part.read(_XML_HEAD)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise _fail("corrupt-file", path, detail=f"{info.filename}: XML DOCTYPE")
+
+
+def _ods_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    manifest = "META-INF/manifest.xml"
+    return manifest in names and b"encryption-data" in zf.read(manifest)
+
+
+def _zip_format(path: Path, limits: Limits) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
+            _zip_budget(zf, path, limits)
             names = set(zf.namelist())
             if "xl/workbook.xml" in names:
                 content = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
@@ -173,6 +265,8 @@ def _zip_format(path: Path) -> str:
             if "mimetype" in names:
                 mimetype = zf.read("mimetype").strip()
                 if mimetype in ODS_MIMETYPES:
+                    if _ods_encrypted(zf, names):
+                        raise _fail("encrypted-file", path, detected=".ods")
                     return "ods"
                 _not_workbook(path, mimetype.decode("ascii", "replace"))
             if "word/document.xml" in names:
@@ -255,8 +349,9 @@ def _ole_format(path: Path) -> str:
         ole.close()
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, limits: Limits | None = None) -> str:
     """``xlsx``, ``xlsm``, ``xls`` or ``ods`` from the file's bytes, else a WorkbookError."""
+    check_regular(path)
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -266,7 +361,7 @@ def detect_format(path: Path) -> str:
     if size == 0:
         raise _fail("empty-file", path)
     if head.startswith(ZIP_MAGIC):
-        return _zip_format(path)
+        return _zip_format(path, limits or Limits())
     if head.startswith(OLE_MAGIC):
         return _ole_format(path)
     if head.startswith(_OLD_BIFF):
@@ -311,6 +406,16 @@ def _open_book(path: Path) -> CalamineWorkbook:
         return CalamineWorkbook.from_filelike(fh)
 
 
+def _unique_book(path: Path, book: CalamineWorkbook, fmt: str) -> CalamineWorkbook:
+    """``book``, or when two of its sheets share a name (calamine would read the first twice)
+    an .xlsx reopened with the names made unique; other formats are read as they are."""
+    names = book.sheet_names
+    if len(set(names)) == len(names) or fmt not in ("xlsx", "xlsm"):
+        return book
+    book.close()
+    return CalamineWorkbook.from_filelike(io.BytesIO(renamed_package(path)))
+
+
 def _read_sheets(book: CalamineWorkbook) -> list[RawSheet]:
     with book:
         sheets: list[RawSheet] = []
@@ -342,7 +447,29 @@ def _guard(path: Path, what: str, read: Callable[[], Any]) -> Any:
         raise
 
 
-def open_workbook(path: Path) -> Workbook:
+def _check_size(path: Path, name: str, part: str | None, meta: SheetMeta,
+                limits: Limits) -> None:
+    """``too-large`` for a sheet whose dense block would pass ``max_cells``.
+
+    The fast scan bounds the columns by Z when it meets none past it; only a sheet that would
+    be refused on that bound is streamed again to count the columns it really uses.
+    """
+    if meta.dense_cells <= limits.max_cells:
+        return
+    if meta.max_col == 25 and part is not None:
+        meta.max_col = used_columns(path, part)
+        if meta.dense_cells <= limits.max_cells:
+            return
+    # a sheet with data rows all the way down is big; one that reaches far from sparse rows
+    # has a stray cell
+    if meta.rows_written * 2 >= meta.max_row:
+        raise _fail("too-large", path, sheet=name, rows=meta.max_row, cols=meta.max_col + 1,
+                    variant="rows", limit=limits.max_cells)
+    raise _fail("too-large", path, sheet=name, rows=meta.max_row,
+                cols=column_letter(meta.max_col))
+
+
+def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
     """Read every sheet of an .xlsx/.xlsm/.xls/.ods file into a :class:`Workbook`.
 
     ``rows[0]`` is always sheet row 1 (leading empty rows kept as ``[]``, trailing empty
@@ -356,7 +483,8 @@ def open_workbook(path: Path) -> Workbook:
     unsupported format, or whose used range is too large to hold (``too-large``).
     """
     path = Path(path)
-    fmt = detect_format(path)
+    limits = limits or Limits()
+    fmt = detect_format(path, limits)
     metas: dict[str, SheetMeta] = {}
     if fmt in ("xlsx", "xlsm"):
         # calamine opens the package (outside the GIL) while this thread scans the raw XML;
@@ -366,12 +494,11 @@ def open_workbook(path: Path) -> Workbook:
             opening = pool.submit(_open_book, path)
             metas = _guard(path, fmt, lambda: xlsx_sheet_meta(path))
             for name, meta in metas.items():
-                if meta.dense_cells > MAX_CELLS:
-                    raise _fail("too-large", path, sheet=name, rows=meta.max_row,
-                                cols=column_letter(meta.max_col))
+                _guard(path, fmt, partial(_check_size, path, name, meta.part, meta, limits))
             book: CalamineWorkbook = _guard(path, fmt, opening.result)
     else:
         book = _guard(path, fmt, lambda: _open_book(path))
+    book = _guard(path, fmt, partial(_unique_book, path, book, fmt))
     sheets: list[RawSheet] = _guard(path, fmt, lambda: _read_sheets(book))
     if not any(s.rows for s in sheets):
         raise _fail("empty-file", path)

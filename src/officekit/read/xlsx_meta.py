@@ -29,6 +29,9 @@ from typing import IO
 from lxml import etree
 
 _CHUNK = 1 << 20
+# A part is kept in memory for the byte scan only up to this size; a larger one is parsed
+# again as a stream (slower, but a bomb in padding or a cell must not be held whole).
+_KEEP_MAX = 64 << 20
 _OVERLAP = 256  # so a tag split across two chunks is still seen whole in the second
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -71,6 +74,8 @@ class SheetMeta:
     formula_no_cache: set[tuple[int, int]] = field(default_factory=set)
     max_row: int = 0
     max_col: int = 0
+    rows_written: int = 0  # ``<row`` elements in the part
+    part: str | None = None  # the worksheet part in the package
 
     @property
     def dense_cells(self) -> int:
@@ -86,6 +91,46 @@ def _col_index(letters: bytes | str) -> int:
 
 # --------------------------------------------------------------------------------------------
 # xlsx / xlsm
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Sheet names made unique the way :func:`officekit.read.workbook.open_workbook` reads
+    them: a repeated name becomes ``name (2)``, ``name (3)``…"""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        unique, n = name, 2
+        while unique in seen:
+            unique, n = f"{name} ({n})", n + 1
+        seen.add(unique)
+        out.append(unique)
+    return out
+
+
+def _sheet_elements(wb: etree._Element) -> list[etree._Element]:
+    return [el for ns in (_NS_MAIN, _NS_STRICT) for el in wb.iter(f"{{{ns}}}sheet")]
+
+
+def renamed_package(path: Path) -> bytes:
+    """The package at ``path`` with repeated sheet names made unique (:func:`unique_names`)
+    in ``xl/workbook.xml``: calamine finds sheets by name, so it would read the first of two
+    same-named sheets twice."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                wb = etree.fromstring(data, _SAFE_PARSER)
+                sheets = _sheet_elements(wb)
+                for el, name in zip(sheets, unique_names([el.get("name") or "" for el in sheets]),
+                                    strict=True):
+                    el.set("name", name)
+                data = etree.tostring(wb, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -109,13 +154,13 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
             path = posixpath.normpath(posixpath.join("xl", target))
         targets[rel.get("Id") or ""] = path
     out: dict[str, str] = {}
-    for ns in (_NS_MAIN, _NS_STRICT):
-        for sheet in wb.iter(f"{{{ns}}}sheet"):
-            rid = sheet.get(f"{{{_NS_REL}}}id") or sheet.get(f"{{{_NS_REL_STRICT}}}id") or ""
-            part = targets.get(rid)
-            name = sheet.get("name")
-            if name is not None and part in names and "worksheets/" in part:
-                out[name] = part
+    sheets = _sheet_elements(wb)
+    for sheet, name in zip(sheets, unique_names([el.get("name") or "" for el in sheets]),
+                           strict=True):
+        rid = sheet.get(f"{{{_NS_REL}}}id") or sheet.get(f"{{{_NS_REL_STRICT}}}id") or ""
+        part = targets.get(rid)
+        if part is not None and part in names and "worksheets/" in part:
+            out[name] = part
     return out
 
 
@@ -126,6 +171,9 @@ class _Scan:
     namespaced: bool = False
     max_row: int = 0
     max_col: int = 25
+    rows_written: int = 0
+    kept: int = 0
+    too_big: bool = False  # larger than _KEEP_MAX: chunks dropped, parse as a stream
     chunks: list[bytes] = field(default_factory=list)
 
 
@@ -137,9 +185,15 @@ def _prefilter(stream: IO[bytes]) -> _Scan:
     scan = _Scan()
     tail = b""
     while chunk := stream.read(_CHUNK):
-        if not scan.chunks:
+        if not scan.chunks and not scan.kept:
             scan.namespaced = _NS_ROOT.search(chunk, 0, 4096) is not None
-        scan.chunks.append(chunk)
+        scan.kept += len(chunk)
+        if scan.kept > _KEEP_MAX:
+            scan.too_big = True
+            scan.chunks.clear()
+        else:
+            scan.chunks.append(chunk)
+        scan.rows_written += chunk.count(b"<row") + chunk.count(b":row ")
         window = tail + chunk
         scan.hide = scan.hide or _MAY_HIDE.search(window) is not None
         may_f = _MAY_FORMULA_NS if scan.namespaced else _MAY_FORMULA
@@ -148,7 +202,7 @@ def _prefilter(stream: IO[bytes]) -> _Scan:
         if rows:
             scan.max_row = max(scan.max_row, *map(int, rows))
         elif b"row" in chunk:  # rows whose ``r`` is not first, or absent: count them instead
-            scan.max_row += chunk.count(b"<row") + chunk.count(b":row ")
+            scan.max_row = max(scan.max_row, scan.rows_written)
         cols = set(_WIDE_COLS.findall(window))
         if cols:
             scan.max_col = max(scan.max_col, *map(_col_index, cols))
@@ -244,7 +298,10 @@ def scan_sheet_part(zf: zipfile.ZipFile, part: str) -> SheetMeta:
     with zf.open(part) as stream:
         scan = _prefilter(stream)
     meta = SheetMeta()
-    if scan.hide or scan.formula:
+    if (scan.hide or scan.formula) and scan.too_big:
+        with zf.open(part) as stream:
+            meta = parse_sheet_xml(stream)
+    elif scan.hide or scan.formula:
         data = b"".join(scan.chunks)
         scan.chunks.clear()
         try:
@@ -256,7 +313,25 @@ def scan_sheet_part(zf: zipfile.ZipFile, part: str) -> SheetMeta:
             with zf.open(part) as stream:
                 meta = parse_sheet_xml(stream)
     meta.max_row, meta.max_col = scan.max_row, scan.max_col
+    meta.rows_written, meta.part = scan.rows_written, part
     return meta
+
+
+_ANY_CELL_COL = re.compile(rb"\sr=[\"']([A-Za-z]{1,3})\d")
+
+
+def used_columns(path: Path, part: str) -> int:
+    """The highest 0-based column any cell of worksheet ``part`` names (a second, slower pass
+    over the part, for the size check only)."""
+    best = 0
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            letters = set(_ANY_CELL_COL.findall(tail + chunk))
+            if letters:
+                best = max(best, *map(_col_index, letters))
+            tail = chunk[-_OVERLAP:]
+    return best
 
 
 def xlsx_sheet_meta(path: Path) -> dict[str, SheetMeta]:

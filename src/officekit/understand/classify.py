@@ -454,7 +454,13 @@ def _understand_sheet(sheet: RawSheet, settings: Settings, file_name: str,
     if hidden is not None:
         issues.append(hidden)
     used = field_of | ({c: "shift" for c in wide.days} if wide is not None else {})
-    issues.extend(_formula_issues(sheet, rows, first_data, columns, used))
+    formula = _formula_issues(sheet, rows, first_data, columns, used)
+    issues.extend(formula)
+    lost = [(r, c) for r, c in sheet.formula_no_cache if r >= first_data and c in used]
+    if read.rows == 0 and lost:
+        # every data row was formulas with no stored value: accepted, it would store nothing
+        issues.append(Issue("error", "formula-no-rows", sheet=sheet.name,
+                            params={"count": len(lost)}))
 
     result = SheetResult(
         name=sheet.name, kind=cmap.kind.name, rows=read.rows, header_row=header.row,

@@ -18,8 +18,15 @@ from officekit.errors import WorkbookError
 from officekit.kinds import PERIOD_FIELDS
 from officekit.model import FileResult, FileStatus, Issue, Record, SheetResult
 from officekit.read import Workbook
-from officekit.read.workbook import open_workbook, sha256_file
-from officekit.settings import Settings
+from officekit.read.guard import ChildLimits, ReaderDied, ReadOverLimit, shared_pool
+from officekit.read.workbook import (
+    check_regular,
+    open_workbook,
+    over_limit,
+    reader_died,
+    sha256_file,
+)
+from officekit.settings import Limits, Settings
 from officekit.understand.classify import gc_paused, understand_workbook
 from officekit.validate.rules import check_sheets
 from officekit.validate.view import EmptyView, LedgerView
@@ -44,17 +51,51 @@ class LoadedFile:
         return min(kinds) if kinds else len(KIND_ORDER)
 
 
-def load_file(path: Path, settings: Settings) -> LoadedFile:
-    """Hash, open and understand one file; an unreadable file becomes one file-level error."""
+def read_file(path: Path, settings: Settings) -> LoadedFile:
+    """Hash, open and understand one file in this process; an unreadable file becomes one
+    file-level error. What the guarded child runs (see :func:`load_file`)."""
     sha = sha256_file(path)
     with gc_paused():  # a large sheet is millions of objects, none in a cycle
         try:
-            wb = open_workbook(path)
+            wb = open_workbook(path, settings.limits)
         except WorkbookError as exc:
-            issue = Issue("error", exc.code, params=dict(exc.params))
-            return LoadedFile(path, sha, None, [], [issue])
+            return _unreadable(path, sha, exc)
         sheets, issues = understand_workbook(wb, settings, path.name)
     return LoadedFile(path, sha, wb, sheets, list(issues))
+
+
+def _unreadable(path: Path, sha: str, exc: WorkbookError) -> LoadedFile:
+    return LoadedFile(path, sha, None, [], [Issue("error", exc.code, params=dict(exc.params))])
+
+
+def child_limits(limits: Limits) -> ChildLimits:
+    return ChildLimits(limits.memory_mb, limits.cpu_seconds, limits.wall_seconds)
+
+
+def load_file(path: Path, settings: Settings, *, stopping: Callable[[], bool] | None = None,
+              on_death: str = "reject") -> LoadedFile:
+    """:func:`read_file` in a guarded child process (:mod:`officekit.read.guard`), so no file
+    can take this process down or hold it: a read over a limit is an ``over-limit``
+    rejection; a child that died is a ``reader-died`` rejection, or with ``on_death="raise"``
+    a :class:`~officekit.read.guard.ReaderDied` for the watcher to count as an attempt.
+    :class:`~officekit.read.guard.ReadInterrupted` when ``stopping`` said stop meanwhile.
+    A path that is not a regular file (a FIFO, a device) is never opened."""
+    try:
+        check_regular(path)
+    except WorkbookError as exc:
+        return _unreadable(path, "", exc)
+    limits = settings.limits
+    try:
+        return shared_pool().run(read_file, path, settings, limits=child_limits(limits),
+                                 stopping=stopping)
+    except ReadOverLimit as exc:
+        value = {"memory": limits.memory_mb, "cpu": f"{limits.cpu_seconds:g}",
+                 "time": f"{limits.wall_seconds:g}"}[exc.limit or "time"]
+        return _unreadable(path, sha256_file(path), over_limit(path, exc.limit or "time", value))
+    except ReaderDied as exc:
+        if on_death == "raise":
+            raise
+        return _unreadable(path, sha256_file(path), reader_died(path, exc.detail))
 
 
 def check_loaded(item: LoadedFile, view: LedgerView, settings: Settings,

@@ -15,7 +15,7 @@ from typing import Any
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import Ledger, sha256_of
 from officekit.watch.claims import PROCESSING
-from officekit.watch.settle import inbox_files
+from officekit.watch.settle import hidden_name, inbox_files
 from officekit.workspace import Workspace
 
 ALL_ROWS = 1 << 30
@@ -39,7 +39,7 @@ def _archived(ws: Workspace) -> list[Path]:
     if not ws.archive.is_dir():
         return []
     return sorted(p for p in ws.archive.rglob("*") if p.is_file()
-                  and not p.name.startswith("."))
+                  and not hidden_name(p.name))
 
 
 def audit_workspace(ws: Workspace, *, idle: bool = True) -> Audit:

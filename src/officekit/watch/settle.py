@@ -29,7 +29,6 @@ IGNORED: tuple[tuple[str, str], ...] = (
     ("~$*", "Excel/Word lock file"),
     (".~lock*", "LibreOffice lock file"),
     ("*.tmp", "temporary file (Office saves through one)"),
-    (".*", "hidden file"),
     ("thumbs.db", "Windows thumbnail cache"),
     ("desktop.ini", "Windows folder settings"),
     ("*.crdownload", "unfinished browser download"),
@@ -45,8 +44,15 @@ MIN_GRACE_SECONDS = 1.0
 _HIDDEN_ATTR = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0x2)
 
 
+def hidden_name(name: str) -> bool:
+    """A leading single dot hides a file (``.x``); ``..投诉登记表.xlsx`` is a typo, not hidden."""
+    return name.startswith(".") and not name.startswith("..")
+
+
 def ignore_reason(name: str) -> str | None:
     """Why a file of this name is left alone, or None when the watcher takes it."""
+    if hidden_name(name):
+        return "hidden file"
     lower = name.lower()
     for pattern, why in IGNORED:
         if fnmatch.fnmatchcase(lower, pattern):
@@ -56,7 +62,7 @@ def ignore_reason(name: str) -> str | None:
 
 def is_hidden(entry: os.DirEntry[str]) -> bool:
     """Hidden by name (``.x``) or, on Windows, by the hidden attribute."""
-    if entry.name.startswith("."):
+    if hidden_name(entry.name):
         return True
     attrs = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
     return bool(attrs & _HIDDEN_ATTR)
@@ -68,16 +74,19 @@ def is_hidden_path(path: Path, inbox: Path) -> bool:
         parts = path.relative_to(inbox).parts
     except ValueError:
         return True
-    return not parts or any(p.startswith(".") for p in parts) or \
+    return not parts or any(hidden_name(p) for p in parts) or \
         ignore_reason(parts[-1]) is not None
 
 
-def inbox_files(inbox: Path) -> Iterator[tuple[Path, os.stat_result]]:
+def inbox_files(inbox: Path, on_skip: Callable[[Path], None] | None = None
+                ) -> Iterator[tuple[Path, os.stat_result]]:
     """Every file the watcher may take: regular files in the inbox and its visible subfolders.
 
     Symbolic links are not followed (archiving a link would not keep the content), hidden
     folders — among them the watcher's own ``.processing`` — are not entered. An unreadable
     inbox raises OSError; an unreadable subfolder is passed over (its files wait).
+    Symbolic links, FIFOs, sockets and devices are never opened: ``on_skip`` is told of each
+    (with a name the watcher would otherwise take), so it can say so.
     """
     stack = [inbox]
     while stack:
@@ -90,12 +99,14 @@ def inbox_files(inbox: Path) -> Iterator[tuple[Path, os.stat_result]]:
             continue  # a subfolder removed while we looked, or not readable
         for entry in entries:
             try:
-                if entry.is_symlink() or is_hidden(entry):
+                if is_hidden(entry) or ignore_reason(entry.name) is not None:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(Path(entry.path))
-                elif entry.is_file(follow_symlinks=False) and ignore_reason(entry.name) is None:
+                elif entry.is_file(follow_symlinks=False):
                     yield Path(entry.path), entry.stat(follow_symlinks=False)
+                elif on_skip is not None:
+                    on_skip(Path(entry.path))
             except FileNotFoundError:
                 continue  # gone between listing and looking: renamed by Office or another watcher
 

@@ -39,6 +39,7 @@ from officekit.errors import WorkspaceError
 from officekit.intake import Checkpoint
 from officekit.ledger.store import Ledger
 from officekit.loop.daily import Clock, DailyDue
+from officekit.read.guard import shared_pool
 from officekit.read.workbook import check_complete
 from officekit.settings import Settings
 from officekit.watch.claims import ProcessingArea, new_owner_id
@@ -180,6 +181,7 @@ class Watcher:
                         f" / Cannot create the processing folder in the inbox: {exc}",
                         hint="请检查收件箱的写入权限 / Check that the inbox is writable.",
                     ) from exc
+                shared_pool().warm()  # the first file must not wait for a reader to start
                 self.worker = Worker(self.ws, ledger, self.area, self.renders, self.log,
                                      lang=self.lang, rescan=self.timings.rescan,
                                      stopping=self._stop.is_set, on_outcome=self._record,
@@ -332,7 +334,7 @@ class Watcher:
         inbox = self.ws.inbox
         try:
             inbox.stat()
-            found = dict(inbox_files(inbox))
+            found = dict(inbox_files(inbox, self._not_regular))
         except OSError as exc:
             if not self._unreachable:
                 self.log.warning(msg("inbox.unreachable", self.lang, inbox=inbox, error=exc))
@@ -344,6 +346,9 @@ class Watcher:
         self.settler.retain(set(found))
         for path, st in found.items():
             self.settler.observe(path, st)
+
+    def _not_regular(self, path: Path) -> None:
+        self.worker.say_once("not-regular", path, name=path.relative_to(self.ws.inbox))
 
     def _scan_hints(self) -> None:
         with self._hints_lock:

@@ -30,16 +30,21 @@ from officekit.intake import Checkpoint, archive_file, finish_archive, ingest_lo
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import Ledger
 from officekit.model import FileResult, FileStatus
+from officekit.read.guard import ReaderDied, ReadInterrupted
 from officekit.read.workbook import sha256_file
+from officekit.settings import Limits
 from officekit.validate.pipeline import LoadedFile, load_file, periods_touched
 from officekit.watch.claims import ProcessingArea
 from officekit.watch.log import file_summary, msg
 from officekit.watch.renders import RenderQueue
 from officekit.workspace import Workspace
 
-MAX_ATTEMPTS = 3  # tries of one file (a program fault) before it goes to archive/failed
+MAX_ATTEMPTS = Limits().attempts  # tries of one file before it goes to archive/failed
 BATCH_FILES = 50  # files loaded together (then taken staff lists first)
-BATCH_BYTES = 64 << 20
+# What a batch may hold in memory: read files stop being added once their sheets hold this
+# many rows. Each file is read in a guarded child (officekit.read.guard), so one file's data
+# is bounded by the limits; this bounds a batch of them.
+BATCH_ROWS = 200_000
 
 
 @dataclass(slots=True)
@@ -59,7 +64,7 @@ class _Prepared:
     item: Path
     sha256: str
     loaded: LoadedFile
-    size: int
+    rows: int
     resume: dict[str, Any] | None  # the ledger row of a file stored before a crash
 
 
@@ -101,17 +106,19 @@ class Worker:
         roster dropped together with the registers that name its people is read before them.
         """
         batch: list[_Prepared] = []
-        size = 0
+        rows = 0
+        done = False
         for item in self.area.items():
-            if self._stopping() or len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            if self._stopping() or len(batch) >= BATCH_FILES or rows >= BATCH_ROWS:
                 break
             if self._retry_at.get(item, now) > now or (not retry and item in self._retry_at):
                 continue
             prepared = self._guard(item, None, partial(self._load, item))
-            if prepared is not None:
+            if prepared is True:
+                done = True  # set aside unread (see _load)
+            elif prepared is not None:
                 batch.append(prepared)
-                size += prepared.size
-        done = False
+                rows += prepared.rows
         for p in sorted(batch, key=lambda x: x.loaded.order):
             if self._stopping():
                 break
@@ -119,16 +126,37 @@ class Worker:
         self.area.release_finished()
         return done
 
-    def _load(self, item: Path) -> _Prepared | None:
-        """Hash ``item``, claim it in the ledger and load it; None when it must wait."""
+    def _load(self, item: Path) -> _Prepared | bool | None:
+        """Hash ``item``, claim it in the ledger and read it in a guarded child; None when it
+        must wait, True when it was set aside unread (it had used up its attempts).
+
+        The claim is the mark "being read": it is in the ledger before the file is opened, and
+        each claim counts an attempt, so a file whose reading killed a watcher (before the
+        child process guarded it, or the machine) is counted when the next watcher takes it
+        over, and is set aside once it has had its attempts instead of being read again.
+        """
         sha = sha256_file(item)
         go, resume = self._claim(item, sha)
         if not go:
             self.say_once("waiting", item, name=item.name)
             return None
+        if resume is None and self._used_up(item, sha):
+            return True
         self._point("claimed")
-        return _Prepared(item, sha, load_file(item, self.ws.settings), item.stat().st_size,
-                         resume)
+        loaded = load_file(item, self.ws.settings, stopping=self._stopping, on_death="raise")
+        rows = sum(len(s.rows) for s in loaded.workbook.sheets) if loaded.workbook else 0
+        return _Prepared(item, sha, loaded, rows, resume)
+
+    def _used_up(self, item: Path, sha: str) -> bool:
+        """Set ``item`` aside in archive/failed when its claims passed the attempts limit."""
+        row = self.ledger.find_file(sha)
+        limit = self.ws.settings.limits.attempts
+        if row is None or row["path"] != str(item) or int(row["attempts"]) <= limit:
+            return False
+        error = "reader-died: " + " / ".join(
+            msg("failed.died", lang, attempts=int(row["attempts"]) - 1) for lang in ("zh", "en"))
+        self._give_up(item, row, error, int(row["attempts"]) - 1, None)
+        return True
 
     def _claim(self, item: Path, sha: str) -> tuple[bool, dict[str, Any] | None]:
         """Claim ``item`` in the ledger: (go ahead?, the row of a file stored before a crash).
@@ -219,6 +247,8 @@ class Worker:
         """Run one file's step; any exception is that file's failure, never the loop's."""
         try:
             return step()
+        except ReadInterrupted:
+            return None  # stopping: the file stays claimed, for the next start
         except Exception as exc:  # one file must not stop the watcher; recorded just below
             try:
                 self._failed(item, sha, exc)
@@ -230,7 +260,11 @@ class Worker:
 
     def _failed(self, item: Path, sha: str | None, exc: Exception) -> None:
         """Record a failure; retry later, or after :data:`MAX_ATTEMPTS` give the file up."""
-        error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, ReaderDied):
+            error = "reader-died: " + " / ".join(
+                msg("reader-died", lang, detail=exc.detail) for lang in ("zh", "en"))
+        else:
+            error = f"{type(exc).__name__}: {exc}"
         if sha is None:
             try:
                 sha = sha256_file(item)
@@ -244,15 +278,20 @@ class Worker:
         else:
             self._attempts[item] += 1
             attempts = self._attempts[item]
-        if attempts < MAX_ATTEMPTS:
+        if attempts < self.ws.settings.limits.attempts:
             if own and row is not None:
                 self.ledger.set_state(row["id"], "failed", message=error)
             self._retry_at[item] = time.monotonic() + max(self.rescan, 1.0) * attempts
             self.log.error(msg("failed.retry", self.lang, name=item.name, error=error,
                                attempt=attempts), exc_info=exc)
             return
+        self._give_up(item, row if own else None, error, attempts, exc)
+
+    def _give_up(self, item: Path, row: dict[str, Any] | None, error: str, attempts: int,
+                 exc: Exception | None) -> None:
+        """Move ``item`` to archive/failed (recording why in its ``row``, when it has one)."""
         today = self._today or date.today()
-        if own and row is not None:
+        if row is not None:
             dest = finish_archive(self.ws, self.ledger, int(row["id"]), item, "failed",
                                   move=True, today=today, message=error)
         else:  # no ledger row can be ours (unreadable file, or a duplicate drop): log only

@@ -1,0 +1,333 @@
+"""Reading a file in a guarded child process, so nothing one file does can stop the caller.
+
+A dropped file is untrusted input to native code (calamine is Rust, lxml is C): a zip bomb or
+a pathological sheet can exhaust memory, abort the process or run for minutes. So each file is
+read and understood in a child process under limits — address space (``RLIMIT_AS``), CPU time
+(``RLIMIT_CPU``) and wall time — and only plain data comes back. The caller (``validate``,
+``ingest``, the watcher) stays small and alive whatever the child does:
+
+- the child answers with the result, or a :class:`ReadOutcome` saying it ran out of memory
+  (``MemoryError``) or raised;
+- a child that dies (a signal: ``SIGABRT`` from a failed allocation in Rust, ``SIGXCPU`` at the
+  CPU limit, ``SIGKILL`` from the OOM killer) or takes longer than the wall time is killed and
+  replaced; the caller gets :class:`ReaderDied` or :class:`ReadOverLimit` and decides what it
+  means (a rejection, or an attempt counted against the file).
+
+The pool is kept warm: children are started once (forked, or through a fork server that has
+already imported the reading stack) and serve file after file, so a small file pays no
+start-up cost.
+A caller that must stop (SIGTERM) passes ``stopping``: the child at work is killed within
+:data:`POLL_SECONDS` and :class:`ReadInterrupted` is raised.
+
+Only POSIX has the resource limits; elsewhere the child runs without them (wall time and the
+inflated-bytes checks of :mod:`officekit.read.workbook` still apply).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
+
+try:
+    import resource
+except ImportError:  # Windows: no rlimits
+    resource = None  # type: ignore[assignment]
+
+POLL_SECONDS = 0.2
+MB = 1 << 20
+# Modules the fork server imports once, so each child starts with the reading stack loaded.
+PRELOAD = ["officekit.validate.pipeline"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ChildLimits:
+    """What one read may use: address space (MB), CPU and wall seconds (None: unlimited)."""
+
+    memory_mb: int | None = 4096
+    cpu_seconds: float | None = 300.0
+    wall_seconds: float | None = 600.0
+
+
+class ReadFailure(Exception):
+    """The child did not return a result; ``limit`` or ``detail`` says why."""
+
+    def __init__(self, detail: str, limit: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.limit = limit
+
+
+class ReadOverLimit(ReadFailure):
+    """The read exceeded a limit: ``limit`` is ``memory``, ``cpu`` or ``time``."""
+
+
+class ReaderDied(ReadFailure):
+    """The child died of something that is not a known limit (a signal, an exit)."""
+
+
+class ReadInterrupted(Exception):
+    """The caller asked to stop while a file was being read; the child was killed."""
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(code).name
+    except ValueError:
+        return f"signal {code}"
+
+
+def _set_limits(limits: ChildLimits) -> None:
+    if resource is None:
+        return
+    inf = resource.RLIM_INFINITY
+    if limits.memory_mb is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, inf))
+    else:
+        resource.setrlimit(resource.RLIMIT_AS, (inf, inf))
+    if limits.cpu_seconds is not None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        used = usage.ru_utime + usage.ru_stime
+        resource.setrlimit(resource.RLIMIT_CPU, (int(used + limits.cpu_seconds) + 1, inf))
+    else:
+        resource.setrlimit(resource.RLIMIT_CPU, (inf, inf))
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this child when its parent dies (a SIGKILLed watcher must
+    not leave a reader working on a bomb)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _portable(exc: Exception) -> Exception:
+    """``exc`` if it survives pickling, else a RuntimeError with its text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _child_main(conn: Connection) -> None:
+    """The child's loop: one task at a time, each under the limits it comes with."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
+    os.environ["RUST_BACKTRACE"] = "0"  # a reader that aborts says one line, not fifty
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        fn, args, limits = task
+        try:
+            _set_limits(limits)
+            result = fn(*args)
+            answer: tuple[str, Any] = ("ok", result)
+        except MemoryError:
+            answer = ("memory", "MemoryError")
+        except Exception as exc:  # sent back, for the caller to handle or raise
+            answer = ("error", _portable(exc))
+        try:
+            conn.send(answer)
+        except MemoryError:
+            conn.send(("memory", "MemoryError (sending the result)"))
+            return
+        except Exception as exc:  # an exception that cannot be pickled: its text then
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        if answer[0] == "memory":
+            return  # a heap that ran out is not worth keeping
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How to start a child: a plain fork while this process has one thread (a one-shot
+    command: instant, the reading stack already imported), else through a fork server that
+    imported it once (forking a process with threads can inherit a lock held mid-way)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Child:
+    def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
+        parent, child = ctx.Pipe()
+        self.conn: Connection = parent
+        self.proc: BaseProcess = ctx.Process(  # type: ignore[attr-defined]
+            target=_child_main, args=(child,), daemon=True, name="officekit-reader")
+        self.proc.start()
+        child.close()
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.proc.join(2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+        self.conn.close()
+
+
+class ReaderPool:
+    """Warm child processes that run one function call each at a time, under limits.
+
+    Thread-safe: each call takes an idle child (starting one if fewer than ``size`` run) and
+    gives it back when done; a child that failed is replaced.
+    """
+
+    def __init__(self, size: int = 1) -> None:
+        self.size = max(1, size)
+        self._idle: list[_Child] = []
+        self._busy = 0
+        self._cond = threading.Condition()
+        self._pid = os.getpid()
+
+    def _new_child(self) -> _Child:
+        return _Child(_context())
+
+    def warm(self) -> None:
+        """Start the children now, so the first file does not wait for them."""
+        with self._cond:
+            while len(self._idle) + self._busy < self.size:
+                self._idle.append(self._new_child())
+
+    def _take(self) -> _Child:
+        with self._cond:
+            while not self._idle and self._busy >= self.size:
+                self._cond.wait()
+            self._busy += 1
+            while self._idle:
+                child = self._idle.pop()
+                if child.proc.is_alive():
+                    return child
+                child.kill()
+        try:
+            return self._new_child()
+        except BaseException:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify()
+            raise
+
+    def _give(self, child: _Child | None) -> None:
+        with self._cond:
+            self._busy -= 1
+            if child is not None:
+                self._idle.append(child)
+            self._cond.notify()
+
+    def run(self, fn: Callable[..., T], *args: Any, limits: ChildLimits,
+            stopping: Callable[[], bool] | None = None) -> T:
+        """``fn(*args)`` in a child under ``limits``; its result, or its exception re-raised.
+
+        ``fn`` must be a module-level function and ``args`` picklable. Raises
+        :class:`ReadOverLimit`, :class:`ReaderDied` or :class:`ReadInterrupted` when the child
+        gave no answer.
+        """
+        child = self._take()
+        keep: _Child | None = None
+        try:
+            child.conn.send((fn, args, limits))
+            answer = self._wait(child, limits, stopping)
+            if answer[0] != "memory":
+                keep = child
+        finally:
+            if keep is None:
+                child.kill()
+            self._give(keep)
+        kind, value = answer
+        if kind == "ok":
+            return value  # type: ignore[no-any-return]
+        if kind == "memory":
+            raise ReadOverLimit(str(value), "memory")
+        raise value
+
+    def _wait(self, child: _Child, limits: ChildLimits,
+              stopping: Callable[[], bool] | None) -> tuple[str, Any]:
+        deadline = (time.monotonic() + limits.wall_seconds
+                    if limits.wall_seconds is not None else None)
+        while True:
+            wait = POLL_SECONDS
+            if deadline is not None:
+                wait = min(wait, max(deadline - time.monotonic(), 0.0))
+            try:
+                ready = child.conn.poll(wait)
+            except (OSError, EOFError):
+                ready = True
+            if ready:
+                try:
+                    answer: tuple[str, Any] = child.conn.recv()
+                    return answer
+                except (EOFError, OSError):
+                    raise self._death(child, limits) from None
+            if stopping is not None and stopping():
+                raise ReadInterrupted
+            if not child.proc.is_alive():
+                raise self._death(child, limits)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise ReadOverLimit(f"wall time {limits.wall_seconds:g} s", "time")
+
+    @staticmethod
+    def _death(child: _Child, limits: ChildLimits) -> ReadFailure:
+        child.proc.join(5)
+        code = child.proc.exitcode
+        if code is not None and code < 0:
+            if -code == getattr(signal, "SIGXCPU", -1):
+                return ReadOverLimit(f"CPU time {limits.cpu_seconds:g} s", "cpu")
+            return ReaderDied(_signal_name(-code))
+        return ReaderDied(f"exit code {code}")
+
+    def close(self) -> None:
+        """Stop every idle child (busy ones are stopped by their callers)."""
+        if os.getpid() != self._pid:
+            return  # a forked copy of the pool: its children are not ours
+        with self._cond:
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.close()
+
+
+_POOL: ReaderPool | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def shared_pool() -> ReaderPool:
+    """The process's reader pool (started on first use, closed at exit)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ReaderPool(1)
+            atexit.register(_POOL.close)
+        return _POOL
