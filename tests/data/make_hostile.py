@@ -12,8 +12,8 @@ tests keep it small and scale the limits of ``[limits]`` down to match). What ea
 - ``zipbomb_parts.xlsx``    many extra parts that together inflate to SCALE MB (each part
                             compresses like real XML, so only the total gives it away)
 - ``entities.xlsx``         the shared strings declare nested XML entities ("billion laughs")
-- ``rows_N.xlsx``           a valid register of N rows (``--rows``; the tests set ``max_cells``
-                            around it)
+- ``rows_N.xlsx``           valid registers of N rows (``--rows N…``; the tests set
+                            ``max_cells`` between two of them)
 - ``encrypted.ods``         an .ods whose manifest says its content is encrypted
 - ``dup_sheets.xlsx``       two sheets with exactly the same name, different data
 - ``formulas_only.xlsx``    a register whose data cells are all formulas without cached values
@@ -149,7 +149,7 @@ def encrypted_ods() -> bytes:
     return out.getvalue()
 
 
-def write_corpus(out: Path, *, scale: int = 40, rows: int = 0) -> dict[str, Path]:
+def write_corpus(out: Path, *, scale: int = 40, rows: tuple[int, ...] = ()) -> dict[str, Path]:
     """Write the hostile files into ``out``; name → path."""
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {
@@ -163,8 +163,8 @@ def write_corpus(out: Path, *, scale: int = 40, rows: int = 0) -> dict[str, Path
         "formulas_only.xlsx": register_bytes(4, formulas=True),
         "..投诉登记表.xlsx": register_bytes(3),
     }
-    if rows:
-        files[f"rows_{rows}.xlsx"] = register_bytes(rows)
+    for n in rows:
+        files[f"rows_{n}.xlsx"] = register_bytes(n)
     paths = {}
     for name, data in files.items():
         (out / name).write_bytes(data)
@@ -187,10 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--scale", type=int, default=40, help="MB each bomb inflates to")
-    parser.add_argument("--rows", type=int, default=0, help="also a register of this many rows")
+    parser.add_argument("--rows", type=int, nargs="*", default=[],
+                        help="also registers of these many rows")
     parser.add_argument("--special", action="store_true", help="also a FIFO and a symlink")
     args = parser.parse_args(argv)
-    for path in write_corpus(args.out, scale=args.scale, rows=args.rows).values():
+    for path in write_corpus(args.out, scale=args.scale, rows=tuple(args.rows)).values():
         print(path)
     if args.special:
         for path in make_special(args.out).values():

@@ -232,12 +232,12 @@ def _zip_budget(zf: zipfile.ZipFile, path: Path, limits: Limits) -> None:
     """
     total = 0
     for info in zf.infolist():
-        total += info.file_size
-        if total > limits.inflated_mb << 20:
-            raise over_limit(path, "inflated", limits.inflated_mb)
         if (info.file_size > RATIO_FLOOR
                 and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
             raise over_limit(path, "ratio", limits.max_ratio)
+        total += info.file_size
+        if total > limits.inflated_mb << 20:
+            raise over_limit(path, "inflated", limits.inflated_mb)
     for info in zf.infolist():
         if info.filename.endswith((".xml", ".rels")) and info.file_size:
             with zf.open(info) as part:
