@@ -378,17 +378,24 @@ def status(ctx: Ctx, fmt: str) -> None:
 
     ws = ctx.ws
     ws.ensure()
+    from officekit.watch.status import limited_files, processing_files, stuck_files
+
     with Ledger.open(ws.database_url) as ledger:
         summary = ledger.summary()
         recent = ledger.recent_files(15)
+        stuck = stuck_files(ledger)
+        processing = processing_files(ws, ledger)
+        limited = limited_files(ledger)
     if fmt == "json":
         click.echo(
             json.dumps(
-                {"summary": summary, "recent": recent}, ensure_ascii=False, indent=2, default=str
+                {"summary": summary, "recent": recent, "stuck": stuck,
+                 "processing": processing, "limited": limited},
+                ensure_ascii=False, indent=2, default=str,
             )
         )
     else:
-        click.echo(format_status(summary, recent, ctx.lang))
+        click.echo(format_status(summary, recent, ctx.lang, stuck, processing, limited))
 
 
 # ------------------------------------------------------------------------------------------

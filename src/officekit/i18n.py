@@ -420,9 +420,9 @@ ISSUES: dict[str, tuple[str, str]] = {
         "put it back.",
     ),
     "not-a-regular-file": (
-        "“{file}”不是普通文件（是{detected}），不会被打开。请放入工作簿文件本身。",
-        '"{file}" is not a regular file (it is {detected}) and is never opened. Put the '
-        "workbook file itself in.",
+        "[[“{file}”]]不是普通文件（是{detected}），不会被打开。请放入工作簿文件本身。",
+        'This[[ ("{file}")]] is not a regular file (it is {detected}) and is never opened. '
+        "Put the workbook file itself in.",
     ),
     "duplicate-file": (
         "这个文件与已处理过的“{first_name}”[[（{first_time}）]]内容完全相同，不再重复导入。"
@@ -443,6 +443,7 @@ ISSUES: dict[str, tuple[str, str]] = {
 #   cli.annotated                          {path}: the annotated copy of a rejected file
 #   cli.no-sheets                          a file with no recognised sheet
 #   cli.init.done {path}; cli.sample.done {count, path}; cli.status.title; cli.status.recent
+#   cli.status.processing|limited {count}; cli.status.unrecorded   files in .processing, limits
 #   annotate.sheet                         name of the issue-list sheet of the annotated copy
 #   annotate.col.<severity|code|sheet|cell|row|column|field|value|message>  its headers
 #   annotate.link                          {cell}: text of the link to a cell
@@ -625,6 +626,12 @@ UI: dict[str, tuple[str, str]] = {
     "cli.status.stuck": ("需要处理的文件（{count} 个）：", "Files needing attention ({count}):"),
     "cli.status.stuck.claimed": ("处理中超过10分钟", "claimed for over 10 minutes"),
     "cli.status.stuck.failed": ("处理失败", "processing failed"),
+    "cli.status.processing": ("处理文件夹中的文件（{count} 个）：",
+                              "Files in the processing folder ({count}):"),
+    "cli.status.unrecorded": ("未登记（下次启动的 watcher 接手）",
+                              "unrecorded (the next watcher to start takes it over)"),
+    "cli.status.limited": ("因读取限制被拒收或搁置的文件（{count} 个）：",
+                           "Files stopped by the reading limits ({count}):"),
     "cli.status.recent": ("最近处理的文件", "Recently processed files"),
     # the annotated copy of a rejected file (officekit.annotate)
     "annotate.sheet": ("校验结果", "Validation results"),

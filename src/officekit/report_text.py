@@ -63,7 +63,9 @@ def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50
 
 
 def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: str,
-                  stuck: Sequence[dict[str, Any]] = ()) -> str:
+                  stuck: Sequence[dict[str, Any]] = (),
+                  processing: Sequence[dict[str, Any]] = (),
+                  limited: Sequence[dict[str, Any]] = ()) -> str:
     lines = [t("cli.status.title", lang)]
     records = summary.get("records", {})
     lines.append("  " + t("cli.status.records", lang) + "  " + "，".join(
@@ -92,4 +94,18 @@ def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: s
             why = t(f"cli.status.stuck.{reason}", lang)
             extra = f.get("message") or f.get("destination") or ""
             lines.append(f"  {why}  {f.get('name')}  {extra}".rstrip())
+    if processing:
+        lines.append("")
+        lines.append(t("cli.status.processing", lang, count=len(processing)))
+        for f in processing:
+            state = f["state"]
+            label = (t("cli.status.unrecorded", lang) if state == "unrecorded"
+                     else t(f"cli.state.{state}", lang))
+            lines.append(f"  {label:<6} {f['name']}  ({f['owner']})")
+    if limited:
+        lines.append("")
+        lines.append(t("cli.status.limited", lang, count=len(limited)))
+        for f in limited:
+            lines.append(f"  {f['code']}  {f.get('name')}  "
+                         f"{f.get('destination') or ''}".rstrip())
     return "\n".join(lines)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import pickle
@@ -134,6 +135,7 @@ def _child_main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
     os.environ["RUST_BACKTRACE"] = "0"  # a reader that aborts says one line, not fifty
+    faulthandler.disable()  # (pytest turns it on) an abort here is expected, not a crash
     while True:
         try:
             task = conn.recv()
