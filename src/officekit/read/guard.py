@@ -13,9 +13,9 @@ read and understood in a child process under limits — address space (``RLIMIT_
   replaced; the caller gets :class:`ReaderDied` or :class:`ReadOverLimit` and decides what it
   means (a rejection, or an attempt counted against the file).
 
-The pool is kept warm: children are started once (forked, or through a fork server that has
-already imported the reading stack) and serve file after file, so a small file pays no
-start-up cost.
+The pool is kept warm: children are started once (forked, or spawned when the caller has
+threads, like the watcher, which warms its pool at start) and serve file after file, so a
+small file pays no start-up cost.
 A caller that must stop (SIGTERM) passes ``stopping``: the child at work is killed within
 :data:`POLL_SECONDS` and :class:`ReadInterrupted` is raised.
 
@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import faulthandler
+import importlib
 import multiprocessing
 import os
 import pickle
@@ -35,7 +36,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -48,8 +49,6 @@ except ImportError:  # Windows: no rlimits
 
 POLL_SECONDS = 0.2
 MB = 1 << 20
-# Modules the fork server imports once, so each child starts with the reading stack loaded.
-PRELOAD = ["officekit.validate.pipeline"]
 
 T = TypeVar("T")
 
@@ -121,6 +120,11 @@ def _die_with_parent() -> None:
         pass
 
 
+def _import(*modules: str) -> None:
+    for name in modules:
+        importlib.import_module(name)
+
+
 def _portable(exc: Exception) -> Exception:
     """``exc`` if it survives pickling, else a RuntimeError with its text."""
     try:
@@ -165,15 +169,12 @@ def _child_main(conn: Connection) -> None:
 
 def _context() -> multiprocessing.context.BaseContext:
     """How to start a child: a plain fork while this process has one thread (a one-shot
-    command: instant, the reading stack already imported), else through a fork server that
-    imported it once (forking a process with threads can inherit a lock held mid-way)."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    command: instant, the reading stack already imported), else a fresh interpreter (forking a
+    process with threads can inherit a lock held mid-way; and the shared fork server may have
+    been started by another part of the program with its own preloads, which would count
+    against this child's memory limit)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        return ctx
     return multiprocessing.get_context("spawn")
 
 
@@ -219,11 +220,15 @@ class ReaderPool:
     def _new_child(self) -> _Child:
         return _Child(_context())
 
-    def warm(self) -> None:
-        """Start the children now, so the first file does not wait for them."""
-        with self._cond:
+    def warm(self, preload: Sequence[str] = ()) -> None:
+        """Start the children now and have them import ``preload`` (module names), so the
+        first file waits for neither."""
+        with self._cond:  # held throughout: no caller takes a child half-warmed
             while len(self._idle) + self._busy < self.size:
                 self._idle.append(self._new_child())
+            for child in self._idle:
+                child.conn.send((_import, tuple(preload), ChildLimits(None, None, None)))
+                child.conn.recv()
 
     def _take(self) -> _Child:
         with self._cond:

@@ -181,7 +181,8 @@ class Watcher:
                         f" / Cannot create the processing folder in the inbox: {exc}",
                         hint="请检查收件箱的写入权限 / Check that the inbox is writable.",
                     ) from exc
-                shared_pool().warm()  # the first file must not wait for a reader to start
+                # the first file must not wait for a reader to start and import the stack
+                shared_pool().warm(["officekit.validate.pipeline"])
                 self.worker = Worker(self.ws, ledger, self.area, self.renders, self.log,
                                      lang=self.lang, rescan=self.timings.rescan,
                                      stopping=self._stop.is_set, on_outcome=self._record,
