@@ -90,12 +90,23 @@ def _signal_name(code: int) -> str:
         return f"signal {code}"
 
 
+def _address_space() -> int:
+    """Bytes of address space this process has mapped now (Linux; elsewhere 0)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _set_limits(limits: ChildLimits) -> None:
     if resource is None:
         return
     inf = resource.RLIM_INFINITY
     if limits.memory_mb is not None:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, inf))
+        # on top of what the child holds already: a child forked from a large process
+        # inherits its address space, which is not this file's to spend
+        resource.setrlimit(resource.RLIMIT_AS, (_address_space() + limits.memory_mb * MB, inf))
     else:
         resource.setrlimit(resource.RLIMIT_AS, (inf, inf))
     if limits.cpu_seconds is not None:

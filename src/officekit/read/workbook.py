@@ -9,15 +9,16 @@ traceback — so the intake can reject the file with a message a person understa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import stat
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
@@ -416,6 +417,38 @@ def _unique_book(path: Path, book: CalamineWorkbook, fmt: str) -> CalamineWorkbo
     return CalamineWorkbook.from_filelike(io.BytesIO(renamed_package(path)))
 
 
+def _in_thread(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``fn`` in a thread; the returned call waits for its result (or raises its error).
+
+    Unlike a thread pool's future, a thread that dies before it runs ``fn`` (no memory left to
+    start it, under the reading limits) is not waited for for ever: it is a MemoryError.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller in result()
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="officekit-open", daemon=True)
+    try:
+        thread.start()
+    except RuntimeError:  # no thread to be had: do it here
+        run()
+
+    def result() -> Any:
+        if thread.ident is not None:
+            thread.join()
+        if "error" in box:
+            raise box["error"]
+        if "value" not in box:
+            raise MemoryError("the thread opening the workbook died")
+        return box["value"]
+
+    return result
+
+
 def _read_sheets(book: CalamineWorkbook) -> list[RawSheet]:
     with book:
         sheets: list[RawSheet] = []
@@ -490,12 +523,16 @@ def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
         # calamine opens the package (outside the GIL) while this thread scans the raw XML;
         # the scan must be done before any sheet is parsed, to refuse a sheet too large to
         # hold. Its errors come first, as if the two ran one after the other.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            opening = pool.submit(_open_book, path)
+        opening = _in_thread(partial(_open_book, path))
+        try:
             metas = _guard(path, fmt, lambda: xlsx_sheet_meta(path))
             for name, meta in metas.items():
                 _guard(path, fmt, partial(_check_size, path, name, meta.part, meta, limits))
-            book: CalamineWorkbook = _guard(path, fmt, opening.result)
+        except BaseException:
+            with contextlib.suppress(BaseException):
+                opening()  # not left running behind the error
+            raise
+        book: CalamineWorkbook = _guard(path, fmt, opening)
     else:
         book = _guard(path, fmt, lambda: _open_book(path))
     book = _guard(path, fmt, partial(_unique_book, path, book, fmt))
