@@ -535,37 +535,69 @@ def warnings_block(b: Builder) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# 1. evaluation
+# 1. evaluation — one context, a template per scheme
 
 
-def evaluation() -> Builder:
-    b = Builder("个人考核报告")
-    b.title("个人绩效考核报告", "考核期间：{{ period_label }}")
+def sources_block(b: Builder, heading: str) -> None:
+    """The 数据来源 box every document carries: each register, its files, dates and state."""
+    b.heading(heading)
+    b.loop_table([
+        Col("登记表", "{{ s.register }}", 2.6),
+        Col("文件", "{{ s.files }}", 6.4, "l"),
+        Col("本期覆盖日期", "{{ s.dates }}", 3.6),
+        Col("状态", "{{ s.state }}", 3.4, "l"),
+    ], "s in sources", font_size=XIAO_WU, empty="{{ sources_note }}", condition="sources",
+        margin=0.05)
+    b.tag("{%p if sources %}")
+    b.note("注：{{ sources_note }}")
+    b.tag("{%p endif %}")
+
+
+def evaluation_header(b: Builder, title: str) -> None:
+    b.title(title, "考核期间：{{ period_label }}")
     b.grid([
         ("姓　　名", "{{ staff.name }}", "工　　号", "{{ staff.staff_id }}"),
         ("部　　门", "{{ staff.department }}", "岗　　位", "{{ staff.role }}"),
-        ("考核期间", "{{ period_label }}", "统计截止", "{{ as_of }}"),
+        ("考核方案", "{{ scheme.label }}", "统计截止", "{{ as_of }}"),
     ], [2.6, 5.4, 2.6, 5.4], label_columns=(0, 2))
+    b.tag("{%p if coverage_note %}")
+    b.note("提示：{{ coverage_note }}")
+    b.tag("{%p endif %}")
 
-    b.heading("一、考核结果")
+
+def evaluation_result(b: Builder, heading: str, rank_head: str = "部门同岗位排名") -> None:
+    b.heading(heading)
     b.grid([
-        ("综合得分", "考核等级", "部门排名"),
+        ("综合得分", "考核等级", rank_head),
         ("{{ score }}", "{{ grade }}", "{{ rank_text }}"),
     ], [5.3, 5.3, 5.4], header_row=True)
-    b.heading("二、考核指标")
-    b.loop_table([
-        Col("考核指标", "{{ r.label }}", 3.2, "l"),
-        Col("目标值", "{{ r.target }}", 3.0),
-        Col("实际值", "{{ r.actual }}", 2.6),
-        Col("是否达标", "{{ r.met }}", 1.9),
-        Col("权重", "{{ r.weight }}", 1.6),
-        Col("折算权重", "{{ r.share }}", 2.0),
-        Col("得分", "{{ r.points }}", 1.7),
-    ], "r in kpi_rows")
-    b.note("注：综合得分为各项指标得分之和。指标得分＝指标分（百分制）× 折算权重；"
-           "本期无数据的指标不计分，其权重按比例分配给其余指标。平均办理工作日仅作参考，不计分。")
+    b.tag("{%p if score_note %}")
+    b.note("说明：{{ score_note }}")
+    b.tag("{%p endif %}")
 
-    b.heading("三、投诉处理情况")
+
+def kpi_table(b: Builder, heading: str, note: str) -> None:
+    b.heading(heading)
+    b.loop_table([
+        Col("考核指标", "{{ r.label }}", 2.9, "l"),
+        Col("目标值", "{{ r.target }}", 2.5),
+        Col("实际值", "{{ r.actual }}", 2.1),
+        Col("样本", "{{ r.cases }}", 1.8),
+        Col("是否达标", "{{ r.met }}", 1.8),
+        Col("权重", "{{ r.weight }}", 1.4),
+        Col("折算权重", "{{ r.share }}", 1.9),
+        Col("得分", "{{ r.points }}", 1.6),
+    ], "r in kpi_rows", font_size=XIAO_WU, margin=0.05)
+    b.note(note)
+
+
+SCORE_NOTE = ("注：综合得分为各项指标得分之和（各项得分保留一位小数，合计恰为综合得分）。"
+              "指标得分＝指标分（百分制）× 折算权重；样本少于{{ min_cases }}件（次）或本期"
+              "无数据的指标显示但不计分，其权重按比例分配给其余指标。")
+
+
+def complaint_section(b: Builder, heading: str) -> None:
+    b.heading(heading)
     b.para("本期受理投诉{{ received }}件，已办结{{ resolved }}件，办结率{{ closure_rate }}，"
            "按时办结率{{ on_time_rate }}，平均办理{{ resolution_days }}个工作日；"
            "投诉回访率{{ followup_rate }}，客户满意度{{ satisfaction }}。", "Body Indent")
@@ -577,32 +609,138 @@ def evaluation() -> Builder:
     ], "c in categories", empty="本期未受理投诉。")
     b.para("（二）超时投诉", "Label")
     b.loop_table([
-        Col("投诉编号", "{{ x.complaint_id }}", 3.2),
-        Col("受理日期", "{{ x.received }}", 2.3),
+        Col("投诉编号", "{{ x.complaint_id }}", 3.0),
+        Col("受理日期", "{{ x.received }}", 2.2),
         Col("类别", "{{ x.category }}", 2.0),
-        Col("严重程度", "{{ x.severity }}", 1.9),
-        Col("办结期限", "{{ x.deadline }}", 2.3),
-        Col("办结日期", "{{ x.resolved }}", 2.3),
-        Col("超期", "{{ x.days_late }}", 2.0),
+        Col("严重程度", "{{ x.severity }}", 1.7),
+        Col("办结期限", "{{ x.deadline }}", 2.2),
+        Col("办结日期", "{{ x.resolved }}", 2.2),
+        Col("超期", "{{ x.days_late }}", 2.7),
     ], "x in late", font_size=XIAO_WU, empty="本期无超时投诉。", condition="has_late",
         margin=0.05)
+    b.tag("{%p if late_more %}")
+    b.note("注：另有{{ late_more }}件超时投诉未列出，全部清单见同目录文件“{{ late_file }}”。")
+    b.tag("{%p endif %}")
+    b.tag("{%p if has_late %}")
+    b.note("注：超期按工作日计，截至{{ as_of }}。")
+    b.tag("{%p endif %}")
 
-    b.heading("四、回访与值班")
-    b.grid([
-        ("回访次数", "联系成功", "回访成功率", "值班班次", "其中夜班"),
-        ("{{ visits_made }}", "{{ visits_reached }}", "{{ visit_success_rate }}",
-         "{{ shifts_worked }}", "{{ night_shifts }}"),
-    ], [3.2, 3.2, 3.2, 3.2, 3.2], header_row=True)
 
-    b.heading("五、近期得分趋势")
+def visit_section(b: Builder, heading: str) -> None:
+    b.heading(heading)
+    b.para("本期回访{{ visits_made }}次，联系成功{{ visits_reached }}次，回访成功率"
+           "{{ visit_success_rate }}；其中投诉回访{{ followup_visits }}次，在办结后规定天数内"
+           "完成{{ timely_visits }}次，回访及时率{{ visit_timeliness }}；记录满意度"
+           "{{ scored_visits }}次，满意度记录率{{ visit_scored_rate }}。本期回访量目标"
+           "{{ visit_target }}次，完成率{{ visit_target_rate }}。", "Body Indent")
+
+
+def duty_grid(b: Builder, heading: str, with_visits: bool = True) -> None:
+    b.heading(heading)
+    if with_visits:
+        b.grid([
+            ("回访次数", "联系成功", "回访成功率", "值班班次", "其中夜班"),
+            ("{{ visits_made }}", "{{ visits_reached }}", "{{ visit_success_rate }}",
+             "{{ shifts_worked }}", "{{ night_shifts }}"),
+        ], [3.2, 3.2, 3.2, 3.2, 3.2], header_row=True)
+    else:
+        b.grid([
+            ("值班班次", "其中夜班"),
+            ("{{ shifts_worked }}", "{{ night_shifts }}"),
+        ], [8.0, 8.0], header_row=True)
+
+
+def trend_block(b: Builder, heading: str) -> None:
+    b.heading(heading)
     b.image("trend_chart")
     b.note("注：图中空缺表示该期没有可计分的数据。")
     warnings_block(b)
 
-    b.heading("六、考核意见")
+
+def opinions(b: Builder, heading: str) -> None:
+    b.heading(heading)
     b.opinion_boxes([
         ("考核意见", "部门负责人签字：　　　　　　　　日期：　　　　年　　月　　日", 3.6),
         ("被考核人\n意见", "被考核人签字：　　　　　　　　日期：　　　　年　　月　　日", 2.4),
+    ])
+
+
+def evaluation() -> Builder:
+    """投诉处理 (handler) — and any scheme without a template of its own."""
+    b = Builder("个人考核报告")
+    evaluation_header(b, "个人绩效考核报告")
+    evaluation_result(b, "一、考核结果")
+    kpi_table(b, "二、考核指标", SCORE_NOTE + "平均办理工作日仅作参考，不计分。")
+    complaint_section(b, "三、投诉处理情况")
+    duty_grid(b, "四、回访与值班")
+    trend_block(b, "五、近期得分趋势")
+    sources_block(b, "六、数据来源")
+    opinions(b, "七、考核意见")
+    return b
+
+
+def evaluation_visitor() -> Builder:
+    """回访 (visitor): judged on the visits made."""
+    b = Builder("个人考核报告（回访岗位）")
+    evaluation_header(b, "个人绩效考核报告")
+    evaluation_result(b, "一、考核结果")
+    kpi_table(b, "二、考核指标（回访工作）", SCORE_NOTE + "回访量完成率＝回访次数 ÷ 回访量目标，"
+              "最高 100%。")
+    visit_section(b, "三、回访工作情况")
+    duty_grid(b, "四、值班情况", with_visits=False)
+    trend_block(b, "五、近期得分趋势")
+    sources_block(b, "六、数据来源")
+    opinions(b, "七、考核意见")
+    return b
+
+
+def evaluation_lead() -> Builder:
+    """管理 (lead): judged on the department's figures, shown beside the team's ranking."""
+    b = Builder("个人考核报告（管理岗位）")
+    evaluation_header(b, "个人绩效考核报告")
+    evaluation_result(b, "一、考核结果")
+    kpi_table(b, "二、部门考核指标",
+              SCORE_NOTE + "管理岗位按本部门全部投诉（本期受理{{ department_received }}件、"
+              "办结{{ department_resolved }}件）计算指标，得分与部门综合得分一致。")
+    b.heading("三、团队考核排名")
+    b.loop_table([
+        Col("名次", "{{ t.rank }}", 1.4),
+        Col("姓名", "{{ t.name }}", 2.4),
+        Col("岗位", "{{ t.role }}", 3.2),
+        Col("考核方案", "{{ t.scheme }}", 2.8),
+        Col("得分", "{{ t.score }}", 2.0),
+        Col("等级", "{{ t.grade }}", 2.2),
+    ], "t in team", font_size=XIAO_WU, empty="本部门没有其他列入考核的人员。", margin=0.05)
+    b.note("注：名次在同一考核方案内排列；同分者名次相同。")
+    b.heading("四、本人工作情况")
+    b.para("本人本期受理投诉{{ received }}件，已办结{{ resolved }}件，办结率"
+           "{{ closure_rate }}；回访{{ visits_made }}次；值班{{ shifts_worked }}班次，"
+           "其中夜班{{ night_shifts }}班次。", "Body Indent")
+    trend_block(b, "五、近期得分趋势")
+    sources_block(b, "六、数据来源")
+    opinions(b, "七、考核意见")
+    return b
+
+
+def evaluation_none() -> Builder:
+    """不考核 (none): their figures for information, and 本岗位不参与考核."""
+    b = Builder("个人工作情况报告（不考核岗位）")
+    evaluation_header(b, "个人工作情况报告")
+    b.heading("一、考核结果")
+    b.grid([("考核结果", "本岗位不参与考核")], [5.3, 10.7], label_columns=(0,))
+    b.note("说明：{{ score_note }}")
+    b.heading("二、本期工作数据（仅供参考）")
+    b.loop_table([
+        Col("指标", "{{ r.label }}", 4.0, "l"),
+        Col("本期数值", "{{ r.actual }}", 4.0),
+        Col("样本", "{{ r.cases }}", 4.0),
+        Col("参考目标", "{{ r.target }}", 4.0),
+    ], "r in kpi_rows", empty="本期没有本人受理的投诉或本人的回访记录。")
+    duty_grid(b, "三、回访与值班")
+    sources_block(b, "四、数据来源")
+    b.heading("五、部门意见")
+    b.opinion_boxes([
+        ("部门意见", "部门负责人签字：　　　　　　　　日期：　　　　年　　月　　日", 3.0),
     ])
     return b
 
@@ -621,20 +759,25 @@ def evaluation_summary() -> Builder:
     ], [4.0, 4.0, 4.0, 4.0], header_row=True)
 
     b.heading("一、人员考核排名")
+    b.tag("{%p for g in scheme_rankings %}")
+    b.para("{{ g.label }}（参与排名{{ g.ranked }}人）", "Label")
     b.loop_table([
-        Col("排名", "{{ r.rank }}", 1.0),
+        Col("排名", "{{ r.rank }}", 1.1),
         Col("工号", "{{ r.staff_id }}", 1.5),
-        Col("姓名", "{{ r.name }}", 1.5),
-        Col("岗位", "{{ r.role }}", 1.9),
-        Col("受理量", "{{ r.received }}", 1.2),
-        Col("办结率", "{{ r.closure_rate }}", 1.6),
-        Col("及时率", "{{ r.on_time_rate }}", 1.6),
-        Col("回访率", "{{ r.followup_rate }}", 1.6),
-        Col("满意度", "{{ r.satisfaction }}", 1.3),
+        Col("姓名", "{{ r.name }}", 1.6),
+        Col("岗位", "{{ r.role }}", 2.2),
+        Col("{{ g.heads[0] }}", "{{ r.metrics[0] }}", 1.7),
+        Col("{{ g.heads[1] }}", "{{ r.metrics[1] }}", 1.7),
+        Col("{{ g.heads[2] }}", "{{ r.metrics[2] }}", 1.7),
+        Col("{{ g.heads[3] }}", "{{ r.metrics[3] }}", 1.7),
         Col("得分", "{{ r.score }}", 1.2),
         Col("等级", "{{ r.grade }}", 1.6),
-    ], "r in ranking", font_size=XIAO_WU, empty="本期本部门没有列入考核的人员。", margin=0.05)
-    b.note("注：及时率即按时办结率；满意度为 1–5 分均值；同分者名次相同。")
+    ], "r in g.rows", font_size=XIAO_WU, margin=0.05)
+    b.note("注：{{ g.note }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if not scheme_rankings %}")
+    b.para("本期本部门没有列入考核的人员。", "Body Indent")
+    b.tag("{%p endif %}")
 
     b.heading("二、等级分布")
     b.loop_table([
@@ -662,6 +805,7 @@ def evaluation_summary() -> Builder:
            "Body Indent")
     b.tag("{%p endif %}")
     warnings_block(b)
+    sources_block(b, "四、数据来源")
     b.signatures([
         ("制表人：", "日期：　　　　年　　月　　日"),
         ("部门负责人签字：", "日期：　　　　年　　月　　日"),
@@ -726,17 +870,25 @@ def complaints() -> Builder:
 
     b.heading("五、超期投诉清单")
     b.loop_table([
-        Col("投诉编号", "{{ o.complaint_id }}", 2.8),
+        Col("投诉编号", "{{ o.complaint_id }}", 2.7),
         Col("受理日期", "{{ o.received }}", 1.95),
         Col("类别", "{{ o.category }}", 1.5),
-        Col("严重程度", "{{ o.severity }}", 1.4),
+        Col("严重程度", "{{ o.severity }}", 1.3),
         Col("责任部门", "{{ o.department }}", 2.0),
         Col("处理人", "{{ o.handler }}", 1.4),
         Col("办结期限", "{{ o.deadline }}", 1.95),
         Col("办结日期", "{{ o.resolved }}", 1.95),
-        Col("超期", "{{ o.days_late }}", 1.25),
+        Col("超期工作日", "{{ o.days_late }}", 1.45),
     ], "o in overdue_list", font_size=XIAO_WU, empty="本期无超期投诉。", condition="has_overdue",
         margin=0.05)
+    b.tag("{%p if has_overdue %}")
+    b.note("注：超期按工作日计（办结期限次日起至办结日，未办结的至{{ as_of }}）；"
+           "未办结的排在前面。")
+    b.tag("{%p endif %}")
+    b.tag("{%p if overdue_more %}")
+    b.note("注：另有{{ overdue_more }}件超期投诉未列出，"
+           "全部清单见同目录文件“{{ overdue_file }}”。")
+    b.tag("{%p endif %}")
 
     b.heading("六、近期趋势")
     b.image("trend_chart")
@@ -744,7 +896,9 @@ def complaints() -> Builder:
         Col("期间", "{{ t.period }}", 4.0), Col("受理量", "{{ t.received }}", 3.0),
         Col("办结量", "{{ t.resolved }}", 3.0), Col("办结率", "{{ t.closure_rate }}", 3.0),
     ], "t in trend")
+    b.note("注：“—”表示该期没有投诉登记表，不是零件投诉。")
     warnings_block(b)
+    sources_block(b, "七、数据来源")
     b.para()
     b.para("报告日期：{{ generated_on }}", "Signature", align="r")
     return b
@@ -798,7 +952,7 @@ def visits() -> Builder:
         Col("情况", "{{ m.reason }}", 4.8),
     ], "m in missed", empty="本期办结的投诉均已按时回访。", condition="has_missed")
     b.tag("{%p if missed_more %}")
-    b.note("另有{{ missed_more }}件未列出。")
+    b.note("注：另有{{ missed_more }}件未列出，全部清单见同目录文件“{{ missed_file }}”。")
     b.tag("{%p endif %}")
 
     b.heading("五、回访人员情况")
@@ -816,6 +970,7 @@ def visits() -> Builder:
     ], "f in feedback", font_size=XIAO_WU, empty="本期回访中客户未提出意见。",
         condition="has_feedback", margin=0.05)
     b.note("注：优先列出满意度最低和提出意见的回访，供改进服务参考。")
+    sources_block(b, "七、数据来源")
     b.para()
     b.para("报告日期：{{ generated_on }}", "Signature", align="r")
     return b
@@ -940,6 +1095,7 @@ def handbook() -> Builder:
     b.tag("{%p else %}")
     b.para("{{ calendar.month_label }}暂无本部门的排班数据。", "Body Indent")
     b.tag("{%p endif %}")
+    sources_block(b, "五、数据来源")
     return b
 
 
@@ -947,6 +1103,9 @@ def handbook() -> Builder:
 
 TEMPLATES = {
     "evaluation.docx": evaluation,
+    "evaluation-visitor.docx": evaluation_visitor,
+    "evaluation-lead.docx": evaluation_lead,
+    "evaluation-none.docx": evaluation_none,
     "evaluation-summary.docx": evaluation_summary,
     "complaints.docx": complaints,
     "visits.docx": visits,

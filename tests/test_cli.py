@@ -210,5 +210,5 @@ def test_templates_check_default_templates_clean(loaded: Path) -> None:
     res = run("templates", "check", "-w", loaded, "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)["templates"]
-    assert len(data) == 5
+    assert len(data) == 8  # the five documents and the evaluation's visitor, lead, none
     assert all(t["problems"] == [] for t in data)

@@ -133,7 +133,7 @@ def test_evaluation_complaints_late_visits_shifts(contexts: dict[str, Any]) -> N
     assert ctx["late"] == [{"complaint_id": "TS-1003", "received": "2026-10-12",
                             "category": "服务态度", "severity": "一般",
                             "deadline": "2026-10-21", "resolved": "2026-10-26",
-                            "days_late": "3 天"}]  # working days: 22, 23, 26 Oct
+                            "days_late": "3个工作日"}]  # working days: 22, 23, 26 Oct
     assert (ctx["visits_made"], ctx["visit_success_rate"]) == (1, "100.0%")
     assert (ctx["shifts_worked"], ctx["night_shifts"]) == (27, 4)
     assert ctx["resolution_days"] == "3.5"
@@ -167,7 +167,7 @@ def test_evaluation_open_complaint_past_deadline_is_late(october: KpiResult) -> 
     late = evaluation_context(row, october, SETTINGS)["late"]
     # 重大: one working day; still open on the as-of date 2026-11-05
     assert [(x["complaint_id"], x["deadline"], x["resolved"], x["days_late"]) for x in late] == [
-        ("TS-1005", "2026-10-14", "未办结", "16 天")]  # working days 15 Oct … 5 Nov
+        ("TS-1005", "2026-10-14", "未办结", "16个工作日")]  # working days 15 Oct … 5 Nov
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,9 +225,12 @@ def test_complaints_resolution_buckets_and_overdue(contexts: dict[str, Any]) -> 
     ctx = contexts["complaints"]
     assert [(r["bucket"], r["count"]) for r in ctx["resolution"]] == [
         ("当日", 2), ("1天", 1), ("2–3天", 2), ("4–7天", 0), ("7天以上", 2), ("未办结", 1)]
+    # working days after the deadline, as of 5 Nov for the open one (the same rule as the
+    # evaluations: kpis.compute.complaint_timing)
     assert [(o["complaint_id"], o["resolved"], o["days_late"]) for o in ctx["overdue_list"]] == [
-        ("TS-1005", "未办结", "22 天"), ("TS-1003", "2026-10-26", "5 天"),
-        ("TS-2002", "2026-10-30", "2 天")]
+        ("TS-1005", "未办结", "16"), ("TS-1003", "2026-10-26", "3"),
+        ("TS-2002", "2026-10-30", "2")]
+    assert (ctx["overdue_more"], ctx["overdue_file"]) == (0, "")
     assert (ctx["overdue"], ctx["overdue_open"], ctx["on_time_rate"]) == (3, 1, "62.5%")
 
 
@@ -407,7 +410,7 @@ EXPECTED = {
                    "84.4", "TS-1003", "考核意见", "被考核人签字：", "部门负责人签字："],
     "evaluation-summary": ["客服一部考核汇总表", "人员考核排名", "+4（+200.0%）", "无可比数据",
                            "不合格"],
-    "complaints": ["投诉分析报告", "投诉类别分析", "收费问题", "TS-1005", "未办结", "22 天",
+    "complaints": ["投诉分析报告", "投诉类别分析", "收费问题", "TS-1005", "未办结", "超期工作日",
                    "本期共受理投诉 8 件（另有撤销 1 件，不计入统计）"],
     "visits": ["回访总结报告", "A&B <C>", "021-****6666", "超过 7 日才回访", "71.4%"],
     "handbook": ["岗位职责手册", "目　　录", "1. 客服主管", "(1)核实情况", "138****5678",

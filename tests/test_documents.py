@@ -48,8 +48,13 @@ LEFTOVER_TAGS = ("{{", "}}", "{%", "%}", "{#", "#}")
 
 # golden file → document under outbox/ (one of each kind, plus a person with late complaints)
 GOLDEN_DOCS = {
+    # one evaluation per scheme: lead (a 部门经理), handler (with late complaints), visitor,
+    # none (质检), and the late joiner whose two complaints are too few to be scored
     "evaluation_0101": "2026-10/客服一部/陈立群_2026-10_考核报告.docx",
     "evaluation_0108": "2026-10/客服一部/王静_2026-10_考核报告.docx",
+    "evaluation_0306": "2026-10/综合服务部/袁博文_2026-10_考核报告.docx",
+    "evaluation_0308": "2026-10/综合服务部/杜明远_2026-10_考核报告.docx",
+    "evaluation_0113": "2026-10/客服一部/卢思琪_2026-10_考核报告.docx",
     "evaluation-summary_客服一部": "2026-10/客服一部/客服一部_2026-10_考核汇总.docx",
     "complaints": "2026-10/2026-10_投诉分析报告.docx",
     "visits": "2026-10/2026-10_回访总结报告.docx",
@@ -171,8 +176,8 @@ def test_report_all_for_a_quarter_renders_what_applies_and_says_what_not(
 
 def test_report_all_renders_every_kind(workspace: Path, documents: list[Path]) -> None:
     names = [p.name for p in documents]
-    assert len(documents) == 38
-    assert sum(n.endswith("_考核报告.docx") for n in names) == 30
+    assert len(documents) == 39
+    assert sum(n.endswith("_考核报告.docx") for n in names) == 31
     assert sum(n.endswith("_考核汇总.docx") for n in names) == 3
     assert sum(n.endswith("_岗位职责手册.docx") for n in names) == 3
     assert "2026-10_投诉分析报告.docx" in names and "2026-10_回访总结报告.docx" in names
@@ -211,21 +216,42 @@ def test_golden_text_has_the_facts() -> None:
 
     late = golden("evaluation_0108")
     assert "| 姓　　名 | 王静 | 工　　号 | 0108 |" in late
-    assert "| 76.0 | 合格 | 第 6 名 / 共 7 人 |" in late  # among the 7 投诉处理 people
-    # late in working days after the deadline, as of 23 Nov
-    assert "| TS2026100219 | 2026-10-23 | 服务态度 | 一般 | 2026-11-03 | 未办结 | 14 天 |" in late
+    assert "| 76.0 | 合格 | 第 6 名 / 共 7 人 |" in late  # among the 7 投诉处理 people ranked
+    # late in working days after the deadline, as of 23 Nov (not growing with re-rendering)
+    assert ("| TS2026100219 | 2026-10-23 | 服务态度 | 一般 | 2026-11-03 | 未办结 | 14个工作日 |"
+            in late)
     assert "[图片：近期综合得分趋势图]" in late
     assert "考核意见" in late and "被考核人签字" in late
-    # 陈立群, 部门经理: judged on the department's figures (its score 79.4)
-    assert "| 79.4 | 合格 |" in golden("evaluation_0101")
+    # every scheme's report shows what that person is judged on, and where the data came from
+    lead = golden("evaluation_0101")  # 陈立群, 部门经理: the department's figures, the team
+    assert "| 考核方案 | 管理 |" in lead and "二、部门考核指标" in lead
+    assert "| 办结率 | ≥ 95.0% | 88.1% | 193件 | 未达标 | 25% | 25.0% | 22.0 |" in lead
+    assert "三、团队考核排名" in lead
+    assert "| 1 | 林可欣 | 客服专员 | 投诉处理 | 88.3 | 良好 |" in lead
+    visitor = golden("evaluation_0306")  # 袁博文, 回访专员: the visit metrics
+    assert "| 考核方案 | 回访 |" in visitor and "二、考核指标（回访工作）" in visitor
+    assert "| 回访成功率 | ≥ 90.0% | 96.2% | 80次 | 达标 | 30% | 30.0% | 28.9 |" in visitor
+    assert "办结率" not in visitor
+    none = golden("evaluation_0308")  # 杜明远, 质检专员
+    assert "本岗位不参与考核" in none and "综合得分" not in none
+    joiner = golden("evaluation_0113")  # 卢思琪: two complaints, below min_cases
+    assert "| — | 未评定 | 样本不足，不参与排名 |" in joiner
+    assert "| 办结率 | ≥ 95.0% | 100.0% | 2件 | 样本不足 | 25% | — | — |" in joiner
+    for text in (late, lead, visitor, none, joiner):
+        assert "数据来源" in text
+        assert "| 投诉登记表 | 2026年10月投诉登记表.xlsx | 2026年10月1日–31日 | 完整 |" in text
     summary = golden("evaluation-summary_客服一部")
+    assert "管理岗位（参与排名5人）" in summary and "投诉处理岗位（参与排名7人）" in summary
     assert "| 1 | 0110 | 林可欣 | 客服专员 |" in summary
+    assert "| — | 0113 | 卢思琪 | 客服专员 |" in summary
     assert "无可比数据" in summary
     complaints = golden("complaints")
-    assert "| 313 | 276 | 88.2% | 75.7% | 2.7 | 76 |" in complaints
+    assert "| 315 | 278 | 88.3% | 75.9% | 2.7 | 76 |" in complaints
     assert "[图片：投诉类别帕累托图]" in complaints
+    # the overdue list is capped at 20 with the whole list beside the document
+    assert "另有56件超期投诉未列出" in complaints and "_超期投诉清单.xlsx" in complaints
     visits = golden("visits")
-    assert "| 226 | 214 | 94.7% | 4.12（77.9分） | 76.7% |" in visits
+    assert "| 226 | 214 | 94.7% | 4.12（77.9分） | 76.2% |" in visits
     handbook = golden("handbook_客服一部")
     for step in ("| 受理 |", "| 处理 |", "| 回访 |", "| 归档 |", "| 一般 | 7个工作日 |"):
         assert step in handbook
@@ -247,8 +273,11 @@ def test_every_part_is_well_formed_and_pictures_resolve(documents: list[Path]) -
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(REL)}
         embeds = [b.get(R_EMBED) for b in root.iter(A_BLIP)]
         charts = [c.get(R_ID) for c in root.iter(C_CHART)]
-        # every report but the handbook carries charts: native ones, or pictures
-        assert bool(embeds or charts) != path.name.endswith("_岗位职责手册.docx"), path.name
+        # every report but the handbook and a 不考核 person's (no score to chart) carries
+        # charts: native ones, or pictures
+        chartless = path.name.endswith("_岗位职责手册.docx") or \
+            "个人工作情况报告".encode() in members["word/document.xml"]
+        assert bool(embeds or charts) != chartless, path.name
         for rid in embeds + charts:
             target = posixpath.normpath(posixpath.join("word", targets[rid]))
             assert target in present, f"{path.name}: drawing {rid} → missing {target}"
@@ -270,7 +299,7 @@ def test_phone_numbers_are_masked(workspace: Path, documents: list[Path]) -> Non
             assert not MOBILE.search(data.decode("utf-8")), f"{path.name}:{name}"
     handbook = docx_text(workspace / "outbox" / GOLDEN_DOCS["handbook_客服一部"])
     directory = [line for line in handbook.splitlines() if re.search(r"\| 01\d\d \|", line)]
-    assert len(directory) == 11
+    assert len(directory) == 12  # with the late joiner 卢思琪
     assert all(re.search(r"\| 1[3-9]\d\*{4}\d{4} \|", line) for line in directory)
 
 
@@ -312,7 +341,10 @@ def test_unchanged_documents_are_not_rewritten(workspace: Path, documents: list[
     assert _stats(again) == before  # … and none was touched: same inode, same mtime
     assert (ws / "outbox" / "manifest.csv").read_bytes() == manifest
 
-    book = tmp_path / "补登投诉.xlsx"
+    # the register sent again under its own name with one more complaint: the 数据来源 box of
+    # the other departments' documents (file names and dates) stays as it was
+    book = tmp_path / "resent" / "2026年10月投诉登记表.xlsx"
+    book.parent.mkdir()
     write_one_complaint(book)
     res = run("ingest", "-w", ws, "-q", "--today", AS_OF, book)
     assert res.exit_code == 0, res.output
@@ -441,6 +473,7 @@ def pdf_text(path: Path) -> str:
 
 HEADINGS = {
     "_考核报告": ("个人绩效考核报告", "考核指标", "考核意见"),
+    "_工作情况": ("个人工作情况报告", "本岗位不参与考核", "数据来源"),
     "_考核汇总": ("考核汇总表", "人员考核排名", "等级分布"),
     "_投诉分析报告": ("投诉分析报告", "投诉类别分析", "超期投诉清单"),
     "_回访总结报告": ("回访总结报告", "满意度分布", "客户意见摘录"),
@@ -457,6 +490,8 @@ def test_pdf_of_every_kind(workspace: Path) -> None:
     assert len(docs) == 12 and set(pdfs) == set(docs)
     for doc in docs:
         kind = next(k for k in HEADINGS if doc.stem.endswith(k))
+        if "个人工作情况报告" in docx_text(doc):  # a person not assessed (质检)
+            kind = "_工作情况"
         pdf = pdfs[doc]
         assert pdf.read_bytes()[:5] == b"%PDF-"
         flat = re.sub(r"\s+", "", pdf_text(pdf))

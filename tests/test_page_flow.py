@@ -149,7 +149,7 @@ def test_long_evaluation_pages(converter: PdfConverter, tmp_path: Path,
     docx = template.render(context, tmp_path / "长报告.docx")
     text = pages(converter.convert(docx))
     where = {needle: [i for i, page in enumerate(text) if needle in page]
-             for needle in ("六、考核意见", "部门负责人签字", "被考核人签字")}
+             for needle in ("七、考核意见", "部门负责人签字", "被考核人签字")}
     assert all(len(found) == 1 for found in where.values()), where
     assert len({found[0] for found in where.values()}) == 1, where
     listed = [i for i, page in enumerate(text) if "TS202610-" in page]

@@ -116,16 +116,21 @@ def test_every_file_is_written_and_opens(sample_dir: Path) -> None:
 def test_roster(roster: list[dict[str, Any]], sample_dir: Path) -> None:
     rows = rows_of(sample_dir / STAFF_FILE)
     assert "花名册" in rows[0][0] and not any(rows[1]) and rows[2][1] == "工号"
-    assert len(roster) == 30
+    assert len(roster) == 31
     assert len({p["部门"] for p in roster}) == 3
     ids = [p["工号"] for p in roster]
-    assert len(set(ids)) == 30 and all(isinstance(i, str) and re.fullmatch(r"0\d{3}", i)
+    assert len(set(ids)) == 31 and all(isinstance(i, str) and re.fullmatch(r"0\d{3}", i)
                                        for i in ids)
     by_name = Counter(p["姓名"] for p in roster)
     shared = [n for n, k in by_name.items() if k > 1]
     assert len(shared) == 1 and by_name[shared[0]] == 2
     assert len({p["部门"] for p in roster if p["姓名"] == shared[0]}) == 2
-    assert Counter(p["状态"] for p in roster) == Counter({"在职": 28, "离职": 1, "休假": 1})
+    assert Counter(p["状态"] for p in roster) == Counter({"在职": 29, "离职": 1, "休假": 1})
+    # the people the evaluation schemes need: a 质检 (not assessed), visitors, department
+    # heads, and a late joiner (0113, from 26 Oct) with too few complaints to be scored
+    roles = Counter(p["岗位"] for p in roster)
+    assert roles["质检专员"] == 1 and roles["回访专员"] >= 2 and roles["部门经理"] == 3
+    assert by_name["卢思琪"] == 1
     by_id = {p["工号"]: p for p in roster}
     for p in roster:  # every chain ends at the manager of the person's own department
         seen, cur = 0, p
@@ -139,7 +144,9 @@ def test_roster(roster: list[dict[str, Any]], sample_dir: Path) -> None:
     assert 0 < sum(not p["邮箱"] for p in roster) < 15
     hired = [p["入职日期"] for p in roster]
     assert any(isinstance(h, date) for h in hired) and any(isinstance(h, str) for h in hired)
-    assert all(when(h) < datetime(2026, 10, 1) for h in hired)
+    # everyone was hired before October but the late joiner, who came on 26 October
+    assert [p["工号"] for p, h in zip(roster, hired, strict=True)
+            if when(h) >= datetime(2026, 10, 1)] == ["0113"]
 
 
 def test_schedule(sample_dir: Path, roster: list[dict[str, Any]]) -> None:
@@ -182,9 +189,9 @@ def test_complaint_register_layout(sample_dir: Path) -> None:
 
 def test_complaints_are_consistent(complaints: list[list[Any]],
                                    roster: list[dict[str, Any]]) -> None:
-    assert len(complaints) == 320
+    assert len(complaints) == 322  # 320 drawn, 2 of the late joiner's
     ids = [r[1] for r in complaints]
-    assert len(set(ids)) == 320
+    assert len(set(ids)) == 322
     late = 0
     for r in complaints:
         received, status = when(r[2]), r[11]

@@ -542,11 +542,14 @@ def report(
     reqs = [
         ReportRequest(k, period, day, department, staff_id, pdf or ws.settings.pdf) for k in kinds
     ]
+    notes: list[str] = []
     with Ledger.open(ws.database_url) as ledger:
         check_department(ledger, department)
         check_staff(ledger, staff_id)
         _warn_if_empty(ctx, ledger, period)
-        docs = render_reports(ws, ledger, reqs, progress=ctx.progress)
+        docs = render_reports(ws, ledger, reqs, progress=ctx.progress, notes=notes)
+    for note in notes:  # a document not made for lack of its register: always said
+        click.echo(note, err=True)
     for d in docs:
         click.echo(str(d.path))
         if d.pdf:
@@ -568,15 +571,15 @@ def templates() -> None:
 def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
     """检查模板的语法和变量 / check templates for syntax errors and unknown variables.
 
-    NAMES: 模板文件名（默认检查全部五个）/ template files (default: all five).
+    NAMES: 模板文件名（默认检查全部报告模板）/ template files (default: every report template).
     """
     from officekit.render.check import check_template
     from officekit.render.context_spec import sample_context
-    from officekit.render.reports import REPORT_KINDS
+    from officekit.render.reports import template_files
 
     ws = ctx.ws
-    by_file = {tpl: kind for kind, (tpl, _) in REPORT_KINDS.items()}
-    chosen = list(names) or [tpl for tpl, _ in REPORT_KINDS.values()]
+    by_file = template_files()
+    chosen = list(names) or list(by_file)
     out: list[dict[str, Any]] = []
     failed = False
     for name in chosen:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -23,6 +23,8 @@ from urllib.parse import quote
 
 from officekit.deliver.manifest import DOCUMENT_KINDS, MANIFEST, ManifestRow, read_manifest
 from officekit.errors import UsageError
+from officekit.kpis.coverage import KIND_LABELS as COVERAGE_LABELS
+from officekit.kpis.coverage import coverage_for
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.workspace import Workspace
@@ -86,6 +88,8 @@ a:hover{text-decoration:underline}
 .k-visits{background:#ecfdf3;color:#067647}
 .k-handbook{background:#fdf2fa;color:#c11574}
 .missing{color:var(--bad)}
+.gaps{border-left:4px solid var(--bad);background:#fff4f2;padding:8px 12px;margin:8px 0 12px}
+.gaps ul{margin:4px 0;padding-left:20px}.gaps p{margin:4px 0;font-size:13px}
 .muted{color:var(--muted)}
 .reasons{margin:0;padding-left:18px}
 .reasons li{margin:1px 0}
@@ -207,8 +211,10 @@ def collect_rejected(ws: Workspace, ledger: Ledger | None) -> list[Rejected]:
 def other_files(ws: Workspace, rows: Iterable[ManifestRow]) -> list[str]:
     """Files in the outbox that the manifest does not list (outside ``rejected/``)."""
     listed = set()
+    stems = set()
     for r in rows:
         listed.add(r.path)
+        stems.add(r.path.rsplit(".", 1)[0] + "_")  # its long lists' .xlsx sit beside it
         if r.pdf:
             listed.add(r.pdf)
     out: list[str] = []
@@ -220,7 +226,8 @@ def other_files(ws: Workspace, rows: Iterable[ManifestRow]) -> list[str]:
             if name in _SKIP_NAMES or name.startswith((".", "~$")) or name.endswith(".tmp"):
                 continue
             rel = _rel(ws.outbox, Path(dirpath) / name)
-            if rel and rel not in listed and not rel.startswith("rejected/"):
+            if (rel and rel not in listed and not rel.startswith(("rejected/", "_superseded/"))
+                    and not (rel.endswith(".xlsx") and rel.startswith(tuple(stems)))):
                 out.append(rel)
     return out
 
@@ -247,13 +254,33 @@ def _doc_order(row: ManifestRow) -> tuple[int, str, str]:
             else str(rank), row.path)
 
 
+def _attachments(outbox: Path, rel: str) -> str:
+    """Links to the .xlsx lists written beside a document (its long lists in full)."""
+    doc = outbox / rel
+    found = sorted(doc.parent.glob(f"{doc.stem}_*.xlsx")) if doc.parent.is_dir() else []
+    links = []
+    for f in found:
+        label = escape(f.stem[len(doc.stem) + 1:])
+        links.append(f' · <a href="{_href(_rel(outbox, f) or "")}">附表：{label}</a>')
+    return "".join(links)
+
+
+def _gaps_html(gaps: Sequence[str]) -> str:
+    if not gaps:
+        return ""
+    items = "".join(f"<li>{escape(g)}</li>" for g in gaps)
+    return (f'<div class="gaps"><b>本期登记表不全 / registers missing</b><ul>{items}</ul>'
+            "<p>缺少的登记表按“无数据”处理：相应文档不生成，指标不按零计。</p></div>")
+
+
 def _documents_section(outbox: Path, period: str, rows: list[ManifestRow],
-                       names: dict[str, str]) -> str:
+                       names: dict[str, str], gaps: Sequence[str] = ()) -> str:
     by_dept: dict[str, list[ManifestRow]] = defaultdict(list)
     for row in rows:
         by_dept[row.department].append(row)
     out = [f'<section id="{escape(_anchor(period))}"><h2>{escape(_period_label(period))}'
            f"<small>{escape(period)} · {len(rows)} 份 / documents</small></h2>",
+           _gaps_html(gaps),
            '<table><colgroup><col style="width:150px"><col style="width:150px"><col>'
            '<col style="width:80px"><col style="width:160px"></colgroup>'
            "<thead><tr><th>类型 <small>Kind</small></th><th>人员 <small>Person</small>"
@@ -272,7 +299,8 @@ def _documents_section(outbox: Path, period: str, rows: list[ManifestRow],
                           if name else f'<span class="id">{escape(row.staff_id)}</span>')
             pdf = _link(outbox, row.pdf, "PDF") if row.pdf else '<span class="muted">—</span>'
             out.append(f'<tr><td class="kind">{_kind_tag(row.kind)}</td>'
-                       f'<td class="person">{person}</td><td>{_link(outbox, row.path)}</td>'
+                       f'<td class="person">{person}</td><td>{_link(outbox, row.path)}'
+                       f"{_attachments(outbox, row.path)}</td>"
                        f'<td class="pdf">{pdf}</td><td class="time">{_when(row.time)}</td></tr>')
     out.append("</tbody></table></section>")
     return "".join(out)
@@ -329,8 +357,10 @@ def _anchor(period: str) -> str:
 
 
 def render_index(ws: Workspace, rows: list[ManifestRow], rejected: list[Rejected],
-                 others: list[str], names: dict[str, str], now: datetime) -> str:
-    """The page as text (see the module docstring)."""
+                 others: list[str], names: dict[str, str], now: datetime,
+                 gaps: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The page as text (see the module docstring); ``gaps``: period → what registers it
+    lacks or has only in part (:func:`register_gaps`)."""
     outbox = ws.outbox
     by_period: dict[str, list[ManifestRow]] = defaultdict(list)
     for row in rows:
@@ -344,7 +374,8 @@ def render_index(ws: Workspace, rows: list[ManifestRow], rejected: list[Rejected
     nav.append('<a href="#rejected">退回的文件 / Rejected</a>')
     if others:
         nav.append('<a href="#other">其他文件 / Other</a>')
-    body = [_documents_section(outbox, p, by_period[p], names) for p in periods]
+    body = [_documents_section(outbox, p, by_period[p], names, (gaps or {}).get(p, ()))
+            for p in periods]
     if not periods:
         body.append('<section><h2>文档<small>Documents</small></h2><p class="empty">发件箱中还'
                     "没有生成的文档。运行 <code>officekit report</code> 生成后，这里会列出。"
@@ -367,6 +398,27 @@ def render_index(ws: Workspace, rows: list[ManifestRow], rejected: list[Rejected
     )
 
 
+def register_gaps(ledger: Ledger, periods: Iterable[str]) -> dict[str, list[str]]:
+    """Per period, a line for each register it lacks or has for part of it only."""
+    spans = ledger.file_spans()
+    out: dict[str, list[str]] = {}
+    for text in periods:
+        try:
+            period = Period.parse(text)
+        except UsageError:
+            continue
+        lines = []
+        for kind, c in coverage_for(spans, period).items():
+            label = COVERAGE_LABELS[kind][0]
+            if c.missing:
+                lines.append(f"缺少{label}")
+            elif c.partial and c.start and c.end:
+                lines.append(f"{label}仅覆盖 {c.start:%m-%d} 至 {c.end:%m-%d}")
+        if lines:
+            out[text] = lines
+    return out
+
+
 def write_index(ws: Workspace, ledger: Ledger | None = None, *,
                 now: datetime | None = None) -> Path:
     """Write ``outbox/index.html`` (atomically) and return its path.
@@ -377,8 +429,9 @@ def write_index(ws: Workspace, ledger: Ledger | None = None, *,
     rows = read_manifest(ws.outbox)
     names = ({str(s["staff_id"]): str(s.get("name") or "") for s in ledger.staff()}
              if ledger is not None else {})
+    gaps = register_gaps(ledger, {r.period for r in rows}) if ledger is not None else {}
     html = render_index(ws, rows, collect_rejected(ws, ledger), other_files(ws, rows), names,
-                        now or datetime.now())
+                        now or datetime.now(), gaps)
     ws.outbox.mkdir(parents=True, exist_ok=True)
     dest = ws.outbox / INDEX
     tmp = ws.outbox / f".{INDEX}.{os.getpid()}.tmp"

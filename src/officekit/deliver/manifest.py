@@ -222,6 +222,20 @@ def _replace(tmp: Path, dest: Path) -> None:
             _time.sleep(0.2 * (attempt + 1))
 
 
+def _write(outbox: Path, rows: Iterable[ManifestRow]) -> None:
+    """Replace the manifest with ``rows`` (the caller holds the lock)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(r.to_csv() for r in rows)
+    tmp = outbox / f".{MANIFEST}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        fh.write(buffer.getvalue())
+        fh.flush()
+        os.fsync(fh.fileno())
+    _replace(tmp, manifest_path(outbox))
+
+
 def write_manifest_rows(outbox: Path, rows: Iterable[ManifestRow]) -> Path:
     """Add ``rows`` to ``outbox/manifest.csv``, replacing any row with the same path.
 
@@ -236,16 +250,19 @@ def write_manifest_rows(outbox: Path, rows: Iterable[ManifestRow]) -> Path:
         merged = {r.path: r for r in read_manifest(outbox)}
         for row in new:
             merged[row.path] = row
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(r.to_csv() for r in merged.values())
-        tmp = outbox / f".{MANIFEST}.{os.getpid()}.tmp"
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(buffer.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        _replace(tmp, dest)
+        _write(outbox, merged.values())
+    return dest
+
+
+def remove_manifest_rows(outbox: Path, paths: Iterable[str]) -> Path:
+    """Drop the rows of ``paths`` (relative to the outbox) from ``outbox/manifest.csv``: the
+    documents moved to ``_superseded/`` no longer belong to what is handed out."""
+    gone = {_clean(p) for p in paths}
+    dest = manifest_path(outbox)
+    if not dest.exists():
+        return dest
+    with _locked(outbox):
+        _write(outbox, [r for r in read_manifest(outbox) if r.path not in gone])
     return dest
 
 

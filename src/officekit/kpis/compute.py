@@ -325,8 +325,9 @@ def _visit_day(visit: Record) -> date:
     return day
 
 
-def _reached(visit: Record) -> bool:
-    return visit.get("reached") is not False  # understand/ defaults an empty cell to 是
+def is_reached(visit: Record) -> bool:
+    """Whether a visit reached the customer (understand/ defaults an empty cell to 是)."""
+    return visit.get("reached") is not False
 
 
 def latest_visit_order(visit: Record) -> tuple[datetime, int, int]:
@@ -338,9 +339,11 @@ def latest_visit_order(visit: Record) -> tuple[datetime, int, int]:
     return visited, int(visit.get("_file_id") or 0), int(visit.get("_row") or 0)
 
 
-def _followed_up(resolved_day: date, visits: Iterable[Record], settings: Settings) -> bool:
+def followed_up(resolved_day: date, visits: Iterable[Record], settings: Settings) -> bool:
+    """Whether a complaint resolved on ``resolved_day`` had a reached visit 0–followup_days
+    calendar days after it (SPEC §6 followup_rate)."""
     window = range(settings.followup_days + 1)
-    return any(_reached(v) and (_visit_day(v) - resolved_day).days in window for v in visits)
+    return any(is_reached(v) and (_visit_day(v) - resolved_day).days in window for v in visits)
 
 
 # ------------------------------------------------------------------------------------------
@@ -411,9 +414,9 @@ def _complaint_figures(complaints: Sequence[Record], linked: dict[str, list[Reco
             ))
         if resolved_day is not None:
             days_to_resolve.append(calendar.working_days_between(received, resolved_day))
-            details.followed_up += _followed_up(resolved_day, visits, settings)
+            details.followed_up += followed_up(resolved_day, visits, settings)
 
-        rated = [v for v in visits if _reached(v) and v.get("satisfaction") is not None]
+        rated = [v for v in visits if is_reached(v) and v.get("satisfaction") is not None]
         if rated:
             scores.append(max(rated, key=latest_visit_order)["satisfaction"])
         elif c.get("satisfaction") is not None:
@@ -442,7 +445,7 @@ def _visit_figures(row: StaffKpi, made: Sequence[Record], resolved_on: Mapping[s
     """
     d = row.details
     d.visits_made = row.visits_made = len(made)
-    reached = [v for v in made if _reached(v)]
+    reached = [v for v in made if is_reached(v)]
     d.visits_reached = len(reached)
     d.scored_visits = sum(1 for v in reached if v.get("satisfaction") is not None)
     window = range(settings.followup_days + 1)

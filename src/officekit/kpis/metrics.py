@@ -64,8 +64,8 @@ _TARGET_FORMATS: dict[Unit, Callable[[float], str]] = {
 class Metric:
     """One metric (SPEC §6).
 
-    ``value_attr``: the attribute of a KPI row holding the value people read; ``score_attr``:
-    the one holding what is scored (a rate × 100 unless given). ``denominator``: the count
+    ``value_attr``: the attribute of a KPI row holding the value people read (default: the
+    key); :meth:`score` turns it into 0–100 points. ``denominator``: the count
     in ``Details`` compared with ``min_cases``; ``denominator_zh``: how a report names it.
     """
 
@@ -78,7 +78,12 @@ class Metric:
     direction: Direction = "higher"
     target: float | None = None
     value_attr: str = ""
-    score_attr: str = ""
+    per: str = "件"  # what the denominator counts: 件 (complaints) or 次 (visits)
+    short: str = ""  # a narrow table column's head
+
+    @property
+    def head(self) -> str:
+        return self.short or self.zh
 
     @property
     def attr(self) -> str:
@@ -121,22 +126,22 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
     Metric("closure_rate", "办结率", "Closure rate", "rate", "received", "受理量",
            target=0.95),
     Metric("on_time_rate", "按时办结率", "On-time rate", "rate", "eligible",
-           "已办结及已过期限的投诉", target=0.90),
+           "已办结及已过期限的投诉", target=0.90, short="按时率"),
     Metric("resolution_days", "平均办理工作日", "Mean working days to resolve", "days",
-           "resolved", "已办结", direction="lower", target=3.0),
+           "resolved", "已办结", direction="lower", target=3.0, short="办理日"),
     Metric("followup_rate", "回访率", "Follow-up rate", "rate", "resolved", "已办结",
            target=0.90),
     # shown as the 1–5 mean (target on that scale), scored as satisfaction_100
     Metric("satisfaction_100", "满意度", "Satisfaction", "scale", "rated", "有满意度评分的投诉",
            target=4.5, value_attr="satisfaction"),
     Metric("visit_success_rate", "回访成功率", "Visit success rate", "rate", "visits_made",
-           "回访次数", target=0.90),
+           "回访次数", target=0.90, per="次", short="成功率"),
     Metric("visit_timeliness", "回访及时率", "Visit timeliness", "rate", "followup_visits",
-           "投诉回访次数", target=0.90),
+           "投诉回访次数", target=0.90, per="次", short="及时率"),
     Metric("visit_target_rate", "回访量完成率", "Visit target reached", "rate", "visit_target",
-           "回访量目标", target=1.0),
+           "回访量目标", target=1.0, per="次", short="完成率"),
     Metric("visit_scored_rate", "满意度记录率", "Satisfaction recorded", "rate",
-           "visits_reached", "联系成功的回访", target=0.80),
+           "visits_reached", "联系成功的回访", target=0.80, per="次", short="记录率"),
 )}
 
 # Older settings files name satisfaction_100 ``satisfaction`` (its value is the 1–5 mean).

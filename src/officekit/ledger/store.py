@@ -331,10 +331,10 @@ class Ledger:
                 "warnings": sum(1 for i in issues if i.get("severity") == "warning")}
 
     @staticmethod
-    def _sheet_info(sheets: Iterable[SheetResult]) -> list[dict[str, Any]]:
+    def _sheet_info(sheets: Iterable[SheetResult], file_name: str = "") -> list[dict[str, Any]]:
         out = []
         for s in sheets:
-            start, end = sheet_span(s)
+            start, end = sheet_span(s, file_name)
             out.append({**s.to_dict(), "layout": s.layout, "period": s.period,
                         "from": start.isoformat() if start else None,
                         "to": end.isoformat() if end else None})
@@ -353,7 +353,7 @@ class Ledger:
         prepared = _prepare_all(sheets)  # type errors surface before the database is touched
         with self._transaction(write=True) as conn:
             file_id = self._finish_file(conn, info, "accepted", {
-                "sheets": self._sheet_info(sheets), "destination": destination,
+                "sheets": self._sheet_info(sheets, info.name), "destination": destination,
                 **self._issue_fields(issues)})
             now = _now()
             done: dict[str, dict[str, int]] = {"inserted": {}, "updated": {}, "removed": {}}
@@ -483,6 +483,16 @@ class Ledger:
         with self._transaction() as conn:
             query = select(files).where(*where).order_by(*order).limit(limit)
             return [dict(r) for r in conn.execute(query).mappings()]
+
+    def files_of_kind(self, kind: str) -> list[str]:
+        """Names of the accepted files that hold a sheet of ``kind`` (the 数据来源 of the
+        undated kinds: staff list, job duties), in the order they were taken."""
+        with self._transaction() as conn:
+            rows = conn.execute(select(files.c.name, files.c.sheets)
+                                .where(files.c.state == "accepted").order_by(files.c.id))
+            return list(dict.fromkeys(
+                str(r.name) for r in rows
+                if any(sheet.get("kind") == kind for sheet in r.sheets or ())))
 
     def files_in_state(self, state: str) -> list[dict[str, Any]]:
         """File rows in ``state``, oldest update first (e.g. ``failed`` for ``status``)."""
@@ -704,12 +714,21 @@ def _month_bounds(period: str) -> tuple[date, date]:
     return start, date.fromordinal(after.toordinal() - 1)
 
 
-def sheet_span(sheet: SheetResult) -> tuple[date | None, date | None]:
-    """The dates a sheet covers: its declared month, else the span of its records' dates."""
+# 上旬 / 中旬 / 下旬 in a register's name: the first, second or last third of its month
+_DEKADS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
+
+
+def sheet_span(sheet: SheetResult, file_name: str = "") -> tuple[date | None, date | None]:
+    """The dates a sheet covers: its declared month (narrowed to 上旬 / 中旬 / 下旬 when the
+    sheet or file name says so), else the span of its records' dates."""
     if sheet.kind not in SPAN_FIELDS:
         return None, None
     if sheet.period:
-        return _month_bounds(sheet.period)
+        start, end = _month_bounds(sheet.period)
+        for word, (first, last) in _DEKADS.items():
+            if word in sheet.name or word in file_name:
+                return start.replace(day=first), end if last == 31 else start.replace(day=last)
+        return start, end
     days = [_as_day(r[SPAN_FIELDS[sheet.kind]]) for r in sheet.records
             if r.get(SPAN_FIELDS[sheet.kind]) is not None]
     return (min(days), max(days)) if days else (None, None)

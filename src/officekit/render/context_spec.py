@@ -40,6 +40,7 @@ class DocSpec:
     template: str
     builder: str
     variables: tuple[Var, ...]
+    variants: str = ""  # other templates that take the same context
 
 
 V = Var
@@ -81,6 +82,15 @@ _SCOPE = (
     V("department", "部门名称（未指定部门时为空）", "客服一部"),
 )
 _COUNT_SHARE = (V("count", "件数", "12"), V("share", "占比", "35.3%"))
+_SOURCES = (
+    L("sources", "数据来源：本文档所依据的每种登记表一行", fields=(
+        V("register", "登记表", "投诉登记表"),
+        V("files", "文件（多于 3 个时写「等 N 个文件」）", "2026年11月投诉登记表.xlsx"),
+        V("dates", "本期内覆盖的日期", "2026年11月1日–30日"),
+        V("state", "完整 / 部分：缺 … / 缺失：本期未提交", "完整"))),
+    V("sources_note", "数据来源说明：缺哪种登记表、哪些只覆盖部分日期",
+      "本期所需登记表均已齐全。"),
+)
 _WARNINGS = T("warnings", "提示（如某年份法定节假日未收录、按周一至周五计算工作日）")
 _ITEM_TEXT = (V("number", "编号", "1."), V("text", "内容", "负责受理客户来电投诉"))
 _ITEM_FIELDS = (
@@ -92,23 +102,34 @@ _ITEM_FIELDS = (
 EVALUATION = DocSpec(
     kind="evaluation", title="个人考核报告", one_per="每人每期一份",
     template="evaluation.docx", builder="evaluation_context",
+    variants=("`evaluation-visitor.docx`（回访）、`evaluation-lead.docx`（管理，按部门指标）、"
+              "`evaluation-none.docx`（不考核）；`evaluation.docx` 用于投诉处理岗位和"
+              "没有专用模板的自定义方案（自定义方案 X 可放 `evaluation-X.docx`）"),
     variables=(
         *_COMMON,
         D("staff", "被考核人", fields=(
             V("staff_id", "工号", "E0012"), V("name", "姓名", "王晓梅"),
             V("department", "部门", "客服一部"), V("role", "岗位", "客服专员"))),
-        L("kpi_rows", "考核指标表，每个指标一行", fields=(
+        D("scheme", "考核方案（按岗位确定）", fields=(
+            V("name", "方案代码：handler / visitor / lead / none 或自定义", "handler"),
+            V("label", "方案名称", "投诉处理"))),
+        V("assessed", "本岗位是否参与考核（真/假；none 方案为假）", "true"),
+        V("score_note", "得分说明：为何没有得分，或哪些指标样本不足未计分（无则为空）", ""),
+        V("coverage_note", "数据覆盖提示：本期登记表只覆盖部分日期时说明（无则为空）", ""),
+        L("kpi_rows", "考核指标表：本方案计分的指标在前，仅供参考的在后", fields=(
             V("label", "指标名称", "办结率"),
             V("target", "目标值", "≥ 95.0%"),
             V("actual", "实际值", "96.2%"),
-            V("met", "是否达标：达标 / 未达标 / —", "达标"),
+            V("cases", "样本数（指标的分母，如 26 件、79 次、目标 60 次）", "26 件"),
+            V("met", "是否达标：达标 / 未达标 / 样本不足 / 无数据 / —", "达标"),
             V("weight", "设定权重，或「不计分」", "25%"),
-            V("share", "折算权重（无数据的指标不计，其余按比例放大）", "31.3%"),
-            V("points", "得分（折算权重 × 指标分，合计即综合得分）", "30.1"))),
+            V("share", "折算权重（无数据、样本不足的指标不计，其余按比例放大）", "31.3%"),
+            V("points", "得分（一位小数，按最大余数法分配，合计恰为综合得分）", "30.1"))),
+        V("min_cases", "最少样本数（少于此数的指标显示但不计分）", "3"),
         V("score", "综合得分（0–100，一位小数；无数据为 —）", "88.6"),
-        V("grade", "考核等级；无得分为「未评定」", "良好"),
-        V("rank", "部门内名次（数字；未参与排名为空）", "2"),
-        V("rank_total", "部门参与排名人数", "10"),
+        V("grade", "考核等级；无得分为「未评定」，不考核岗位为「不考核」", "良好"),
+        V("rank", "部门内同方案名次（数字；未参与排名为空）", "2"),
+        V("rank_total", "部门内同方案参与排名人数", "10"),
         V("rank_text", "名次说明", "第 2 名 / 共 10 人"),
         V("received", "受理投诉件数", "26"),
         V("resolved", "已办结件数", "25"),
@@ -126,15 +147,31 @@ EVALUATION = DocSpec(
             V("severity", "严重程度", "较重"),
             V("deadline", "办结期限", "2026-10-12"),
             V("resolved", "办结日期，或「未办结」", "2026-10-14"),
-            V("days_late", "超期天数", "2 天"))),
+            V("days_late", "超期工作日数（截至统计截止日）", "2 个工作日"))),
+        V("late_more", "超时投诉未在文中列出的件数（全部见附表）", "0"),
+        V("late_file", "超时投诉全表（.xlsx，与本文档同目录；不超过 20 件时为空）", ""),
         V("visits_made", "本人回访次数", "18"),
         V("visits_reached", "其中联系成功次数", "16"),
         V("visit_success_rate", "回访成功率", "88.9%"),
+        V("followup_visits", "投诉回访次数（关联已办结投诉的回访）", "12"),
+        V("timely_visits", "其中办结后规定天数内完成的次数", "11"),
+        V("visit_timeliness", "回访及时率", "91.7%"),
+        V("visit_target", "本期回访量目标（次）", "60"),
+        V("visit_target_rate", "回访量完成率", "30.0%"),
+        V("scored_visits", "记录了满意度的成功回访次数", "15"),
+        V("visit_scored_rate", "满意度记录率", "93.8%"),
+        V("department_received", "本部门受理投诉件数（管理岗位报告用）", "120"),
+        V("department_resolved", "本部门已办结件数", "110"),
+        L("team", "团队考核排名（管理岗位报告用；其他岗位为空）", fields=(
+            V("rank", "同方案内名次", "1"), V("name", "姓名", "王晓梅"),
+            V("role", "岗位", "客服专员"), V("scheme", "考核方案", "投诉处理"),
+            V("score", "得分", "88.6"), V("grade", "等级", "良好"))),
         V("shifts_worked", "值班班次数（不含休息、请假）", "22"),
         V("night_shifts", "其中夜班数", "4"),
         Chart("trend_chart", "近 6 期综合得分趋势图，缺数据的期间留空"),
         L("trend", "近 6 期得分", fields=(V("period", "期间", "2026年9月"),
                                          V("score", "综合得分", "86.1"))),
+        *_SOURCES,
         _WARNINGS,
     ),
 )
@@ -152,10 +189,21 @@ SUMMARY = DocSpec(
         L("ranking", "人员排名表（按名次）", fields=(
             V("rank", "排名（无得分为 —）", "1"), V("staff_id", "工号", "E0012"),
             V("name", "姓名", "王晓梅"), V("role", "岗位", "客服专员"),
+            V("scheme", "考核方案", "投诉处理"),
             V("received", "受理量", "26"), V("closure_rate", "办结率", "96.2%"),
             V("on_time_rate", "及时率（按时办结率）", "92.0%"),
             V("followup_rate", "回访率", "88.0%"), V("satisfaction", "满意度（1–5）", "4.35"),
             V("score", "得分", "88.6"), V("grade", "等级", "良好"))),
+        L("scheme_rankings", "各考核方案的排名（每个方案一张表，名次在方案内排）", fields=(
+            V("name", "方案代码", "handler"), V("label", "方案名称", "投诉处理岗位"),
+            T("heads", "四个指标列的表头（本方案计分的指标）", "办结率", items=4),
+            L("rows", "排名行", fields=(
+                V("rank", "名次（无得分为 —）", "1"), V("staff_id", "工号", "E0012"),
+                V("name", "姓名", "王晓梅"), V("role", "岗位", "客服专员"),
+                T("metrics", "四个指标值，与 heads 对应", "96.2%", items=4),
+                V("score", "得分", "88.6"), V("grade", "等级", "良好"))),
+            V("ranked", "参与排名人数", "9"),
+            V("note", "说明", "样本少于 3 件（次）的指标不计分；同分者名次相同。"))),
         L("grades", "等级分布", fields=(
             V("grade", "等级", "优秀"), V("range", "分数段", "90 分及以上"),
             V("count", "人数", "3"), V("share", "占比", "30.0%"))),
@@ -169,6 +217,7 @@ SUMMARY = DocSpec(
         V("has_previous", "上期是否有数据", "true"),
         V("has_last_year", "去年同期是否有数据", "false"),
         V("has_comparison", "上期或去年同期是否有数据", "true"),
+        *_SOURCES,
         _WARNINGS,
     ),
 )
@@ -205,13 +254,17 @@ COMPLAINTS = DocSpec(
             V("customer", "客户", "李先生"), V("category", "类别", "办理时效"),
             V("severity", "严重程度", "较重"), V("department", "责任部门", "客服一部"),
             V("handler", "处理人", "王晓梅"), V("deadline", "办结期限", "2026-10-12"),
-            V("resolved", "办结日期，或「未办结」", "未办结"), V("days_late", "超期天数", "5 天"),
+            V("resolved", "办结日期，或「未办结」", "未办结"),
+            V("days_late", "超期工作日数（截至统计截止日）", "5"),
             V("open", "是否仍未办结", "true"))),
+        V("overdue_more", "未在文中列出的超期件数（文中最多 20 件）", "0"),
+        V("overdue_file", "超期投诉全表（.xlsx，与本文档同目录；不超过 20 件时为空）", ""),
         L("trend", "近 6 期趋势", fields=(
             V("period", "期间", "2026年9月"), V("received", "受理量", "79"),
             V("resolved", "办结量", "77"), V("closure_rate", "办结率", "97.5%"))),
         Chart("trend_chart", "近 6 期受理量趋势图"),
         T("analysis", "分析段落：总量与环比、主要类别、办理情况、严重程度"),
+        *_SOURCES,
         _WARNINGS,
     ),
 )
@@ -248,6 +301,7 @@ VISITS = DocSpec(
             V("handler", "处理人", "刘洋"), V("resolved", "办结日期", "2026-10-20"),
             V("reason", "原因：未回访 / 回访未联系上 / 超过 N 日才回访", "未回访"))),
         V("missed_more", "未列出的其余件数", "0"),
+        V("missed_file", "未按时回访全表（.xlsx，与本文档同目录；不超过 20 件时为空）", ""),
         L("by_staff", "按回访人", fields=(
             V("name", "回访人", "陈静"), V("count", "次数", "40"), V("reached", "联系成功", "37"),
             V("success_rate", "成功率", "92.5%"), V("satisfaction", "平均满意度", "4.30"))),
@@ -258,6 +312,7 @@ VISITS = DocSpec(
             V("method", "回访方式", "电话"),
             V("satisfaction", "满意度评价，或「未评价」", "不满意"),
             V("feedback", "客户意见", "等待时间过长"), V("complaint_id", "关联投诉编号", "—"))),
+        *_SOURCES,
     ),
 )
 
@@ -301,6 +356,7 @@ HANDBOOK = DocSpec(
             V("severity", "严重程度", "一般"), V("days", "工作日数", "7"),
             V("scope", "适用情形", "……"))),
         V("followup_days", "办结后应回访的天数", "7"),
+        *_SOURCES,
     ),
 )
 
@@ -372,6 +428,7 @@ def context_reference() -> str:
             f"- 模板文件：`templates/{spec.template}`",
             f"- 生成频次：{spec.one_per}",
             f"- 上下文函数：`officekit.render.contexts.{spec.builder}`",
+            *([f"- 按考核方案另有模板：{spec.variants}"] if spec.variants else []),
             "",
             "| 变量 | 说明 | 示例 |",
             "|---|---|---|",

@@ -11,17 +11,24 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
+import shutil
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from officekit.errors import UsageError
 from officekit.kpis.calendar import WorkCalendar
-from officekit.kpis.compute import KpiResult, kpis_for_period
+from officekit.kpis.complaint_figures import complaint_figures
+from officekit.kpis.compute import KpiResult, StaffKpi, kpis_for_period
+from officekit.kpis.coverage import KIND_LABELS, Coverage, coverage_for
 from officekit.kpis.periods import Period
-from officekit.ledger.store import Ledger
+from officekit.kpis.schemes import Scheme
+from officekit.kpis.visit_figures import visit_figures
+from officekit.ledger.store import FileSpan, Ledger
 from officekit.render import contexts
+from officekit.render.contexts import Attachment
 from officekit.render.engine import ContextSource, DocumentProperties, render_many
 from officekit.render.incremental import comment_for, fingerprint, is_current
 from officekit.workspace import Workspace
@@ -48,6 +55,19 @@ def kinds_for(kinds: Iterable[str], period: Period) -> tuple[list[str], list[str
         return wanted, []
     return ([k for k in wanted if k not in MONTHLY_KINDS],
             [k for k in wanted if k in MONTHLY_KINDS])
+
+# Evaluations: a template per scheme (same context); a scheme without its own file uses
+# evaluation.docx, or evaluation-visitor.docx when it scores visits.
+SCHEME_TEMPLATES = {"visitor": "evaluation-visitor.docx", "lead": "evaluation-lead.docx",
+                    "none": "evaluation-none.docx"}
+SUPERSEDED = "_superseded"
+
+
+def template_files() -> dict[str, str]:
+    """Every template file the report command uses → its document kind (templates check)."""
+    files = {tpl: kind for kind, (tpl, _) in REPORT_KINDS.items()}
+    files.update({tpl: "evaluation" for tpl in SCHEME_TEMPLATES.values()})
+    return files
 
 Progress = Callable[[str], None]
 
@@ -83,6 +103,8 @@ class Document:
 class _Job:
     context: ContextSource
     doc: Document
+    template: str = ""  # the template file, when not the kind's default
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -94,6 +116,28 @@ class _Data:
     as_of: date
     calendar: WorkCalendar
     _kpis: dict[str, KpiResult] = field(default_factory=dict)
+    _spans: list[FileSpan] | None = None
+    _files: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def coverage(self, period: Period) -> dict[str, Coverage]:
+        """Which registers cover ``period`` (SPEC §5), from the ledger's file spans."""
+        if self._spans is None:
+            self._spans = self.ledger.file_spans()
+        return coverage_for(self._spans, period)
+
+    def sources(self, period: Period, kinds: Sequence[str]) -> dict[str, Any]:
+        """The 数据来源 box of a document of ``period`` made of ``kinds``."""
+        for kind in ("staff", "duties"):
+            if kind in kinds and kind not in self._files:
+                self._files[kind] = self.ledger.files_of_kind(kind)
+        return contexts.sources_box(self.coverage(period), kinds, self._files)
+
+    def skip(self, period: Period, kind: str, what_zh: str, what_en: str) -> None:
+        """Note a document not rendered because ``period`` has no register of ``kind``."""
+        label = KIND_LABELS[kind]
+        self.notes.append(f"{period.label_zh}没有{label[0]}，未生成{what_zh} / no {label[1]} "
+                          f"for {period}: {what_en} not rendered")
 
     def kpis(self, period: Period) -> KpiResult:
         key = str(period)
@@ -110,9 +154,10 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 GONGWEN_FOLDER = "公文"  # the GB/T 9704 template set, beside the report-style one
 
 
-def template_for(ws: Workspace, kind: str) -> Path:
-    """The template of ``kind`` in the style the settings choose (``[document] style``)."""
-    name = REPORT_KINDS[kind][0]
+def template_for(ws: Workspace, kind: str, name: str | None = None) -> Path:
+    """The template of ``kind`` (or the file ``name``, e.g. a scheme's evaluation template) in
+    the style the settings choose (``[document] style``)."""
+    name = name or REPORT_KINDS[kind][0]
     if ws.settings.document_style == "gongwen":
         return ws.template_path(f"{GONGWEN_FOLDER}/{name}")
     return ws.template_path(name)
@@ -133,6 +178,28 @@ def _dept_dir(ws: Workspace, period: Period, department: str | None) -> Path:
 # one job builder per kind
 
 
+def _evaluation_template(scheme: Scheme | None, ws: Workspace) -> str:
+    if scheme is None:
+        return REPORT_KINDS["evaluation"][0]
+    own = f"evaluation-{scheme.name}.docx"
+    if scheme.name in SCHEME_TEMPLATES or ws.template_path(own).exists():
+        return SCHEME_TEMPLATES.get(scheme.name, own)
+    if scheme.needs == "visits":
+        return SCHEME_TEMPLATES["visitor"]
+    return REPORT_KINDS["evaluation"][0]
+
+
+def _needs(result: KpiResult, row: StaffKpi) -> list[str]:
+    """The registers a person's evaluation is about: their scheme's (complaints for handler
+    and lead, visits for visitor); a person not assessed, either."""
+    scheme = result.scheme(row.scheme)
+    return [scheme.needs] if scheme and scheme.needs else ["complaints", "visits"]
+
+
+def _evaluated(result: KpiResult, row: StaffKpi) -> bool:
+    return any(result.has(kind) for kind in _needs(result, row))
+
+
 def _evaluation_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     result = data.kpis(req.period)
     trend_results = [data.kpis(p) for p in req.period.trend(contexts.TREND_PERIODS)]
@@ -147,13 +214,23 @@ def _evaluation_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
             f"{req.period} 没有工号或姓名为“{req.staff_id}”的人员 / "
             f"no staff member {req.staff_id!r} in {req.period}"
         )
+    sources = data.sources(req.period, contexts.EVALUATION_KINDS)
     jobs = []
+    skipped: dict[str, int] = {}
     for row in rows:
+        needs = _needs(result, row)
+        if not any(result.has(kind) for kind in needs):
+            skipped[needs[0]] = skipped.get(needs[0], 0) + 1
+            continue  # no data of what this person is judged on: no evaluation
+        scheme = result.scheme(row.scheme)
         who = row.staff_id or row.name or "?"
         trend = contexts.score_trend(trend_results, who)
-        context = contexts.evaluation_context(row, result, data.ws.settings, trend=trend)
-        name = safe_name(f"{row.name or who}_{req.period}_考核报告.docx")
-        path = _dept_dir(data.ws, req.period, row.department or "未分部门") / name
+        stem = safe_name(f"{row.name or who}_{req.period}_考核报告")
+        attachment = contexts.late_attachment(row)
+        context = contexts.evaluation_context(
+            row, result, data.ws.settings, trend=trend, sources=sources,
+            late_file=attachment.file_name(stem) if attachment else "")
+        path = _dept_dir(data.ws, req.period, row.department or "未分部门") / f"{stem}.docx"
         jobs.append(
             _Job(
                 context,
@@ -165,8 +242,12 @@ def _evaluation_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
                     row.staff_id or "",
                     row.email or "",
                 ),
+                _evaluation_template(scheme, data.ws),
+                [attachment] if attachment else [],
             )
         )
+    for kind, count in skipped.items():
+        data.skip(req.period, kind, f"{count} 份个人考核报告", f"{count} evaluation(s)")
     return jobs
 
 
@@ -186,10 +267,15 @@ def _summary_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     result = data.kpis(req.period)
     previous = data.kpis(req.period.previous())
     last_year = data.kpis(req.period.same_last_year())
+    sources = data.sources(req.period, contexts.SUMMARY_KINDS)
     jobs = []
     for dept in _departments(result, req):
+        if not any(_evaluated(result, s) for s in result.staff if s.department == dept):
+            data.skip(req.period, "complaints", f"{dept}考核汇总", f"the summary of {dept}")
+            continue  # nobody of the department has the data they are judged on
         ctx = contexts.summary_context(
-            result, dept, data.ws.settings, previous=previous, last_year=last_year
+            result, dept, data.ws.settings, previous=previous, last_year=last_year,
+            sources=sources,
         )
         path = _dept_dir(data.ws, req.period, dept) / safe_name(
             f"{dept}_{req.period}_考核汇总.docx"
@@ -199,26 +285,36 @@ def _summary_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
 
 
 def _complaints_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
+    if data.coverage(req.period)["complaints"].missing:
+        data.skip(req.period, "complaints", "投诉分析报告", "the complaint report")
+        return []
     first = req.period.trend(contexts.TREND_PERIODS)[0]
     complaints = data.ledger.complaints(first.start_at, req.period.end_at)
-    ctx = contexts.complaints_context(
-        req.period,
-        complaints,
-        data.ws.settings,
-        as_of=data.as_of,
-        staff=data.ledger.staff(),
-        department=req.department,
-        calendar=data.calendar,
+    staff = data.ledger.staff()
+    figures = complaint_figures(
+        req.period, complaints, data.ws.settings, as_of=data.as_of, staff=staff,
+        department=req.department, calendar=data.calendar, trend_periods=contexts.TREND_PERIODS,
+        registered=lambda p: not data.coverage(p)["complaints"].missing,
     )
     label = f"{req.department}_" if req.department else ""
-    path = _dept_dir(data.ws, req.period, req.department) / safe_name(
-        f"{label}{req.period}_投诉分析报告.docx"
+    stem = safe_name(f"{label}{req.period}_投诉分析报告")
+    attachment = contexts.overdue_attachment(figures)
+    ctx = contexts.complaints_context(
+        req.period, complaints, data.ws.settings, as_of=data.as_of, staff=staff,
+        department=req.department, calendar=data.calendar, figures=figures,
+        sources=data.sources(req.period, contexts.COMPLAINT_KINDS),
+        overdue_file=attachment.file_name(stem) if attachment else "",
     )
-    return [_Job(ctx, Document(path, req.kind, str(req.period), req.department or ""))]
+    path = _dept_dir(data.ws, req.period, req.department) / f"{stem}.docx"
+    return [_Job(ctx, Document(path, req.kind, str(req.period), req.department or ""),
+                 attachments=[attachment] if attachment else [])]
 
 
 def _visits_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     period = req.period
+    if data.coverage(period)["visits"].missing:
+        data.skip(period, "visits", "回访总结报告", "the visit report")
+        return []
     resolved = [
         c
         for c in data.ledger.complaints_all()
@@ -226,20 +322,21 @@ def _visits_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
     ]
     visits = data.ledger.visits(period.start_at, period.end_at)
     visits += data.ledger.visits_for_complaints([c["complaint_id"] for c in resolved])
-    ctx = contexts.visits_context(
-        period,
-        visits,
-        resolved,
-        data.ws.settings,
-        as_of=data.as_of,
-        staff=data.ledger.staff(),
-        department=req.department,
-    )
+    staff = data.ledger.staff()
+    figures = visit_figures(period, visits, resolved, data.ws.settings, staff=staff,
+                            department=req.department)
     label = f"{req.department}_" if req.department else ""
-    path = _dept_dir(data.ws, period, req.department) / safe_name(
-        f"{label}{period}_回访总结报告.docx"
+    stem = safe_name(f"{label}{period}_回访总结报告")
+    attachment = contexts.missed_attachment(figures, data.ws.settings)
+    ctx = contexts.visits_context(
+        period, visits, resolved, data.ws.settings, as_of=data.as_of, staff=staff,
+        department=req.department, figures=figures,
+        sources=data.sources(period, contexts.VISIT_KINDS),
+        missed_file=attachment.file_name(stem) if attachment else "",
     )
-    return [_Job(ctx, Document(path, req.kind, str(period), req.department or ""))]
+    path = _dept_dir(data.ws, period, req.department) / f"{stem}.docx"
+    return [_Job(ctx, Document(path, req.kind, str(period), req.department or ""),
+                 attachments=[attachment] if attachment else [])]
 
 
 def _handbook_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
@@ -270,6 +367,7 @@ def _handbook_jobs(data: _Data, req: ReportRequest) -> list[_Job]:
             month=req.period,
             edition=req.period.start,  # the edition is the month asked for, like its roster
             printed=data.as_of,
+            sources=data.sources(req.period, contexts.HANDBOOK_KINDS),
         )
         path = _dept_dir(data.ws, req.period, dept) / safe_name(f"{dept}_岗位职责手册.docx")
         jobs.append(_Job(ctx, Document(path, req.kind, str(req.period), dept)))
@@ -298,8 +396,15 @@ def render_reports(
     requests: Iterable[ReportRequest],
     *,
     progress: Progress | None = None,
+    notes: list[str] | None = None,
 ) -> list[Document]:
     """Render every document the requests ask for; return them as written.
+
+    A document is not rendered for a period without the data it is about (SPEC §6: no data
+    is not zero); ``notes`` receives a sentence for each such case. Documents of the kinds and
+    periods asked for that the ledger no longer supports (a person who left, a department
+    renamed, a 未分部门 report before the staff list came) move to ``outbox/_superseded/``
+    and leave the manifest and the index.
 
     Each kind's template is compiled once and rendered for all its documents; documents are
     written atomically, so a re-run replaces them and never leaves a half-written file.
@@ -324,6 +429,7 @@ def render_reports(
     properties = DocumentProperties(ws.settings.author, ws.settings.organisation,
                                     datetime.combine(reqs[0].as_of, datetime.min.time()))
     documents: list[Document] = []
+    handled: list[tuple[ReportRequest, list[Document]]] = []
     want_pdf = False
     for req in reqs:
         if req.kind not in _BUILDERS:
@@ -333,22 +439,29 @@ def render_reports(
         if progress:
             progress(f"{req.kind} {req.period}")
         jobs = _BUILDERS[req.kind](data, req)
-        if not jobs:
-            continue
-        template = template_for(ws, req.kind)
-        stale: list[tuple[ContextSource, Path]] = []
-        comments: dict[str, bytes] = {}
+        handled.append((req, [j.doc for j in jobs]))
+        by_template: dict[str, list[_Job]] = {}
         for job in jobs:
-            context = job.context() if callable(job.context) else job.context
-            digest = fingerprint(template, context)
-            if is_current(job.doc.path, digest) and (not req.pdf or _pdf_current(job.doc)):
-                job.doc.rendered = False
-                job.doc.pdf = job.doc.path.with_suffix(".pdf") if req.pdf else None
-            else:
-                stale.append((context, job.doc.path))
-                comments[str(job.doc.path)] = comment_for(digest)
-        if stale:
-            render_many(template, stale, comments=comments, properties=properties)
+            by_template.setdefault(job.template or REPORT_KINDS[req.kind][0], []).append(job)
+        for name, batch in by_template.items():
+            template = template_for(ws, req.kind, name)
+            stale: list[tuple[ContextSource, Path]] = []
+            comments: dict[str, bytes] = {}
+            for job in batch:
+                context = job.context() if callable(job.context) else job.context
+                digest = fingerprint(template, context)
+                if is_current(job.doc.path, digest) and (not req.pdf or _pdf_current(job.doc)):
+                    job.doc.rendered = False
+                    job.doc.pdf = job.doc.path.with_suffix(".pdf") if req.pdf else None
+                else:
+                    stale.append((context, job.doc.path))
+                    comments[str(job.doc.path)] = comment_for(digest)
+            if stale:
+                render_many(template, stale, comments=comments, properties=properties)
+        for job in jobs:
+            for attachment in job.attachments:
+                write_attachment(attachment,
+                                 job.doc.path.with_name(attachment.file_name(job.doc.path.stem)))
         documents.extend(j.doc for j in jobs)
         want_pdf = want_pdf or req.pdf
     written = [d for d in documents if d.rendered]
@@ -383,10 +496,75 @@ def render_reports(
                 for d in written
             ],
         )
+    supersede_stale(ws, handled)
+    if notes is not None:
+        notes.extend(data.notes)
     from officekit.deliver.index import write_index
 
     write_index(ws, ledger)
     return documents
+
+
+def write_attachment(attachment: Attachment, path: Path) -> Path:
+    """A long list's whole table as .xlsx beside its document (header frozen, filters on)."""
+    import xlsxwriter
+
+    tmp = path.with_name(path.name + ".tmp")
+    book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False})
+    sheet = book.add_worksheet(attachment.suffix[:31])
+    bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    sheet.write_string(0, 0, attachment.title, book.add_format({"bold": True, "font_size": 13}))
+    for c, (_, head) in enumerate(attachment.columns):
+        sheet.write_string(1, c, head, bold)
+        sheet.set_column(c, c, 16)
+    for r, row in enumerate(attachment.rows, start=2):
+        for c, (key, _) in enumerate(attachment.columns):
+            sheet.write_string(r, c, str(row.get(key, "")))
+    sheet.freeze_panes(2, 0)
+    sheet.autofilter(1, 0, max(1, len(attachment.rows) + 1), len(attachment.columns) - 1)
+    book.close()
+    os.replace(tmp, path)
+    return path
+
+
+def supersede_stale(ws: Workspace,
+                    handled: Sequence[tuple[ReportRequest, Sequence[Document]]]) -> list[Path]:
+    """Move out of the outbox the documents the ledger no longer supports (SPEC §7).
+
+    For each request rendered for a whole kind and period (or a whole department of it), a
+    manifest row of that kind, period (and department) whose document was not produced this
+    time is stale: the document, its PDF and its attachments move to ``outbox/_superseded/``
+    under the same relative path, and the row leaves the manifest (and so the index and the
+    send list). A request for one person supersedes nothing.
+    """
+    from officekit.deliver.manifest import (
+        read_manifest,
+        relative_to_outbox,
+        remove_manifest_rows,
+    )
+
+    produced = {relative_to_outbox(ws.outbox, d.path) for _, docs in handled for d in docs}
+    scopes = {(r.kind, str(r.period), r.department) for r, _ in handled if r.staff_id is None}
+    if not scopes:
+        return []
+    stale = [row for row in read_manifest(ws.outbox)
+             if row.path not in produced and ((row.kind, row.period, None) in scopes
+                                              or (row.kind, row.period, row.department)
+                                              in scopes)]
+    moved: list[Path] = []
+    for row in stale:
+        doc = row.file(ws.outbox)
+        related = [doc, doc.with_suffix(".pdf"), *doc.parent.glob(f"{doc.stem}_*.xlsx")]
+        for path in related:
+            if not path.exists():
+                continue
+            dest = ws.outbox / SUPERSEDED / path.relative_to(ws.outbox)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(path), str(dest))
+            moved.append(dest)
+    if stale:
+        remove_manifest_rows(ws.outbox, [row.path for row in stale])
+    return moved
 
 
 def _pdf_current(doc: Document) -> bool:

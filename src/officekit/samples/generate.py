@@ -72,11 +72,14 @@ def write_staff(path: Path, month: Month, rng: random.Random) -> None:
     notes = {LEAVER_ID: f"{LEAVER_LAST_DAY.month}月{LEAVER_LAST_DAY.day}日离职",
              ON_LEAVE_ID: f"{ON_LEAVE_FROM.month}月{ON_LEAVE_FROM.day}日起休假"}
     seen_mail: set[str] = set()
+    main_rng = rng
     for i, p in enumerate(month.staff):
         r = 3 + i
         senior = p.role == "部门经理"
-        hired = date(rng.randint(2010, 2016) if senior else rng.randint(2015, 2025),
-                     rng.randint(1, 12), rng.randint(1, 28))
+        # a late joiner's row draws from its own stream: the other rows stay as they were
+        rng = random.Random(f"roster:{p.staff_id}") if p.joined else main_rng
+        hired = p.joined or date(rng.randint(2010, 2016) if senior else rng.randint(2015, 2025),
+                                 rng.randint(1, 12), rng.randint(1, 28))
         mail = f"{p.pinyin}@{MAIL_DOMAIN}"
         if mail in seen_mail:
             mail = f"{p.pinyin}{p.staff_id[-1]}@{MAIL_DOMAIN}"
@@ -129,7 +132,8 @@ def write_complaints(path: Path, month: Month, rng: random.Random) -> dict[str, 
     sh = Sheet(book, COMPLAINTS_SHEET)
     rows, received = [], {}
     for c in month.complaints:
-        cells, read = complaint_cells(c, rng)
+        own = random.Random(c.complaint_id) if c.handler.joined else rng  # see write_staff
+        cells, read = complaint_cells(c, own)
         rows.append(cells)
         received[c.complaint_id] = read
     write_complaint_sheet(sh, "2026年10月客服中心投诉登记表", rows)

@@ -88,7 +88,7 @@ def build_schedule() -> dict[str, list[str | None]]:
     sched: dict[str, list[str | None]] = {}
     crews = {
         DEPT_HOTLINE: (HOTLINE_CYCLE, [p for p in STAFF if p.department == DEPT_HOTLINE
-                                       and p.role != "部门经理"]),
+                                       and p.role != "部门经理" and p.joined is None]),
         DEPT_ONLINE: (ONLINE_CYCLE, [p for p in STAFF if p.department == DEPT_ONLINE
                                      and p.role != "部门经理"]),
     }
@@ -110,6 +110,10 @@ def build_schedule() -> dict[str, list[str | None]]:
     for p in STAFF:
         if p.role == "部门经理":
             sched[p.staff_id] = _office_hours(p, set(), set())
+        if p.joined is not None:  # office hours from the first day, nothing before it
+            hours = _office_hours(p, set(), set())
+            sched[p.staff_id] = [code if day >= p.joined else None
+                                 for day, code in zip(DAYS, hours, strict=True)]
 
     for i, day in enumerate(DAYS):
         if day > LEAVER_LAST_DAY:
@@ -126,10 +130,13 @@ def build_schedule() -> dict[str, list[str | None]]:
 
 
 def on_duty(schedule: dict[str, list[str | None]], day: date) -> list[tuple[Person, str]]:
-    """Who works a shift on ``day`` of the month, with the shift code."""
+    """Who works a shift on ``day`` of the month, with the shift code (a late joiner's cases
+    are written in by :func:`joiner_complaints`, not drawn)."""
     i = (day - DAYS[0]).days
     out = []
     for p in STAFF:
+        if p.joined is not None:
+            continue
         code = schedule[p.staff_id][i]
         if code in WORKED:
             out.append((p, code))
@@ -399,10 +406,25 @@ class Month:
     visits: list[Visit]
 
 
+def joiner_complaints(rng: random.Random, first_number: int) -> list[Complaint]:
+    """Two complaints for the late joiner, numbered after the month's drawn ones (their own
+    random stream, so adding them changes nothing else of the month)."""
+    joiner = next(p for p in STAFF if p.joined is not None)
+    out = []
+    for n, day in enumerate((date(YEAR, MONTH, 27), date(YEAR, MONTH, 29))):
+        content = draw_content(rng)
+        c = new_complaint(rng, content, datetime.combine(day, time(9 + n, 40)), joiner)
+        c.complaint_id = f"TS{YEAR}{MONTH:02d}{first_number + n:04d}"
+        resolve(c, rng, SNAPSHOT)
+        out.append(c)
+    return out
+
+
 def build_month(seed: int = 2026) -> Month:
     """The whole sample month, the same for the same seed."""
     rng = random.Random(seed)
     schedule = build_schedule()
     complaints = build_complaints(rng, schedule)
     visits = build_visits(rng, schedule, complaints)
+    complaints += joiner_complaints(random.Random(f"{seed}:joiner"), len(complaints) + 1)
     return Month(STAFF, schedule, complaints, visits)

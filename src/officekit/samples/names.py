@@ -24,6 +24,8 @@ LEAVER_ID = "0110"  # 离职 on LEAVER_LAST_DAY
 LEAVER_LAST_DAY = date(2026, 10, 11)
 ON_LEAVE_ID = "0207"  # 休假 from ON_LEAVE_FROM to the end of the month
 ON_LEAVE_FROM = date(2026, 10, 12)
+JOINER_ID = "0113"  # joins on JOINED_ON and handles two complaints: too few to be scored
+JOINED_ON = date(2026, 10, 26)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class Person:
     role: str
     manager_id: str | None
     status: str = "在职"
+    joined: date | None = None  # joined during the month (hired on that day)
 
     @property
     def label(self) -> str:
@@ -58,6 +61,7 @@ _STAFF_ROWS: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     ("0110", "林可欣", "linkexin", DEPT_HOTLINE, "客服专员", "0105"),
     ("0111", "何俊杰", "hejunjie", DEPT_HOTLINE, "客服专员", "0105"),
     ("0112", "马晓东", "maxiaodong", DEPT_HOTLINE, "客服专员", "0105"),
+    (JOINER_ID, "卢思琪", "lusiqi", DEPT_HOTLINE, "客服专员", "0105"),
     ("0201", "罗建华", "luojianhua", DEPT_ONLINE, "部门经理", None),
     ("0202", "高明月", "gaomingyue", DEPT_ONLINE, "客服主管", "0201"),
     ("0203", "梁诗雨", "liangshiyu", DEPT_ONLINE, "客服专员", "0202"),
@@ -81,7 +85,8 @@ _STAFF_ROWS: tuple[tuple[str, str, str, str, str, str | None], ...] = (
 _STATUS = {LEAVER_ID: "离职", ON_LEAVE_ID: "休假"}
 
 STAFF: tuple[Person, ...] = tuple(
-    Person(sid, name, py, dept, role, mgr, _STATUS.get(sid, "在职"))
+    Person(sid, name, py, dept, role, mgr, _STATUS.get(sid, "在职"),
+           JOINED_ON if sid == JOINER_ID else None)
     for sid, name, py, dept, role, mgr in _STAFF_ROWS
 )
 STAFF_BY_ID: dict[str, Person] = {p.staff_id: p for p in STAFF}
