@@ -251,3 +251,21 @@ def test_no_complaints_register_is_no_data_not_zero(tmp_path: Path) -> None:
     zhang = row(result, "1")
     assert (zhang.closure_rate, zhang.score) == (None, None)
     assert not result.has("complaints") and result.has("visits")
+
+
+def test_the_readme_example_is_valid_settings() -> None:
+    """The officekit.toml example of the README's 考核方案 section parses and does what it says."""
+    import re
+    import tomllib
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## 考核方案"):]
+    block = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert block is not None
+    settings = parse_settings(tomllib.loads(block.group(1)))
+    assert [s.name for s in settings.schemes] == ["none", "lead", "visitor", "hotline",
+                                                  "handler"]
+    assert scheme_for("内勤", settings.schemes).name == "none"
+    assert scheme_for("话务员", settings.schemes).name == "hotline"
+    visitor = next(s for s in settings.schemes if s.name == "visitor")
+    assert (visitor.min_cases, visitor.visits_target(1)) == (5, 80)
