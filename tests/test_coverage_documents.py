@@ -165,3 +165,21 @@ def test_a_person_moved_to_another_department_is_superseded(workspace: Path,
     assert any(p.parent.name == "质检部" and p.name.startswith("杜明远_") for p in after)
     assert (ws / "outbox" / "_superseded" / gone.relative_to(ws / "outbox")).exists()
     assert gone.relative_to(ws / "outbox").as_posix() not in manifest(ws)
+
+
+def test_watcher_renders_as_of_the_day_the_data_last_changed(workspace: Path) -> None:
+    """Re-rendering a period without new data keeps its 统计截止 and its days late."""
+    from datetime import date, timedelta
+
+    from officekit.kpis.periods import Period
+    from officekit.ledger.store import Ledger
+    from officekit.render.reports import data_as_of
+    from officekit.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    accepted = date.today()  # the sample files were ingested by this test run
+    with Ledger.open(ws.database_url) as ledger:
+        later = accepted + timedelta(days=40)
+        assert data_as_of(ledger, Period.parse("2026-10"), later) == accepted
+        assert data_as_of(ledger, Period.parse("2026-10"), date(2026, 11, 5)) == date(2026, 11, 5)
+        assert data_as_of(ledger, Period.parse("2025-03"), later) == later  # nothing covers it

@@ -40,13 +40,18 @@ followup_days = 7        # 办结后几天内回访算作及时回访
 weights = { closure_rate = 0.25, on_time_rate = 0.25, followup_rate = 0.20, satisfaction = 0.30 }
 grades = { "优秀" = 90, "良好" = 80, "合格" = 60 }
 
-# 考核方案：按岗位名称中的关键词确定每人按哪个方案考核（依次匹配 none、lead、visitor，其余为 handler）
+# 考核方案：按岗位名称中的关键词确定每人的考核方案
+# （依次匹配 none、lead、visitor，其余为 handler）；
 # 样本少于 min_cases 件（次）的指标只显示、不计分（"样本不足"）
 # [kpi.schemes.visitor]
 # roles = ["回访"]
-# weights = { visit_success_rate = 0.30, visit_timeliness = 0.30, visit_target_rate = 0.20, visit_scored_rate = 0.20 }
 # targets = { visits_per_month = 60 }
 # min_cases = 3
+# [kpi.schemes.visitor.weights]
+# visit_success_rate = 0.30
+# visit_timeliness = 0.30
+# visit_target_rate = 0.20
+# visit_scored_rate = 0.20
 # [kpi.schemes.none]
 # roles = ["质检", "内勤"]
 

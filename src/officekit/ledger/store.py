@@ -621,7 +621,8 @@ class Ledger:
         its records. Ordered by file id (the order files were taken in)."""
         out: list[FileSpan] = []
         with self._transaction() as conn:
-            rows = conn.execute(select(files.c.id, files.c.name, files.c.sha256, files.c.sheets)
+            rows = conn.execute(select(files.c.id, files.c.name, files.c.sha256, files.c.sheets,
+                                       files.c.updated)
                                 .where(files.c.state == "accepted").order_by(files.c.id))
             for row in rows.mappings():
                 for sheet in row["sheets"] or ():
@@ -637,7 +638,7 @@ class Ledger:
                             continue
                         start, end = _as_day(low), _as_day(high)
                     out.append(FileSpan(int(row["id"]), str(row["name"]), str(row["sha256"]),
-                                        str(kind), start, end, declared))
+                                        str(kind), start, end, declared, row["updated"]))
         return out
 
     def periods(self) -> list[str]:
@@ -697,6 +698,7 @@ class FileSpan:
     start: date
     end: date
     declared: bool
+    accepted_at: datetime | None = None  # when the ledger took the file
 
 
 def _as_day(value: Any) -> date:

@@ -505,6 +505,18 @@ def render_reports(
     return documents
 
 
+def data_as_of(ledger: Ledger, period: Period, today: date) -> date:
+    """The day ``period``'s data last changed: when the latest register covering it was
+    taken (never after ``today``); ``today`` when none covers it.
+
+    The watcher renders as of this day, so a re-render without new data gives the same
+    document — "超期 N 个工作日" and 统计截止 do not grow by themselves every day.
+    """
+    days = [s.accepted_at.date() for s in ledger.file_spans()
+            if s.accepted_at is not None and s.start <= period.end and s.end >= period.start]
+    return min(max(days), today) if days else today
+
+
 def write_attachment(attachment: Attachment, path: Path) -> Path:
     """A long list's whole table as .xlsx beside its document (header frozen, filters on)."""
     import xlsxwriter

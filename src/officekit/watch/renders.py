@@ -25,7 +25,8 @@ PENDING_SUFFIX = ".pending.json"
 
 
 def reports_renderer(ws: Workspace, *, pdf: bool | None = None) -> Renderer:
-    """The watcher's default renderer: every report kind of each period, as of today.
+    """The watcher's default renderer: every report kind of each period, as of the day the
+    period's data last changed (:func:`officekit.render.reports.data_as_of`).
 
     Uses :func:`officekit.render.reports.render_reports` with ``ALL_KINDS`` (what ``report
     all`` renders); PDFs too when ``pdf`` (default: the ``[pdf]`` setting) is on.
@@ -33,14 +34,20 @@ def reports_renderer(ws: Workspace, *, pdf: bool | None = None) -> Renderer:
 
     def render(periods: set[str]) -> list[Path]:
         from officekit.kpis.periods import Period
-        from officekit.render.reports import ALL_KINDS, ReportRequest, render_reports
+        from officekit.render.reports import ALL_KINDS, ReportRequest, data_as_of, render_reports
 
         want_pdf = ws.settings.pdf if pdf is None else pdf
-        requests = [ReportRequest(kind, Period.parse(p), as_of=date.today(), pdf=want_pdf)
-                    for p in sorted(periods) for kind in ALL_KINDS]
+        written: list[Path] = []
         with Ledger.open(ws.database_url) as ledger:
-            # documents whose data did not change are left as they are: only the rewritten
-            return [doc.path for doc in render_reports(ws, ledger, requests) if doc.rendered]
+            for text in sorted(periods):
+                period = Period.parse(text)
+                as_of = data_as_of(ledger, period, date.today())
+                requests = [ReportRequest(kind, period, as_of=as_of, pdf=want_pdf)
+                            for kind in ALL_KINDS]
+                # documents whose data did not change are left as they are: only the rewritten
+                written += [doc.path for doc in render_reports(ws, ledger, requests)
+                            if doc.rendered]
+        return written
 
     return render
 
