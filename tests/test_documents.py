@@ -503,3 +503,27 @@ def test_pdf_of_every_kind(workspace: Path) -> None:
         short = {re.sub(r"\s+", "", c) for c in cells if 0 < len(c.strip()) <= 10}
         missing = sorted(c for c in short if c not in flat)
         assert not missing, f"{pdf.name}: {missing[:10]}"
+
+
+def test_points_add_up_to_the_score_in_every_evaluation(documents: list[Path]) -> None:
+    """SPEC §6 rounding: the one-decimal points printed for the metrics add up exactly to the
+    one-decimal score printed, in every evaluation of the sample month."""
+    checked = 0
+    for path in documents:
+        if not path.name.endswith("_考核报告.docx"):
+            continue
+        lines = docx_text(path).splitlines()
+        head = next((i for i, line in enumerate(lines) if line.startswith("| 综合得分 |")), None)
+        if head is None:
+            continue  # not assessed
+        score = lines[head + 1].split(" | ")[0].strip("| ")
+        points = [line.rsplit(" | ", 1)[-1].strip(" |") for line in lines
+                  if line.startswith("| ") and line.count(" | ") == 7
+                  and not line.startswith("| 考核指标")]
+        if score == "—":
+            assert all(p == "—" for p in points), path.name
+            continue
+        tenths = sum(round(float(p) * 10) for p in points if p != "—")
+        assert tenths == round(float(score) * 10), (path.name, score, points)
+        checked += 1
+    assert checked >= 25
