@@ -542,14 +542,14 @@ def report(
     reqs = [
         ReportRequest(k, period, day, department, staff_id, pdf or ws.settings.pdf) for k in kinds
     ]
-    notes: list[str] = []
+    notes: list[tuple[str, dict[str, Any]]] = []
     with Ledger.open(ws.database_url) as ledger:
         check_department(ledger, department)
         check_staff(ledger, staff_id)
         _warn_if_empty(ctx, ledger, period)
         docs = render_reports(ws, ledger, reqs, progress=ctx.progress, notes=notes)
-    for note in notes:  # a document not made for lack of its register: always said
-        click.echo(note, err=True)
+    for key, params in notes:  # a document not made for lack of its register: always said
+        click.echo(t(key, ctx.lang, **params), err=True)
     for d in docs:
         click.echo(str(d.path))
         if d.pdf:

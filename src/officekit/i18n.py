@@ -605,6 +605,10 @@ UI: dict[str, tuple[str, str]] = {
         "已生成 {count} 份文档，位于 {path}",
         "{count} document(s) written to {path}",
     ),
+    "report.skipped": (
+        "{period_zh}没有{register_zh}，未生成{what_zh}（没有数据不按零计）",
+        "no {register_en} for {period}: {what_en} not rendered (no data is not zero)",
+    ),
     "cli.sample.done": (
         "已生成 {count} 个示例文件：{path}",
         "{count} sample file(s) written to {path}",

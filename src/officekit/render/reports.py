@@ -70,6 +70,7 @@ def template_files() -> dict[str, str]:
     return files
 
 Progress = Callable[[str], None]
+Note = tuple[str, dict[str, Any]]  # a message catalogue key (officekit.i18n.UI) and its params
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ class _Data:
     _kpis: dict[str, KpiResult] = field(default_factory=dict)
     _spans: list[FileSpan] | None = None
     _files: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def coverage(self, period: Period) -> dict[str, Coverage]:
         """Which registers cover ``period`` (SPEC §5), from the ledger's file spans."""
@@ -134,10 +135,12 @@ class _Data:
         return contexts.sources_box(self.coverage(period), kinds, self._files)
 
     def skip(self, period: Period, kind: str, what_zh: str, what_en: str) -> None:
-        """Note a document not rendered because ``period`` has no register of ``kind``."""
+        """Note a document not rendered because ``period`` has no register of ``kind``
+        (a catalogue key and its parameters: the CLI words it in the language asked for)."""
         label = KIND_LABELS[kind]
-        self.notes.append(f"{period.label_zh}没有{label[0]}，未生成{what_zh} / no {label[1]} "
-                          f"for {period}: {what_en} not rendered")
+        self.notes.append(("report.skipped", {
+            "period_zh": period.label_zh, "period": str(period), "register_zh": label[0],
+            "register_en": label[1], "what_zh": what_zh, "what_en": what_en}))
 
     def kpis(self, period: Period) -> KpiResult:
         key = str(period)
@@ -396,13 +399,13 @@ def render_reports(
     requests: Iterable[ReportRequest],
     *,
     progress: Progress | None = None,
-    notes: list[str] | None = None,
+    notes: list[Note] | None = None,
 ) -> list[Document]:
     """Render every document the requests ask for; return them as written.
 
     A document is not rendered for a period without the data it is about (SPEC §6: no data
-    is not zero); ``notes`` receives a sentence for each such case. Documents of the kinds and
-    periods asked for that the ledger no longer supports (a person who left, a department
+    is not zero); ``notes`` receives a catalogue message for each such case. Documents of the
+    kinds and periods asked for that the ledger no longer supports (a person who left, a department
     renamed, a 未分部门 report before the staff list came) move to ``outbox/_superseded/``
     and leave the manifest and the index.
 
