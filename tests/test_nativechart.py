@@ -145,6 +145,17 @@ def test_same_chart_gives_the_same_bytes(tmp_path: Path) -> None:
     assert template.render_bytes(context) == template.render_bytes(context)
 
 
+def test_charts_of_one_layout_each_carry_their_own_numbers() -> None:
+    fonts = ("Times New Roman", "宋体")
+    parts = [Chart("line", MONTHS, (("综合得分", (None, None, None, None, score, 80.0)),),
+                   150, 60, title="近6期综合得分", y_min=0, y_max=100).chart_part(fonts)[0]
+             for score in (70.5, 95.5, 70.5)]
+    values = [[v.text for v in etree.fromstring(p).iterfind(f".//{C}val//{C}pt/{C}v")]
+              for p in parts]
+    assert values == [["70.5", "80.0"], ["95.5", "80.0"], ["70.5", "80.0"]]
+    assert parts[0] == parts[2]
+
+
 def test_series_length_must_match_categories() -> None:
     with pytest.raises(TemplateError, match="5 个值"):
         Chart("line", MONTHS, (("综合得分", (1.0, 2.0, 3.0, 4.0, 5.0)),), 150, 60)

@@ -712,11 +712,16 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
     if parallel is None:
         parallel = count > 1 and len(todo) > 1
         if parallel and not any(callable(source) for source, _, _ in todo):
-            start = time.perf_counter()
-            serial(todo[:1])
-            elapsed = time.perf_counter() - start
-            parallel = elapsed * (len(todo) - 1) > POOL_THRESHOLD_SECONDS
-            todo = todo[1:]
+            # the first document also pays for what is done once (lazy imports, the first
+            # chart): when it alone says "pool", a second one is timed before deciding
+            for _ in range(2):
+                start = time.perf_counter()
+                serial(todo[:1])
+                elapsed = time.perf_counter() - start
+                todo = todo[1:]
+                parallel = elapsed * len(todo) > POOL_THRESHOLD_SECONDS
+                if not parallel or len(todo) <= 1:
+                    break
     if not parallel or count <= 1 or len(todo) <= 1:
         serial(todo)
         return paths

@@ -36,6 +36,8 @@ PALETTE = ("2F5597", "C55A11", "548235", "BF9000", "7030A0", "2E75B6", "A5A5A5",
 GRID = "D9D9D9"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _CREATED = datetime(2000, 1, 1)  # the embedded workbooks' fixed creation time
+_STYLED: dict[tuple[Any, ...], bytes] = {}  # chart layout → its styled part (any numbers)
+_MAX_LAYOUTS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,7 @@ class Chart:
         from lxml import etree
         from pptx.chart.chart import Chart as PptxChart
         from pptx.chart.data import CategoryChartData
-        from pptx.chart.xmlwriter import ChartXmlWriter
+        from pptx.chart.xmlwriter import ChartXmlWriter, SeriesXmlRewriterFactory
         from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
         from pptx.oxml import parse_xml
         from pptx.util import Pt
@@ -111,6 +113,18 @@ class Chart:
             "barh": XL_CHART_TYPE.BAR_CLUSTERED,
             "pie": XL_CHART_TYPE.PIE,
         }[self.kind]
+        # Charts of one layout (300 evaluations' trends) differ only in their numbers: the
+        # styled part is kept per layout and python-pptx's own replace-data rewriter puts
+        # each chart's series into a copy (the way its chart.replace_data works).
+        layout = (self.kind, self.categories, tuple(n for n, _ in self.series), self.title,
+                  self.unit, self.percent, self.y_min, self.y_max, fmt, self.empty, fonts)
+        styled = _STYLED.get(layout)
+        if styled is not None:
+            space = parse_xml(styled)
+            rewriter = SeriesXmlRewriterFactory(chart_type, data)  # type: ignore[no-untyped-call]
+            rewriter.replace_series_data(space)
+            xml = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+            return bytes(xml), _workbook(data)
         writer = ChartXmlWriter(chart_type, data)  # type: ignore[no-untyped-call]
         space = parse_xml(writer.xml.encode("utf-8"))
         chart = PptxChart(space, None)  # type: ignore[no-untyped-call]
@@ -151,6 +165,9 @@ class Chart:
             self._style_axes(chart, plot)
         space.get_or_add_externalData().rId = "rId1"
         xml = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if len(_STYLED) >= _MAX_LAYOUTS:
+            _STYLED.clear()
+        _STYLED[layout] = bytes(xml)
         return bytes(xml), _workbook(data)
 
     def _style_axes(self, chart: Any, plot: Any) -> None:

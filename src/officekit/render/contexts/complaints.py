@@ -18,7 +18,6 @@ from officekit.kpis.complaint_figures import (
 )
 from officekit.kpis.periods import Period
 from officekit.model import Record
-from officekit.render import charts
 from officekit.render.contexts.formatting import (
     DASH,
     SMALL_CHART_WIDTH_MM,
@@ -117,6 +116,8 @@ def complaints_context(period: Period, complaints: Sequence[Record], settings: S
     previous = fig.trend[-2].received if len(fig.trend) > 1 else None
     overdue, overdue_more = cap(overdue_rows(fig.overdue))
     periods = [t.period for t in fig.trend]
+
+    from officekit.render import charts  # matplotlib, for the one chart drawn as a picture
 
     pareto_png = charts.pareto_chart(list(fig.categories.items()), title="投诉类别帕累托图")
     durations = bar_chart([(name, fig.buckets.get(name, 0)) for name in bucket_names],
