@@ -6,7 +6,7 @@ Saturday 10 October is a make-up working day; Sunday 20 September is one too.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -96,3 +96,19 @@ def test_an_office_can_supply_an_uncovered_year() -> None:
     cal = WorkCalendar(extra_holidays=[date(2027, 1, 1)])
     assert cal.is_workday(date(2027, 1, 1)) is False
     assert cal.warnings == set()  # the override answered; chinese-calendar was not asked
+
+
+def test_working_days_between_counts_day_by_day_across_years() -> None:
+    """The running counts agree with walking the days one by one, across year ends."""
+    cal, walker = WorkCalendar(), WorkCalendar()
+    starts = [date(2025, 12, 20) + timedelta(days=k * 3) for k in range(20)]
+    for start in starts:
+        for span in (-3, 0, 1, 5, 12, 40, 400):
+            end = start + timedelta(days=span)
+            walked = sum(walker.is_workday(start + timedelta(days=i))
+                         for i in range(1, span + 1))
+            assert cal.working_days_between(start, end) == walked, (start, end)
+    # a span that only begins on 31 December does not touch that year
+    fresh = WorkCalendar()
+    fresh.working_days_between(date(2040, 12, 31), date(2041, 1, 3))
+    assert 2040 not in fresh.warnings and 2041 in fresh.warnings

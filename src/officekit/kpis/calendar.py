@@ -54,6 +54,7 @@ class WorkCalendar:
         # Years chinese-calendar does not cover that a computation has touched.
         self.warnings: set[int] = set()
         self._kinds: dict[date, DayKind] = {}
+        self._counts: dict[int, tuple[int, tuple[int, ...]]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkCalendar:
@@ -105,14 +106,39 @@ class WorkCalendar:
         return current
 
     def working_days_between(self, start: date, end: date) -> int:
-        """How many working days x satisfy ``start < x <= end`` (0 when end <= start)."""
-        count = 0
-        current = start + timedelta(days=1)
-        while current <= end:
-            if self.is_workday(current):
-                count += 1
-            current += timedelta(days=1)
-        return count
+        """How many working days x satisfy ``start < x <= end`` (0 when end <= start).
+
+        Constant time per call: each year met is classified once into running counts
+        (a year of complaints asks this hundreds of thousands of times, over spans of weeks).
+        """
+        if end <= start:
+            return 0
+        if start.year == end.year:
+            return self._through(end) - self._through(start)
+        # the rest of start's year (nothing when start is 31 December: its year is not touched)
+        count = 0 if (start.month, start.day) == (12, 31) else (
+            self._running(start.year)[1][-1] - self._through(start))
+        for year in range(start.year + 1, end.year):
+            count += self._running(year)[1][-1]
+        return count + self._through(end)
+
+    def _through(self, day: date) -> int:
+        """Working days from 1 January of ``day``'s year through ``day`` itself."""
+        first, counts = self._running(day.year)
+        return counts[day.toordinal() - first]
+
+    def _running(self, year: int) -> tuple[int, tuple[int, ...]]:
+        """(ordinal of 1 January, running count of working days through each day) of ``year``."""
+        found = self._counts.get(year)
+        if found is None:
+            first = date(year, 1, 1)
+            running = 0
+            counts = []
+            for offset in range((date(year + 1, 1, 1) - first).days):
+                running += self.is_workday(first + timedelta(days=offset))
+                counts.append(running)
+            found = self._counts[year] = (first.toordinal(), tuple(counts))
+        return found
 
     # ---------------------------------------------------------------- reporting
 
