@@ -56,7 +56,9 @@ def grades() -> Chart:
 @pytest.fixture
 def rendered(tmp_path: Path) -> Path:
     out = tmp_path / "charts.docx"
-    context = {"chart": trend(), "charts": [grades(), Image(png(), 30)],
+    pareto = Chart.of("pareto", [("收费问题", 6), ("服务态度", 3), ("其他", 1)], width_mm=150,
+                      height_mm=70, title="投诉类别帕累托图", name="件数")
+    context = {"chart": trend(), "charts": [grades(), Image(png(), 30), pareto],
                "logo": Image(png(), 20)}
     WordTemplate.compile(TEMPLATES / "images.docx").render(context, out)
     return out
@@ -82,7 +84,8 @@ def test_charts_are_parts_with_content_types_and_their_data(rendered: Path) -> N
     parts = members(rendered)
     charts = chart_parts(rendered)
     assert [name for name, _ in charts] == ["word/charts/ok_chart1.xml",
-                                            "word/charts/ok_chart2.xml"]
+                                            "word/charts/ok_chart2.xml",
+                                            "word/charts/ok_chart3.xml"]
     types = etree.fromstring(parts["[Content_Types].xml"])
     overrides = {o.get("PartName"): o.get("ContentType") for o in types.iter(f"{CT}Override")}
     defaults = {d.get("Extension") for d in types.iter(f"{CT}Default")}
@@ -96,11 +99,11 @@ def test_charts_are_parts_with_content_types_and_their_data(rendered: Path) -> N
         book = openpyxl.load_workbook(io.BytesIO(parts[embedded]))  # what 编辑数据 opens
         assert book.active is not None
     document = docx.Document(str(rendered))  # python-docx opens it
-    assert len(document.inline_shapes) == 3  # two charts and a picture in the body
+    assert len(document.inline_shapes) == 4  # three charts and a picture in the body
 
 
 def test_the_labels_are_the_chinese_categories_in_the_documents_fonts(rendered: Path) -> None:
-    (_, line), (_, bars) = chart_parts(rendered)
+    (_, line), (_, bars), _ = chart_parts(rendered)
     cats = [v.text for v in bars.iterfind(f".//{C}cat//{C}pt/{C}v")]
     assert cats == ["优秀", "良好", "合格", "不合格"]
     values = [v.text for v in bars.iterfind(f".//{C}val//{C}pt/{C}v")]
@@ -156,6 +159,30 @@ def test_charts_of_one_layout_each_carry_their_own_numbers() -> None:
     assert parts[0] == parts[2]
 
 
+def test_pareto_is_bars_with_the_cumulative_share_on_a_second_axis() -> None:
+    chart = Chart.of("pareto", [("收费问题", 6), ("服务态度", 3), ("其他", 1)], width_mm=150,
+                     height_mm=70, title="投诉类别帕累托图", name="件数")
+    space = etree.fromstring(chart.chart_part(("Times New Roman", "宋体"))[0])
+    plot = space.find(f"{C}chart/{C}plotArea")
+    bars, line = plot.find(f"{C}barChart"), plot.find(f"{C}lineChart")
+    assert [float(v.text) for v in bars.iterfind(f".//{C}val//{C}v")] == [6, 3, 1]
+    assert [float(v.text) for v in line.iterfind(f".//{C}val//{C}v")] == [0.6, 0.9, 1.0]
+    assert [v.text for v in line.iterfind(f".//{C}cat//{C}v")] == ["收费问题", "服务态度", "其他"]
+    # each chart on its own pair of axes; the line's value axis on the right, 0–100 %
+    axes = {ax.find(f"{C}axId").get("val"): ax for ax in plot if ax.tag in (
+        f"{C}catAx", f"{C}valAx")}
+    assert len(axes) == 4
+    for group in (bars, line):
+        ids = [a.get("val") for a in group.findall(f"{C}axId")]
+        assert all(i in axes for i in ids)
+        assert axes[ids[0]].find(f"{C}crossAx").get("val") == ids[1]
+    right = axes[line.findall(f"{C}axId")[1].get("val")]
+    assert right.find(f"{C}axPos").get("val") == "r"
+    assert float(right.find(f"{C}scaling/{C}max").get("val")) == 1.0
+    indexes = [s.find(f"{C}idx").get("val") for s in plot.iter(f"{C}ser")]
+    assert len(set(indexes)) == 2  # two distinct series
+
+
 def test_series_length_must_match_categories() -> None:
     with pytest.raises(TemplateError, match="5 个值"):
         Chart("line", MONTHS, (("综合得分", (1.0, 2.0, 3.0, 4.0, 5.0)),), 150, 60)
@@ -172,5 +199,5 @@ def test_libreoffice_draws_the_charts_with_their_chinese_labels(rendered: Path) 
                           check=True).stdout
     text = "".join(text.split())  # pdftotext spaces Chinese from digits: 近 6 期
     for label in ("近6期综合得分（得分）", "10月", "考核等级分布（人数）", "优秀", "不合格",
-                  "91.5"):
+                  "91.5", "累计占比", "90%", "100%"):
         assert label in text, label

@@ -239,7 +239,7 @@ COMPLAINTS = DocSpec(
         L("by_category", "按类别（件数从多到少，帕累托）", fields=(
             V("category", "类别", "收费问题"), *_COUNT_SHARE,
             V("cumulative", "累计占比", "58.1%"))),
-        Pic("pareto_chart", "投诉类别帕累托图"),
+        Chart("pareto_chart", "投诉类别帕累托图"),
         L("by_channel", "按受理渠道", fields=(V("channel", "渠道", "电话"), *_COUNT_SHARE)),
         L("by_severity", "按严重程度", fields=(V("severity", "严重程度", "一般"), *_COUNT_SHARE)),
         L("by_department", "按责任部门", fields=(

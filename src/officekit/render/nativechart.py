@@ -11,9 +11,8 @@ The chart XML is written by python-pptx (:class:`~pptx.chart.xmlwriter.ChartXmlW
 :class:`~pptx.chart.data.CategoryChartData`, then styled through its chart object model); the
 same package writes the embedded workbook Word opens for 编辑数据. The labels use the
 document's own fonts (the template's default East Asian and Latin faces), so Chinese category
-names print in the document's Chinese font. Charts that the chart part cannot show as drawn
-(the Pareto chart's bars with a cumulative line on a second axis) stay pictures
-(:mod:`.charts`).
+names print in the document's Chinese font. The Pareto chart (bars, and the cumulative share
+as a line on a second axis) is python-pptx's column chart with its line chart moved in.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from officekit.errors import TemplateError
 if TYPE_CHECKING:
     from officekit.render.jinjaenv import RenderSession
 
-ChartKind = Literal["line", "bar", "barh", "pie"]
+ChartKind = Literal["line", "bar", "barh", "pie", "pareto"]
 Series = tuple[tuple[str, tuple[float | None, ...]], ...]
 
 # Office colours, as the pictures use them (render/charts.py)
@@ -36,6 +35,8 @@ PALETTE = ("2F5597", "C55A11", "548235", "BF9000", "7030A0", "2E75B6", "A5A5A5",
 GRID = "D9D9D9"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _CREATED = datetime(2000, 1, 1)  # the embedded workbooks' fixed creation time
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_CAT2, _VAL2 = "50010", "50020"  # the Pareto line's own (secondary) axes
 _STYLED: dict[tuple[Any, ...], bytes] = {}  # chart layout → its styled part (any numbers)
 _MAX_LAYOUTS = 64
 
@@ -102,6 +103,8 @@ class Chart:
         from pptx.oxml import parse_xml
         from pptx.util import Pt
 
+        if self.kind == "pareto":
+            return self._pareto_part(fonts)
         fmt = "0%" if self.percent else _number_format(self.series)
         data = CategoryChartData(number_format=fmt)  # type: ignore[no-untyped-call]
         data.categories = self.categories
@@ -168,6 +171,63 @@ class Chart:
         if len(_STYLED) >= _MAX_LAYOUTS:
             _STYLED.clear()
         _STYLED[layout] = bytes(xml)
+        return bytes(xml), _workbook(data)
+
+    def _pareto_part(self, fonts: tuple[str, str]) -> tuple[bytes, bytes]:
+        """Bars of the counts (as given: the caller sorts them) and the cumulative share as a
+        line on a second axis (0–100 %): python-pptx's column chart, with the line chart
+        python-pptx writes for the same categories moved into its plot area."""
+        from lxml import etree
+        from pptx.chart.chart import Chart as PptxChart
+        from pptx.chart.data import CategoryChartData
+        from pptx.enum.chart import XL_LEGEND_POSITION
+        from pptx.oxml import parse_xml
+
+        name, counts = self.series[0]
+        total = sum(v or 0 for v in counts)
+        running = 0.0
+        cumulative: list[float | None] = []
+        for v in counts:
+            running += v or 0
+            cumulative.append(running / total if total else None)
+        w, h = self.width_mm, self.height_mm
+        bars = Chart("bar", self.categories, ((name or "件数", counts),), w, h, title=self.title,
+                     unit=self.unit, y_min=0.0)
+        both = ((name or "件数", counts), ("累计占比", tuple(cumulative)))
+        line = Chart("line", self.categories, both, w, h, percent=True, y_min=0.0, y_max=1.0)
+        space = parse_xml(bars.chart_part(fonts)[0])  # python-pptx's element classes
+        other = parse_xml(line.chart_part(fonts)[0])
+        plot = space.find(f"{_C}chart/{_C}plotArea")
+        line_chart = other.find(f".//{_C}lineChart")
+        line_chart.remove(line_chart.find(f"{_C}ser"))  # the counts: drawn as the bars
+        cat_ax, val_ax = other.find(f".//{_C}catAx"), other.find(f".//{_C}valAx")
+        for element, own, crossing in ((line_chart, None, None), (cat_ax, _CAT2, _VAL2),
+                                       (val_ax, _VAL2, _CAT2)):
+            if own is None:
+                for ax_id, new in zip(element.findall(f"{_C}axId"), (_CAT2, _VAL2),
+                                      strict=True):
+                    ax_id.set("val", new)
+                continue
+            element.find(f"{_C}axId").set("val", own)
+            element.find(f"{_C}crossAx").set("val", crossing)
+        cat_ax.find(f"{_C}delete").set("val", "1")  # the categories are the bars' axis
+        val_ax.find(f"{_C}axPos").set("val", "r")
+        val_ax.find(f"{_C}crosses").set("val", "max")  # the percentages on the right
+        gridlines = val_ax.find(f"{_C}majorGridlines")
+        if gridlines is not None:
+            val_ax.remove(gridlines)
+        plot.find(f"{_C}barChart").addnext(line_chart)
+        plot.findall(f"{_C}valAx")[-1].addnext(cat_ax)
+        cat_ax.addnext(val_ax)
+        chart = PptxChart(space, None)  # type: ignore[no-untyped-call]
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        data = CategoryChartData()  # type: ignore[no-untyped-call]
+        data.categories = self.categories
+        for series_name, values in both:
+            data.add_series(series_name, values)  # type: ignore[no-untyped-call]
+        xml = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
         return bytes(xml), _workbook(data)
 
     def _style_axes(self, chart: Any, plot: Any) -> None:

@@ -18,6 +18,7 @@ from officekit.kpis.complaint_figures import (
 )
 from officekit.kpis.periods import Period
 from officekit.model import Record
+from officekit.render.nativechart import Chart
 from officekit.render.contexts.formatting import (
     DASH,
     SMALL_CHART_WIDTH_MM,
@@ -117,9 +118,11 @@ def complaints_context(period: Period, complaints: Sequence[Record], settings: S
     overdue, overdue_more = cap(overdue_rows(fig.overdue))
     periods = [t.period for t in fig.trend]
 
-    from officekit.render import charts  # matplotlib, for the one chart drawn as a picture
-
-    pareto_png = charts.pareto_chart(list(fig.categories.items()), title="投诉类别帕累托图")
+    # bars by count, largest first (then by name), the cumulative share on a second axis
+    ordered = sorted(((str(k), int(v)) for k, v in fig.categories.items()),
+                     key=lambda kv: (-kv[1], kv[0]))
+    pareto_png = Chart.of("pareto", ordered, width_mm=150.0, height_mm=70.0,
+                          title="投诉类别帕累托图", unit="件数", name="件数")
     durations = bar_chart([(name, fig.buckets.get(name, 0)) for name in bucket_names],
                           title="办理时长分布（工作日）", unit="件数")
     trend_png = trend_chart(period_labels(periods), [("受理量", counts)],
