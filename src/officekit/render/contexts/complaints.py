@@ -18,7 +18,6 @@ from officekit.kpis.complaint_figures import (
 )
 from officekit.kpis.periods import Period
 from officekit.model import Record
-from officekit.render.nativechart import Chart
 from officekit.render.contexts.formatting import (
     DASH,
     SMALL_CHART_WIDTH_MM,
@@ -38,6 +37,7 @@ from officekit.render.contexts.formatting import (
     share,
     trend_chart,
 )
+from officekit.render.nativechart import Chart
 from officekit.settings import Settings
 
 COMPLAINT_KINDS = ("staff", "complaints")
