@@ -526,7 +526,8 @@ def report(
     """
     from officekit.kpis.periods import Period
     from officekit.ledger.store import Ledger
-    from officekit.render.reports import ALL_KINDS, ReportRequest, kinds_for, render_reports
+    from officekit.publish import publish_reports
+    from officekit.render.reports import ALL_KINDS, ReportRequest, kinds_for
 
     ws = ctx.ws
     ws.ensure()
@@ -547,7 +548,7 @@ def report(
         check_department(ledger, department)
         check_staff(ledger, staff_id)
         _warn_if_empty(ctx, ledger, period)
-        docs = render_reports(ws, ledger, reqs, progress=ctx.progress, notes=notes)
+        docs = publish_reports(ws, ledger, reqs, progress=ctx.progress, notes=notes)
     for key, params in notes:  # a document not made for lack of its register: always said
         click.echo(t(key, ctx.lang, **params), err=True)
     for d in docs:

@@ -47,12 +47,13 @@ class Retraction:
 
 def _render_periods(ws: Workspace) -> Renderer:
     def render(periods: set[str]) -> list[Path]:
-        from officekit.render.reports import ALL_KINDS, ReportRequest, render_reports
+        from officekit.publish import publish_reports
+        from officekit.render.reports import ALL_KINDS, ReportRequest
 
         requests = [ReportRequest(kind, Period.parse(p), as_of=date.today(), pdf=ws.settings.pdf)
                     for p in sorted(periods) for kind in ALL_KINDS]
         with Ledger.open(ws.database_url) as ledger:
-            return [doc.path for doc in render_reports(ws, ledger, requests)]
+            return [doc.path for doc in publish_reports(ws, ledger, requests)]
     return render
 
 

@@ -1,17 +1,16 @@
-"""``officekit report KIND``: gather the data, build contexts, render, write the manifest.
+"""``officekit report KIND``'s documents: gather the data, build contexts, render.
 
 One function per document kind turns a :class:`ReportRequest` into render jobs (context +
-output path); :func:`render_reports` runs them through one compiled template per kind, converts
-to PDF when asked (one LibreOffice for the whole batch), and records every document in
-``outbox/manifest.csv`` and ``outbox/index.html``. Re-running replaces each document atomically.
+output path); :func:`render_documents` runs them through one compiled template per kind and
+converts to PDF when asked (one LibreOffice for the whole batch). Re-running replaces each
+document atomically. Listing them in ``outbox/manifest.csv`` and ``outbox/index.html`` is
+:mod:`officekit.publish`'s part.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -60,7 +59,6 @@ def kinds_for(kinds: Iterable[str], period: Period) -> tuple[list[str], list[str
 # evaluation.docx, or evaluation-visitor.docx when it scores visits.
 SCHEME_TEMPLATES = {"visitor": "evaluation-visitor.docx", "lead": "evaluation-lead.docx",
                     "none": "evaluation-none.docx"}
-SUPERSEDED = "_superseded"
 
 
 def template_files() -> dict[str, str]:
@@ -389,42 +387,39 @@ _BUILDERS: dict[str, Callable[[_Data, ReportRequest], list[_Job]]] = {
 # ------------------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@dataclass(slots=True)
+class Rendering:
+    """What :func:`render_documents` made: every document asked for (``rendered`` False for
+    one left as it was), and per request its documents (what :mod:`officekit.publish` needs to
+    tell stale documents)."""
+
+    documents: list[Document]
+    handled: list[tuple[ReportRequest, list[Document]]]
 
 
-def render_reports(
+def render_documents(
     ws: Workspace,
     ledger: Ledger,
     requests: Iterable[ReportRequest],
     *,
     progress: Progress | None = None,
     notes: list[Note] | None = None,
-) -> list[Document]:
-    """Render every document the requests ask for; return them as written.
+) -> Rendering:
+    """Render every document the requests ask for (and their PDFs and attachments).
 
     A document is not rendered for a period without the data it is about (SPEC §6: no data
-    is not zero); ``notes`` receives a catalogue message for each such case. Documents of the
-    kinds and periods asked for that the ledger no longer supports (a person who left, a department
-    renamed, a 未分部门 report before the staff list came) move to ``outbox/_superseded/``
-    and leave the manifest and the index.
+    is not zero); ``notes`` receives a catalogue message for each such case.
 
     Each kind's template is compiled once and rendered for all its documents; documents are
     written atomically, so a re-run replaces them and never leaves a half-written file.
     A document whose template and context are the same as when the file on disk was made
-    (:mod:`officekit.render.incremental`) is not rendered again: the file, its PDF and its
-    manifest row are left as they are (``Document.rendered`` is False).
+    (:mod:`officekit.render.incremental`) is not rendered again: the file and its PDF are left
+    as they are (``Document.rendered`` is False). Listing them in the outbox is
+    :func:`officekit.publish.publish_reports`'s part.
     """
-    from officekit.deliver.manifest import (
-        ManifestRow,
-        read_manifest,
-        relative_to_outbox,
-        write_manifest_rows,
-    )
-
     reqs = list(requests)
     if not reqs:
-        return []
+        return Rendering([], [])
     data = _Data(ledger, ws, reqs[0].as_of, WorkCalendar.from_settings(ws.settings))
     # The document's time is the day it is computed as of (today unless --as-of): a render
     # clock would make the same data give different bytes, which the incremental renderer and
@@ -470,42 +465,13 @@ def render_reports(
     written = [d for d in documents if d.rendered]
     if want_pdf and written:
         _convert_pdfs(ws, written, progress)
-    # unchanged documents keep their manifest rows; one the manifest lost is listed again
-    listed = {row.path for row in read_manifest(ws.outbox)}
-    written += [d for d in documents
-                if not d.rendered and relative_to_outbox(ws.outbox, d.path) not in listed]
-    for doc in written:
-        doc.sha256 = _sha256(doc.path)
     for doc in documents:  # POSIX modes (0644 by default), kept even when unchanged
         for path in (doc.path, doc.pdf):
             if path is not None and path.exists() and hasattr(os, "fchmod"):
                 os.chmod(path, ws.settings.file_mode)
-    if written:
-        now = datetime.now().replace(microsecond=0)
-        write_manifest_rows(
-            ws.outbox,
-            [
-                ManifestRow.for_file(
-                    ws.outbox,
-                    d.path,
-                    kind=d.kind,
-                    period=d.period,
-                    department=d.department,
-                    staff_id=d.staff_id,
-                    recipient=d.recipient,
-                    pdf=d.pdf,
-                    when=now,
-                )
-                for d in written
-            ],
-        )
-    supersede_stale(ws, handled)
     if notes is not None:
         notes.extend(data.notes)
-    from officekit.deliver.index import write_index
-
-    write_index(ws, ledger)
-    return documents
+    return Rendering(documents, handled)
 
 
 def data_as_of(ledger: Ledger, period: Period, today: date) -> date:
@@ -540,46 +506,6 @@ def write_attachment(attachment: Attachment, path: Path) -> Path:
     book.close()
     os.replace(tmp, path)
     return path
-
-
-def supersede_stale(ws: Workspace,
-                    handled: Sequence[tuple[ReportRequest, Sequence[Document]]]) -> list[Path]:
-    """Move out of the outbox the documents the ledger no longer supports (SPEC §7).
-
-    For each request rendered for a whole kind and period (or a whole department of it), a
-    manifest row of that kind, period (and department) whose document was not produced this
-    time is stale: the document, its PDF and its attachments move to ``outbox/_superseded/``
-    under the same relative path, and the row leaves the manifest (and so the index and the
-    send list). A request for one person supersedes nothing.
-    """
-    from officekit.deliver.manifest import (
-        read_manifest,
-        relative_to_outbox,
-        remove_manifest_rows,
-    )
-
-    produced = {relative_to_outbox(ws.outbox, d.path) for _, docs in handled for d in docs}
-    scopes = {(r.kind, str(r.period), r.department) for r, _ in handled if r.staff_id is None}
-    if not scopes:
-        return []
-    stale = [row for row in read_manifest(ws.outbox)
-             if row.path not in produced and ((row.kind, row.period, None) in scopes
-                                              or (row.kind, row.period, row.department)
-                                              in scopes)]
-    moved: list[Path] = []
-    for row in stale:
-        doc = row.file(ws.outbox)
-        related = [doc, doc.with_suffix(".pdf"), *doc.parent.glob(f"{doc.stem}_*.xlsx")]
-        for path in related:
-            if not path.exists():
-                continue
-            dest = ws.outbox / SUPERSEDED / path.relative_to(ws.outbox)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(path), str(dest))
-            moved.append(dest)
-    if stale:
-        remove_manifest_rows(ws.outbox, [row.path for row in stale])
-    return moved
 
 
 def _pdf_current(doc: Document) -> bool:

@@ -28,7 +28,7 @@ def reports_renderer(ws: Workspace, *, pdf: bool | None = None) -> Renderer:
     """The watcher's default renderer: every report kind of each period, as of the day the
     period's data last changed (:func:`officekit.render.reports.data_as_of`).
 
-    Uses :func:`officekit.render.reports.render_reports` with ``ALL_KINDS`` (what ``report
+    Uses :func:`officekit.publish.publish_reports` with ``ALL_KINDS`` (what ``report
     all`` renders); PDFs too when ``pdf`` (default: the ``[pdf]`` setting) is on. The
     renderer is warmed here, when the watcher starts (:func:`warm_renderer`), so that the
     first drop does not wait for imports and template compilation.
@@ -37,7 +37,8 @@ def reports_renderer(ws: Workspace, *, pdf: bool | None = None) -> Renderer:
 
     def render(periods: set[str]) -> list[Path]:
         from officekit.kpis.periods import Period
-        from officekit.render.reports import ALL_KINDS, ReportRequest, data_as_of, render_reports
+        from officekit.publish import publish_reports
+        from officekit.render.reports import ALL_KINDS, ReportRequest, data_as_of
 
         want_pdf = ws.settings.pdf if pdf is None else pdf
         written: list[Path] = []
@@ -48,7 +49,7 @@ def reports_renderer(ws: Workspace, *, pdf: bool | None = None) -> Renderer:
                 requests = [ReportRequest(kind, period, as_of=as_of, pdf=want_pdf)
                             for kind in ALL_KINDS]
                 # documents whose data did not change are left as they are: only the rewritten
-                written += [doc.path for doc in render_reports(ws, ledger, requests)
+                written += [doc.path for doc in publish_reports(ws, ledger, requests)
                             if doc.rendered]
         return written
 
