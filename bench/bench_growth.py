@@ -10,7 +10,7 @@ At scale 1 the centre has 1,000 staff, ~100,000 complaints, ~80,000 follow-up vi
 1. ``officekit ingest`` of the year's 37 workbooks into a new SQLite workspace;
 2. ``officekit kpis --period 2026 --format json`` (a year's KPIs of every person);
 3. rendering the fourth quarter: evaluation (one per person), evaluation-summary (one per
-   department), complaints and visits reports — ``render_reports`` in one process.
+   department), complaints and visits reports — ``publish_reports`` in one process.
 
 The table shows seconds, microseconds per input row (ingest) or per document (render), and
 peak memory; the growth rows divide each step's time by the previous size's: a step that
@@ -39,13 +39,14 @@ import sys
 from datetime import date
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
-from officekit.render.reports import ReportRequest, render_reports
+from officekit.publish import publish_reports
+from officekit.render.reports import ReportRequest
 from officekit.workspace import Workspace
 ws = Workspace.open(sys.argv[1])
 q = Period.parse("2026-Q4")
 kinds = ("evaluation", "evaluation-summary", "complaints", "visits")
 with Ledger.open(ws.database_url) as ledger:
-    docs = render_reports(ws, ledger, [ReportRequest(k, q, date(2026, 12, 31)) for k in kinds])
+    docs = publish_reports(ws, ledger, [ReportRequest(k, q, date(2026, 12, 31)) for k in kinds])
 print(len(docs))
 """
 
