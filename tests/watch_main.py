@@ -67,8 +67,9 @@ def watch(ctx: Ctx, once: bool, poll: bool) -> None:
     ws = ctx.ws
     kill = os.environ.get(KILL_ENV)
     choice = os.environ.get(RENDER_ENV, "reports")
-    renderer = {"none": None, "stand-in": stand_in_renderer(ws)}.get(
-        choice, reports_renderer(ws))
+    # built only when chosen: the reports renderer warms itself up (imports, templates)
+    renderer = (None if choice == "none" else stand_in_renderer(ws) if choice == "stand-in"
+                else reports_renderer(ws))
     watcher = Watcher(ws, lang=ctx.lang, poll=True if poll else None, quiet=ctx.quiet,
                       debug=ctx.debug, on_accepted=renderer,
                       checkpoint=_kill_at(kill) if kill else None)
