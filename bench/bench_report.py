@@ -64,6 +64,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 def ensure_workspace(rebuild: bool) -> None:
     """Write and ingest the office's month unless the cache under bench/out/report/ fits."""
     if not rebuild and READY.exists() and json.loads(READY.read_text()) == SHAPE:
+        # the cached workspace keeps the templates of its `init`: both contenders must render
+        # today's template (docxtpl reads templates/evaluation.docx)
+        shutil.copy2(TEMPLATE, WS / "templates" / TEMPLATE.name)
         return
     from make_staff import write_office
 
