@@ -12,16 +12,20 @@ writers queue up instead of failing on a lock upgrade. Any SQLAlchemy URL works;
 the one meant for several machines.
 
 Timestamps are naive local datetimes throughout, in and out.
+
+By concern: this module opens the ledger and holds files, claims and sends;
+:mod:`officekit.ledger.writing` prepares and upserts records; :mod:`officekit.ledger.queries`
+reads them back (a mixin of :class:`Ledger`); :mod:`officekit.ledger.lifecycle` lists and
+retracts files.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -31,29 +35,24 @@ from sqlalchemy import (
     Engine,
     Table,
     and_,
-    bindparam,
     create_engine,
     delete,
     event,
-    extract,
     func,
     insert,
     or_,
     select,
-    text,
     update,
 )
-from sqlalchemy.engine import URL, CursorResult, RowMapping, make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import ColumnElement
 
 from officekit.errors import LedgerError
-from officekit.kinds import PERIOD_FIELDS
 from officekit.ledger import schema
+from officekit.ledger.queries import RecordQueries
 from officekit.ledger.schema import (
-    COLUMNS,
-    DERIVED,
     FILE_STATES,
     KIND_ORDER,
     RECORD_TABLES,
@@ -64,14 +63,23 @@ from officekit.ledger.schema import (
     meta,
     sends,
 )
-from officekit.model import Record, SheetResult
+from officekit.ledger.writing import FileSpan as FileSpan  # what a file covers: public here
+from officekit.ledger.writing import (
+    _allow_all_states,
+    _months,
+    _new_id,
+    _now,
+    _prepare_all,
+    _remove_uncovered_schedule,
+    _upsert,
+    sheet_span,
+)
+from officekit.model import SheetResult
 from officekit.settings import Settings
 
 BUSY_TIMEOUT_SECONDS = 30
 DEFAULT_FILE = "ledger.sqlite3"
-_CHUNK = 500  # ids / keys per IN (...) list
 _WRITE = "officekit_write"
-_ANALYZE_MIN_ROWS = 1000  # fewer new rows than this never make a lookup plan go wrong
 _SCHEMA_LOCK = 0x0FF1CE  # PostgreSQL advisory lock key held while the schema is created
 
 
@@ -128,26 +136,6 @@ class AlreadyStoredError(LedgerError):
         self.state = state
 
 
-# The date that places a record of each dated kind in a period (what coverage measures).
-SPAN_FIELDS = {kind: names[0] for kind, names in PERIOD_FIELDS.items()}
-
-
-def _now() -> datetime:
-    return datetime.now()
-
-
-def _as_datetime(value: date | datetime) -> datetime:
-    if isinstance(value, datetime):
-        return schema.naive(value)
-    return datetime.combine(value, time())
-
-
-def _chunks(items: Collection[Any]) -> Iterator[list[Any]]:
-    seq = list(items)
-    for i in range(0, len(seq), _CHUNK):
-        yield seq[i:i + _CHUNK]
-
-
 # --- SQLite connection set-up ---------------------------------------------------------------
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -186,7 +174,7 @@ def _make_engine(url: str | URL) -> Engine:
     return engine
 
 
-class Ledger:
+class Ledger(RecordQueries):
     """The ledger database. Open with :meth:`open` or :meth:`for_path`; use as a context manager.
 
     ``before_commit`` is a test seam: when set, it is called with the operation's name inside
@@ -515,142 +503,6 @@ class Ledger:
                 counts[state] = n
         return counts
 
-    # --- records ----------------------------------------------------------------------------
-
-    def _records(self, kind: str, *where: ColumnElement[bool],
-                 order: Iterable[Any] = ()) -> list[Record]:
-        table = RECORD_TABLES[kind]
-        with self._transaction() as conn:
-            rows = conn.execute(select(table).where(*where).order_by(*order, table.c.id))
-            return [_to_record(kind, r) for r in rows.mappings()]
-
-    def staff(self) -> list[Record]:
-        """Every staff record (any status), by 工号."""
-        return self._records("staff", order=(RECORD_TABLES["staff"].c.staff_id,))
-
-    def staff_all(self) -> list[Record]:
-        """LedgerView: every staff record held."""
-        return self.staff()
-
-    def complaints(self, start: date | datetime | None = None,
-                   end: date | datetime | None = None) -> list[Record]:
-        """Complaints with ``start <= received_at < end`` (either bound may be None)."""
-        t = RECORD_TABLES["complaints"]
-        return self._records("complaints", *_between(t.c.received_at, start, end),
-                             order=(t.c.received_at, t.c.complaint_id))
-
-    def complaints_all(self) -> list[Record]:
-        """Every complaint held."""
-        return self.complaints()
-
-    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
-        """LedgerView: the stored complaints among ``ids`` (complaint_id → record)."""
-        t = RECORD_TABLES["complaints"]
-        wanted = set(ids)
-        if len(wanted) > 2000:
-            # a whole register against the ledger: narrow to the ids held, one cheap column
-            # scan, instead of hundreds of IN queries that mostly find nothing
-            with self._transaction() as conn:
-                wanted &= {row[0] for row in conn.execute(select(t.c.complaint_id))}
-        found: dict[str, Record] = {}
-        for chunk in _chunks(wanted):
-            for rec in self._records("complaints", t.c.complaint_id.in_(chunk)):
-                found[rec["complaint_id"]] = rec
-        return found
-
-    def visits(self, start: date | datetime | None = None,
-               end: date | datetime | None = None) -> list[Record]:
-        """Visits with ``start <= visited_at < end`` (either bound may be None)."""
-        t = RECORD_TABLES["visits"]
-        return self._records("visits", *_between(t.c.visited_at, start, end),
-                             order=(t.c.visited_at,))
-
-    def visits_for_complaints(self, ids: Collection[str]) -> list[Record]:
-        """Visits linked by complaint_id to any of ``ids``, by visited_at."""
-        t = RECORD_TABLES["visits"]
-        found = [rec for chunk in _chunks(set(ids))
-                 for rec in self._records("visits", t.c.complaint_id.in_(chunk))]
-        return sorted(found, key=lambda r: (r["visited_at"], r["_key"]))
-
-    def schedule(self, start: date, end: date) -> list[Record]:
-        """Schedule entries with ``start <= date <= end`` (inclusive), by date and person."""
-        t = RECORD_TABLES["schedule"]
-        return self._records("schedule", t.c.date >= start, t.c.date <= end,
-                             order=(t.c.date, t.c.person, t.c.shift))
-
-    def schedule_between(self, start: date, end: date) -> list[Record]:
-        """LedgerView: schedule entries with ``start <= date <= end``."""
-        return self.schedule(start, end)
-
-    def duties(self, department: str | None = None) -> list[Record]:
-        """Duty records (one per department and role), of one department or all."""
-        t = RECORD_TABLES["duties"]
-        where = () if department is None else (t.c.department == department,)
-        return self._records("duties", *where, order=(t.c.department,))
-
-    def history(self, kind: str, key: str | tuple[Any, ...] | list[Any]) -> list[Record]:
-        """Earlier versions of one record, oldest first.
-
-        ``key`` is the natural key: a value (``"C001"``), a tuple of its parts
-        (``(date(2026, 10, 3), "S001", "早")``) or a record's ``_key`` text. Each version has
-        the fields, ``extra``, ``_file_id``/``_sheet``/``_row``/``_col`` of where it came from,
-        ``_replaced_by_file_id``, ``_replaced_at`` and ``_reason`` (replaced | removed).
-        """
-        if kind not in RECORD_TABLES:
-            raise LedgerError(f"未知的记录类型 {kind!r} / Unknown record kind {kind!r}")
-        if isinstance(key, str):
-            text = key if key.startswith("[") else schema.encode_key((key,))
-        else:
-            text = schema.encode_key(key)
-        with self._transaction() as conn:
-            rows = conn.execute(select(history).where(
-                history.c.kind == kind, history.c.natural_key == text).order_by(history.c.id))
-            return [{**schema.from_json(kind, r["data"]), "_file_id": r["file_id"],
-                     "_sheet": r["sheet"], "_row": r["row"], "_col": r["col"],
-                     "_key": r["natural_key"], "_replaced_by_file_id": r["replaced_by_file_id"],
-                     "_replaced_at": r["replaced_at"], "_reason": r["reason"]}
-                    for r in rows.mappings()]
-
-    _PERIOD_COLUMNS = tuple(SPAN_FIELDS.items())
-
-    def file_spans(self) -> list[FileSpan]:
-        """What each accepted file covers (SPEC §5 coverage): per sheet of a dated kind, the
-        period its title, sheet or file name declares, else the span of its dates.
-
-        Stored with the file when it is accepted; a file stored before that is measured from
-        its records. Ordered by file id (the order files were taken in)."""
-        out: list[FileSpan] = []
-        with self._transaction() as conn:
-            rows = conn.execute(select(files.c.id, files.c.name, files.c.sha256, files.c.sheets,
-                                       files.c.updated)
-                                .where(files.c.state == "accepted").order_by(files.c.id))
-            for row in rows.mappings():
-                for sheet in row["sheets"] or ():
-                    kind = sheet.get("kind")
-                    if kind not in SPAN_FIELDS:
-                        continue
-                    start, end, declared = _stored_span(sheet)
-                    if start is None or end is None:
-                        col = RECORD_TABLES[kind].c[SPAN_FIELDS[kind]]
-                        low, high = conn.execute(select(func.min(col), func.max(col)).where(
-                            RECORD_TABLES[kind].c.file_id == row["id"])).one()
-                        if low is None or high is None:
-                            continue
-                        start, end = _as_day(low), _as_day(high)
-                    out.append(FileSpan(int(row["id"]), str(row["name"]), str(row["sha256"]),
-                                        str(kind), start, end, declared, row["updated"]))
-        return out
-
-    def periods(self) -> list[str]:
-        """Months (``2026-10``) that have complaints, visits or schedule entries, ascending."""
-        months: set[str] = set()
-        with self._transaction() as conn:
-            for kind, column in self._PERIOD_COLUMNS:
-                col = RECORD_TABLES[kind].c[column]
-                query = select(extract("year", col), extract("month", col)).distinct()
-                months.update(f"{int(y):04d}-{int(m):02d}" for y, m in conn.execute(query))
-        return sorted(months)
-
     def summary(self) -> dict[str, Any]:
         """For ``officekit status``: records per kind, history size, files by state, periods."""
         with self._transaction() as conn:
@@ -684,282 +536,3 @@ class Ledger:
         return found is not None
 
 
-# --- record writing -------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class FileSpan:
-    """The dates one accepted file's sheet of ``kind`` covers (inclusive); ``declared``: the
-    register named its month (title, sheet or file name) rather than only holding dates."""
-
-    file_id: int
-    name: str
-    sha256: str
-    kind: str
-    start: date
-    end: date
-    declared: bool
-    accepted_at: datetime | None = None  # when the ledger took the file
-
-
-def _as_day(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _month_bounds(period: str) -> tuple[date, date]:
-    year, month = (int(p) for p in period.split("-"))
-    start = date(year, month, 1)
-    after = date(year + month // 12, month % 12 + 1, 1)
-    return start, date.fromordinal(after.toordinal() - 1)
-
-
-# 上旬 / 中旬 / 下旬 in a register's name: the first, second or last third of its month
-_DEKADS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
-
-
-def sheet_span(sheet: SheetResult, file_name: str = "") -> tuple[date | None, date | None]:
-    """The dates a sheet covers: its declared month (narrowed to 上旬 / 中旬 / 下旬 when the
-    sheet or file name says so), else the span of its records' dates."""
-    if sheet.kind not in SPAN_FIELDS:
-        return None, None
-    if sheet.period:
-        start, end = _month_bounds(sheet.period)
-        for word, (first, last) in _DEKADS.items():
-            if word in sheet.name or word in file_name:
-                return start.replace(day=first), end if last == 31 else start.replace(day=last)
-        return start, end
-    days = [_as_day(r[SPAN_FIELDS[sheet.kind]]) for r in sheet.records
-            if r.get(SPAN_FIELDS[sheet.kind]) is not None]
-    return (min(days), max(days)) if days else (None, None)
-
-
-def _stored_span(sheet: Mapping[str, Any]) -> tuple[date | None, date | None, bool]:
-    declared = bool(sheet.get("period"))
-    if sheet.get("from") and sheet.get("to"):
-        return _as_day(sheet["from"]), _as_day(sheet["to"]), declared
-    if declared:
-        start, end = _month_bounds(str(sheet["period"]))
-        return start, end, True
-    return None, None, False
-
-
-def _between(column: Any, start: date | datetime | None,
-             end: date | datetime | None) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if start is not None:
-        where.append(column >= _as_datetime(start))
-    if end is not None:
-        where.append(column < _as_datetime(end))
-    return where
-
-
-def _new_id(result: CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    if key is None:
-        raise LedgerError("数据库没有返回新记录编号 / The database returned no new row id")
-    return int(key[0])
-
-
-def _to_record(kind: str, row: RowMapping) -> Record:
-    record: Record = {name: row[name] for name in COLUMNS[kind]}
-    record["extra"] = row["extra"] or {}
-    record.update(_file_id=row["file_id"], _sheet=row["sheet"], _row=row["row"],
-                  _col=row["col"], _key=row["natural_key"], _updated_at=row["updated_at"])
-    return record
-
-
-def _prepare(kind: str, record: Record) -> dict[str, Any]:
-    """A record as the column values of its table (checked types, key, extra, provenance)."""
-    columns = COLUMNS[kind]
-    skipped = schema.NOT_STORED.get(kind, frozenset())
-    extra = dict(record["extra"]) if isinstance(record.get("extra"), Mapping) else {}
-    values: dict[str, Any] = dict.fromkeys(columns)
-    for name, value in record.items():
-        if name.startswith("_") or name == "extra" or name in skipped:
-            continue
-        if name in columns:
-            values[name] = schema.coerce(kind, name, value, record)
-        else:
-            extra[name] = value
-    provenance = {"_sheet": record.get("_sheet"), "_row": record.get("_row")}
-    values["natural_key"] = schema.natural_key(kind, {**values, **provenance})
-    for name in DERIVED.get(kind, ()):
-        values[name] = schema.person(values)
-    values.update(extra=schema.json_safe(extra) or None, sheet=record.get("_sheet"),
-                  row=record.get("_row"), col=record.get("_col"))
-    return values
-
-
-def _merge_items(first: list[Any] | None, second: list[Any] | None) -> list[Any] | None:
-    if not first or not second:
-        return first or second
-    return first + [item for item in second if item not in first]
-
-
-def _merge_duties(first: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
-    """Rows of one role in a 序号 layout: one record, items in row order, first values kept."""
-    merged = {name: first[name] if first[name] is not None else later[name]
-              for name in COLUMNS["duties"]}
-    for name in ("duties", "requirements"):
-        merged[name] = _merge_items(first[name], later[name])
-    return {**first, **merged}
-
-
-def _prepare_all(sheets: Iterable[SheetResult]) -> dict[str, dict[str, dict[str, Any]]]:
-    """kind → natural key → column values, for every record of the file's known sheets.
-
-    A key repeated within the file: the later row wins, except duties, whose rows of one
-    role are merged (the 序号 layout gives one duty item per row).
-    """
-    prepared: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for sheet in sheets:
-        if sheet.kind is None:
-            continue
-        if sheet.kind not in RECORD_TABLES:
-            raise LedgerError(f"未知的记录类型 {sheet.kind!r} / Unknown record kind {sheet.kind!r}")
-        by_key = prepared[sheet.kind]
-        for record in sheet.records:
-            values = _prepare(sheet.kind, {"_sheet": sheet.name, **record})
-            key = values["natural_key"]
-            if sheet.kind == "duties" and key in by_key:
-                values = _merge_duties(by_key[key], values)
-            by_key[key] = values
-    return dict(prepared)
-
-
-def _history_rows(kind: str, old: Iterable[RowMapping], by_file_id: int, now: datetime,
-                  reason: str) -> list[dict[str, Any]]:
-    return [{"kind": kind, "natural_key": row["natural_key"],
-             "data": {**{name: schema.json_safe(row[name]) for name in COLUMNS[kind]},
-                      "extra": row["extra"]},
-             "file_id": row["file_id"], "sheet": row["sheet"], "row": row["row"],
-             "col": row["col"], "replaced_by_file_id": by_file_id, "replaced_at": now,
-             "reason": reason} for row in old]
-
-
-def _upsert(conn: Connection, kind: str, prepared: Mapping[str, dict[str, Any]], file_id: int,
-            now: datetime) -> tuple[int, int]:
-    """Insert new keys, update repeated ones (their old version to history); (inserted, updated)."""
-    table = RECORD_TABLES[kind]
-    existing: dict[str, RowMapping] = {}
-    for chunk in _chunks(prepared):
-        for row in conn.execute(select(table).where(table.c.natural_key.in_(chunk))).mappings():
-            existing[row["natural_key"]] = row
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    for key, values in prepared.items():
-        full = {**values, "file_id": file_id, "updated_at": now}
-        if key in existing:
-            updates.append({f"b_{k}": v for k, v in full.items()} | {"b_id": existing[key]["id"]})
-        else:
-            inserts.append(full)
-    replaced = [row for row in existing.values() if row["file_id"] != file_id]
-    if replaced:
-        conn.execute(insert(history), _history_rows(kind, replaced, file_id, now, "replaced"))
-    if inserts:
-        conn.execute(insert(table), inserts)
-        _analyze_if_grown(conn, table, len(inserts))
-    if updates:
-        names = [k for k in updates[0] if k != "b_id"]
-        conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(
-            {name[2:]: bindparam(name) for name in names}), updates)
-    return len(inserts), len(updates)
-
-
-def _analyze_if_grown(conn: Connection, table: Table, inserted: int) -> None:
-    """On PostgreSQL, refresh the planner's statistics of ``table`` after a bulk insert.
-
-    A table filled by a first load has none until autovacuum comes round, and the planner then
-    answers the next file's ``natural_key IN (…)`` lookups with a sequential scan per chunk (a
-    first year's load ran 2.4× SQLite's time). Only the key column is analysed (the whole
-    table's statistics cost as much as the scans they save); it runs when the table grew by a
-    fifth or more.
-    """
-    if conn.dialect.name != "postgresql" or inserted < _ANALYZE_MIN_ROWS:
-        return
-    known = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:name)"),
-                         {"name": table.name}).scalar()
-    if known is None or known < 0 or inserted >= 0.2 * known:
-        conn.exec_driver_sql(f'ANALYZE "{table.name}" (natural_key)')
-
-
-def _remove_uncovered_schedule(conn: Connection, prepared: Mapping[str, dict[str, Any]],
-                               file_id: int, now: datetime) -> int:
-    """A schedule sheet replaces the ledger's entries for the people and dates it covers.
-
-    Per sheet: its people (by 工号, or by 姓名 for stored entries never resolved to a 工号) and
-    its date range (first to last date it lists). Stored entries there that the file does not
-    repeat are moved to history (reason ``removed``) and deleted.
-    """
-    table = RECORD_TABLES["schedule"]
-    by_sheet: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for values in prepared.values():
-        by_sheet[values["sheet"]].append(values)
-    gone: dict[int, RowMapping] = {}
-    for entries in by_sheet.values():
-        people = {v["person"] for v in entries}
-        names = {v["staff_name"] for v in entries if v["staff_name"]}
-        first, last = min(v["date"] for v in entries), max(v["date"] for v in entries)
-        covered = or_(table.c.person.in_(people),
-                      and_(table.c.staff_id.is_(None), table.c.staff_name.in_(names)))
-        rows = conn.execute(select(table).where(
-            table.c.date >= first, table.c.date <= last, covered)).mappings()
-        gone.update((row["id"], row) for row in rows if row["natural_key"] not in prepared)
-    if not gone:
-        return 0
-    conn.execute(insert(history), _history_rows("schedule", gone.values(), file_id, now, "removed"))
-    for chunk in _chunks(gone):
-        conn.execute(delete(table).where(table.c.id.in_(chunk)))
-    return len(gone)
-
-
-def _months(prepared: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:
-    """The months (``2026-10``) the prepared records fall in (kinds.PERIOD_FIELDS)."""
-    out: set[str] = set()
-    for kind, by_key in prepared.items():
-        for name in PERIOD_FIELDS.get(kind, ()):
-            for values in by_key.values():
-                v = values.get(name)
-                if isinstance(v, date):
-                    out.add(f"{v.year:04d}-{v.month:02d}")
-    return sorted(out)
-
-
-def _allow_all_states(conn: Connection) -> None:
-    """Bring a ledger made before a file state was added up to date (its CHECK constraint).
-
-    The constraint is the only part of the schema ``create_all`` cannot add to an existing
-    database. SQLite keeps it as text in ``sqlite_master``: it is rewritten there (the way
-    SQLite's documentation gives for changing a CHECK constraint), which leaves the stored rows
-    as they are; PostgreSQL drops and adds the constraint.
-    """
-    name = "ck_files_state"
-    wanted = ", ".join(f"'{s}'" for s in FILE_STATES)
-    if conn.dialect.name == "sqlite":
-        sql = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'files'").scalar()
-        if not isinstance(sql, str) or f"'{FILE_STATES[-1]}'" in sql:
-            return
-        start = sql.find("state IN (")
-        end = sql.find(")", start)
-        if start < 0 or end < 0:
-            return
-        new_sql = sql[:start] + f"state IN ({wanted}" + sql[end:]
-        version = int(conn.exec_driver_sql("PRAGMA schema_version").scalar() or 0)
-        conn.exec_driver_sql("PRAGMA writable_schema = ON")
-        conn.exec_driver_sql(
-            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'files'",
-            (new_sql,))
-        conn.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
-        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
-    elif conn.dialect.name == "postgresql":
-        found = conn.exec_driver_sql(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %(n)s",
-            {"n": name}).scalar()
-        if isinstance(found, str) and f"'{FILE_STATES[-1]}'" not in found:
-            conn.exec_driver_sql(f"ALTER TABLE files DROP CONSTRAINT {name}")
-            conn.exec_driver_sql(
-                f"ALTER TABLE files ADD CONSTRAINT {name} CHECK (state IN ({wanted}))")

@@ -1,0 +1,178 @@
+"""Reading records back: the queries the validator, the KPIs, the documents and status ask
+the ledger. A mixin of :class:`~officekit.ledger.store.Ledger`, which gives it transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    extract,
+    func,
+    select,
+)
+from sqlalchemy.sql import ColumnElement
+
+from officekit.errors import LedgerError
+from officekit.ledger import schema
+from officekit.ledger.schema import (
+    RECORD_TABLES,
+    files,
+    history,
+)
+from officekit.ledger.writing import (
+    SPAN_FIELDS,
+    FileSpan,
+    _as_day,
+    _between,
+    _chunks,
+    _stored_span,
+    _to_record,
+)
+from officekit.model import Record
+
+
+class RecordQueries:
+    """The record queries of :class:`~officekit.ledger.store.Ledger`."""
+
+    def _transaction(self, *, write: bool = False) -> AbstractContextManager[Connection]:
+        raise NotImplementedError  # the Ledger's
+
+    def _records(self, kind: str, *where: ColumnElement[bool],
+                 order: Iterable[Any] = ()) -> list[Record]:
+        table = RECORD_TABLES[kind]
+        with self._transaction() as conn:
+            rows = conn.execute(select(table).where(*where).order_by(*order, table.c.id))
+            return [_to_record(kind, r) for r in rows.mappings()]
+
+    def staff(self) -> list[Record]:
+        """Every staff record (any status), by 工号."""
+        return self._records("staff", order=(RECORD_TABLES["staff"].c.staff_id,))
+
+    def staff_all(self) -> list[Record]:
+        """LedgerView: every staff record held."""
+        return self.staff()
+
+    def complaints(self, start: date | datetime | None = None,
+                   end: date | datetime | None = None) -> list[Record]:
+        """Complaints with ``start <= received_at < end`` (either bound may be None)."""
+        t = RECORD_TABLES["complaints"]
+        return self._records("complaints", *_between(t.c.received_at, start, end),
+                             order=(t.c.received_at, t.c.complaint_id))
+
+    def complaints_all(self) -> list[Record]:
+        """Every complaint held."""
+        return self.complaints()
+
+    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
+        """LedgerView: the stored complaints among ``ids`` (complaint_id → record)."""
+        t = RECORD_TABLES["complaints"]
+        wanted = set(ids)
+        if len(wanted) > 2000:
+            # a whole register against the ledger: narrow to the ids held, one cheap column
+            # scan, instead of hundreds of IN queries that mostly find nothing
+            with self._transaction() as conn:
+                wanted &= {row[0] for row in conn.execute(select(t.c.complaint_id))}
+        found: dict[str, Record] = {}
+        for chunk in _chunks(wanted):
+            for rec in self._records("complaints", t.c.complaint_id.in_(chunk)):
+                found[rec["complaint_id"]] = rec
+        return found
+
+    def visits(self, start: date | datetime | None = None,
+               end: date | datetime | None = None) -> list[Record]:
+        """Visits with ``start <= visited_at < end`` (either bound may be None)."""
+        t = RECORD_TABLES["visits"]
+        return self._records("visits", *_between(t.c.visited_at, start, end),
+                             order=(t.c.visited_at,))
+
+    def visits_for_complaints(self, ids: Collection[str]) -> list[Record]:
+        """Visits linked by complaint_id to any of ``ids``, by visited_at."""
+        t = RECORD_TABLES["visits"]
+        found = [rec for chunk in _chunks(set(ids))
+                 for rec in self._records("visits", t.c.complaint_id.in_(chunk))]
+        return sorted(found, key=lambda r: (r["visited_at"], r["_key"]))
+
+    def schedule(self, start: date, end: date) -> list[Record]:
+        """Schedule entries with ``start <= date <= end`` (inclusive), by date and person."""
+        t = RECORD_TABLES["schedule"]
+        return self._records("schedule", t.c.date >= start, t.c.date <= end,
+                             order=(t.c.date, t.c.person, t.c.shift))
+
+    def schedule_between(self, start: date, end: date) -> list[Record]:
+        """LedgerView: schedule entries with ``start <= date <= end``."""
+        return self.schedule(start, end)
+
+    def duties(self, department: str | None = None) -> list[Record]:
+        """Duty records (one per department and role), of one department or all."""
+        t = RECORD_TABLES["duties"]
+        where = () if department is None else (t.c.department == department,)
+        return self._records("duties", *where, order=(t.c.department,))
+
+    def history(self, kind: str, key: str | tuple[Any, ...] | list[Any]) -> list[Record]:
+        """Earlier versions of one record, oldest first.
+
+        ``key`` is the natural key: a value (``"C001"``), a tuple of its parts
+        (``(date(2026, 10, 3), "S001", "早")``) or a record's ``_key`` text. Each version has
+        the fields, ``extra``, ``_file_id``/``_sheet``/``_row``/``_col`` of where it came from,
+        ``_replaced_by_file_id``, ``_replaced_at`` and ``_reason`` (replaced | removed).
+        """
+        if kind not in RECORD_TABLES:
+            raise LedgerError(f"未知的记录类型 {kind!r} / Unknown record kind {kind!r}")
+        if isinstance(key, str):
+            text = key if key.startswith("[") else schema.encode_key((key,))
+        else:
+            text = schema.encode_key(key)
+        with self._transaction() as conn:
+            rows = conn.execute(select(history).where(
+                history.c.kind == kind, history.c.natural_key == text).order_by(history.c.id))
+            return [{**schema.from_json(kind, r["data"]), "_file_id": r["file_id"],
+                     "_sheet": r["sheet"], "_row": r["row"], "_col": r["col"],
+                     "_key": r["natural_key"], "_replaced_by_file_id": r["replaced_by_file_id"],
+                     "_replaced_at": r["replaced_at"], "_reason": r["reason"]}
+                    for r in rows.mappings()]
+
+    _PERIOD_COLUMNS = tuple(SPAN_FIELDS.items())
+
+    def file_spans(self) -> list[FileSpan]:
+        """What each accepted file covers (SPEC §5 coverage): per sheet of a dated kind, the
+        period its title, sheet or file name declares, else the span of its dates.
+
+        Stored with the file when it is accepted; a file stored before that is measured from
+        its records. Ordered by file id (the order files were taken in)."""
+        out: list[FileSpan] = []
+        with self._transaction() as conn:
+            rows = conn.execute(select(files.c.id, files.c.name, files.c.sha256, files.c.sheets,
+                                       files.c.updated)
+                                .where(files.c.state == "accepted").order_by(files.c.id))
+            for row in rows.mappings():
+                for sheet in row["sheets"] or ():
+                    kind = sheet.get("kind")
+                    if kind not in SPAN_FIELDS:
+                        continue
+                    start, end, declared = _stored_span(sheet)
+                    if start is None or end is None:
+                        col = RECORD_TABLES[kind].c[SPAN_FIELDS[kind]]
+                        low, high = conn.execute(select(func.min(col), func.max(col)).where(
+                            RECORD_TABLES[kind].c.file_id == row["id"])).one()
+                        if low is None or high is None:
+                            continue
+                        start, end = _as_day(low), _as_day(high)
+                    out.append(FileSpan(int(row["id"]), str(row["name"]), str(row["sha256"]),
+                                        str(kind), start, end, declared, row["updated"]))
+        return out
+
+    def periods(self) -> list[str]:
+        """Months (``2026-10``) that have complaints, visits or schedule entries, ascending."""
+        months: set[str] = set()
+        with self._transaction() as conn:
+            for kind, column in self._PERIOD_COLUMNS:
+                col = RECORD_TABLES[kind].c[column]
+                query = select(extract("year", col), extract("month", col)).distinct()
+                months.update(f"{int(y):04d}-{int(m):02d}" for y, m in conn.execute(query))
+        return sorted(months)
+
