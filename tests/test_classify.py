@@ -429,3 +429,21 @@ def test_the_collector_pause_restores_what_it_found_even_after_an_error() -> Non
         assert not gc.isenabled()  # a caller that paused it keeps it paused
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("written", ["办结日期", "结案日期", "回复时间", "答复日期", "完成日期"])
+def test_how_offices_write_the_closing_date(written: str) -> None:
+    header = [written if h == "办结时间" else h for h in COMPLAINT_HEADER]
+    result, issues = one(RawSheet("投诉", [header, complaint(1)]))
+    assert result.kind == "complaints" and issues == []
+    assert result.records[0]["resolved_at"] == datetime(2026, 10, 4, 16, 0)
+
+
+@pytest.mark.parametrize(("standard", "written"), [
+    ("受理时间", "投诉日期"), ("投诉内容", "投诉事项"), ("处理结果", "回复内容"),
+    ("受理渠道", "投诉来源"), ("严重程度", "紧急程度"), ("处理人", "承办人员"),
+])
+def test_more_office_headers_for_the_complaint_register(standard: str, written: str) -> None:
+    header = [written if h == standard else h for h in COMPLAINT_HEADER]
+    result, issues = one(RawSheet("投诉", [header, complaint(1)]))
+    assert result.kind == "complaints" and issues == [], issues

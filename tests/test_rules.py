@@ -296,7 +296,37 @@ PARSE_LEVEL = {"missing-column", "duplicate-column", "required", "type", "enum",
 def test_severities_match_spec_section_4() -> None:
     ours = set(SEVERITY)
     # every SPEC code not produced by the parser is produced here, and nothing else but ours
-    assert ours - {"staff-mismatch"} == (SPEC_ERRORS | SPEC_WARNINGS) - PARSE_LEVEL
+    # further codes: staff-mismatch (SPEC §4's list), staff-id-number (issue 15)
+    assert ours - {"staff-mismatch", "staff-id-number"} == (SPEC_ERRORS | SPEC_WARNINGS) - \
+        PARSE_LEVEL
     assert {c for c in ours if SEVERITY[c] == "error"} == (SPEC_ERRORS - PARSE_LEVEL) | {
         "staff-mismatch"}
-    assert {c for c in ours if SEVERITY[c] == "warning"} == SPEC_WARNINGS - PARSE_LEVEL
+    assert {c for c in ours if SEVERITY[c] == "warning"} == (SPEC_WARNINGS - PARSE_LEVEL) | {
+        "staff-id-number"}
+
+
+def test_a_staff_number_that_lost_its_leading_zero_is_a_warning() -> None:
+    sheet = make_sheet("花名册", "staff", STAFF_COLS, [
+        person("0101", "王芳"), person("102", "李强"), person("0103", "赵敏")])
+    issues = check(sheet)
+    assert found(issues) == [("staff-id-number", "A4")]
+    assert issues[0].severity == "warning" and issues[0].params["expected"] == "0102"
+    assert "0102" in issues[0].message() and "文本" in issues[0].message()
+    assert "Text" in issues[0].message("en")
+
+
+def test_staff_numbers_without_zeros_anywhere_are_fine() -> None:
+    # 1001, 1002 …: numbers that never had a leading zero are not second-guessed
+    assert check(staff_sheet(person("17", "周杰"))) == []
+
+
+def test_a_new_staff_list_against_the_zero_padded_one_in_the_ledger() -> None:
+    class Stored(EmptyView):
+        def staff_all(self) -> list[Record]:
+            return [person("0101", "王芳"), person("0102", "李强")]
+
+    sheet = make_sheet("花名册", "staff", STAFF_COLS, [person("101", "王芳"),
+                                                      person("102", "李强")])
+    issues = check_sheets([sheet], Stored(), SETTINGS, TODAY)
+    assert [(i.code, i.params["expected"]) for i in issues] == [
+        ("staff-id-number", "0101"), ("staff-id-number", "0102")]

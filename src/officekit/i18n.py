@@ -122,6 +122,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "no-staff-list": (),
     "unknown-complaint": (),
     "duplicate-row": ("first_row",),
+    "staff-id-number": ("expected",),
     "status-regression": ("complaint_id", "ledger_status"),
     # file level (read/, the pipeline); ``file`` is the file's name where the reader gives it
     "corrupt-file": ("file?", "detail?"),
@@ -346,6 +347,18 @@ ISSUES: dict[str, tuple[str, str]] = {
         "第 {row} 行与第 {first_row} 行内容完全相同，可能是重复录入。如确属重复，请删除其中一行。",
         "Row {row} is identical to row {first_row}; it may have been entered twice. If so, "
         "delete one of them.",
+    ),
+    "staff-id-number": (
+        "第 {row} 行的工号“{value}”像是丢了开头的 0（应为“{expected}”？）："
+        "Excel 会把数字格式单元格里输入的 {expected} 变成 {value}。"
+        "请把“{column}”这一列设为“文本”格式后重新输入"
+        "（或输入时先打英文单引号，如 '{expected}），再重新提交；否则这个人会与其他表中的"
+        "“{expected}”对不上。",
+        'Row {row}: the staff number "{value}" looks like it lost its leading zero (should it '
+        'be "{expected}"?): Excel turns {expected} typed into a number cell into {value}. '
+        'Format the "{column}" column as Text and type it again (or type an apostrophe first, '
+        "'{expected}), then submit the file again; otherwise this person will not match "
+        '"{expected}" in the other registers.',
     ),
     "status-regression": (
         "第 {row} 行投诉“{complaint_id}”在台账中已是“{ledger_status}”，本表却写作“{value}”。"

@@ -57,6 +57,7 @@ SEVERITY: dict[str, Severity] = {
     "status-regression": "warning",
     "rest-rule": "warning",
     "uncovered-shift": "warning",
+    "staff-id-number": "warning",  # issue 15: a 工号 that lost its leading zeros
 }
 
 REST_HOURS = 8

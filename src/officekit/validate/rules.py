@@ -66,6 +66,7 @@ def check_sheets(sheets: Sequence[SheetResult], view: LedgerView, settings: Sett
         *check_dates(known, today),
         *check_status(known),
         *check_staff(known, StaffList.build(view.staff_all(), known)),
+        *check_staff_numbers(known, view),
         *check_links(known, view),
         *check_schedule(known, view, settings),
     ]
@@ -165,6 +166,39 @@ def check_duplicate_rows(sheets: Sequence[SheetResult],
             elif (sheet.name, row) not in skip:
                 yield issue_at("duplicate-row", sheet, records[0], None, col=first_col,
                                value=None, first_row=seen[signature])
+
+
+def check_staff_numbers(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Issue]:
+    """``staff-id-number`` (warning): a 工号 on a staff list that looks like a number which lost
+    its leading zeros — Excel turns 0101 typed into a number cell into 101. Said when the same
+    column (or the staff list already in the ledger) has the zero-padded form: ``0102`` beside
+    ``101``, or ``0101`` stored while this list says ``101``."""
+    stored = {str(r.get("staff_id")) for r in view.staff_all() if r.get("staff_id")}
+    for sheet in sheets:
+        if sheet.kind != "staff":
+            continue
+        ids = [str(r.get("staff_id") or "").strip() for r in sheet.records]
+        padded = {i for i in ids if i.isdigit() and i.startswith("0")}
+        known = padded | {i for i in stored if i.isdigit() and i.startswith("0")}
+        widths = sorted({len(i) for i in known})
+        if not widths:
+            continue
+        present = set(ids)  # a zero-padded twin on this list is another person
+        for r, sid in zip(sheet.records, ids, strict=True):
+            if not sid.isdigit() or sid.startswith("0") or sid in stored:
+                continue
+            for width in widths:
+                expected = sid.zfill(width)
+                if width > len(sid) and (expected in known or sheet_has_width(padded, width)) \
+                        and expected not in present:
+                    yield issue_at("staff-id-number", sheet, r, "staff_id", value=sid,
+                                   expected=expected)
+                    break
+
+
+def sheet_has_width(padded: set[str], width: int) -> bool:
+    """Whether the sheet itself writes 工号 zero-padded to ``width`` digits."""
+    return any(len(i) == width for i in padded)
 
 
 def _before(later: Any, earlier: Any) -> bool:
