@@ -271,3 +271,96 @@ def test_gbk_console_watch_and_a_log_with_bom(tmp_path: Path, samples: Path) -> 
     again = _officekit("watch", "--once", "-w", ws)  # appending adds no second BOM
     assert again.returncode == 0
     assert (ws / ".officekit" / "logs" / "watch.log").read_bytes().count(b"\xef\xbb\xbf") == 1
+
+
+# -------------------------------------------------------------------------------------------
+# tables people read in a console
+
+
+def test_kpis_table_fits_the_width_and_cuts_nothing(loaded: Path) -> None:
+    from rich.cells import cell_len
+
+    res = run("kpis", "-w", loaded, "--period", "2026-10", "--as-of", TODAY)
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert max(cell_len(line.rstrip()) for line in lines) <= 120
+    assert "…" not in res.stdout  # no header or value cut to "客 …"
+    for head in ("工号", "姓名", "按时办结率", "回访成功率", "满意度", "得分", "等级", "排名"):
+        assert head in res.stdout, head
+    # each part repeats who the row is about: 陈立群 appears once per part of the staff table
+    parts = sum(1 for line in lines if line.startswith("┃ 工号"))
+    assert parts >= 2 and res.stdout.count("陈立群") == parts
+
+
+def test_status_columns_line_up_with_chinese_names(loaded: Path) -> None:
+    from rich.cells import cell_len
+
+    res = run("status", "-w", loaded)
+    assert res.exit_code == 0
+    rows = [line for line in res.stdout.splitlines() if line.startswith("│")]
+    assert len(rows) >= 5 and "花名册" in res.stdout
+    assert len({cell_len(line) for line in rows}) == 1  # every row as wide as the others
+
+
+# -------------------------------------------------------------------------------------------
+# long work: PDFs one by one, progress only where someone watches
+
+
+@pytest.mark.pdf
+@pytest.mark.skipif(not __import__("officekit.render.pdf", fromlist=["x"])
+                    .libreoffice_available(), reason="LibreOffice is not installed")
+def test_a_pdf_failure_is_reported_per_document_and_the_rest_go_on(
+        loaded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from officekit.errors import PdfError
+    from officekit.render.pdf import PdfConverter
+
+    real = PdfConverter.convert
+
+    def convert(self: PdfConverter, docx: str | Path, pdf: str | Path | None = None) -> Path:
+        if "客服二部" in Path(docx).name:  # as when LibreOffice times out on this one
+            raise PdfError("客服二部_2026-10_考核汇总.docx 转换为 PDF 失败：timeout")
+        return real(self, docx, pdf)
+
+    monkeypatch.setattr(PdfConverter, "convert", convert)
+    res = run("report", "evaluation-summary", "-w", loaded, "--period", "2026-10", "--as-of",
+              TODAY, "--pdf", "-q")
+    assert res.exit_code == 1, res.output  # some data missing, not a usage error
+    pdfs = [Path(line) for line in res.stdout.splitlines() if line.endswith(".pdf")]
+    docs = [Path(line) for line in res.stdout.splitlines() if line.endswith(".docx")]
+    assert len(docs) == 3 and len(pdfs) == 2  # the documents after the failure got theirs
+    assert all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
+    assert "客服二部" in res.stderr and "PDF 未能生成" in res.stderr
+    manifest = (loaded / "outbox" / "manifest.csv").read_text(encoding="utf-8-sig")
+    assert all(d.name in manifest for d in docs)
+
+
+class _Tty(__import__("io").StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_counts_on_a_terminal_and_is_silent_elsewhere() -> None:
+    import io
+
+    from officekit.console import Steps
+
+    screen = _Tty()
+    with Steps("生成文档", 3, stream=screen) as steps:
+        steps("a.docx")
+        steps("b.docx")
+        assert "2/3" in screen.getvalue() and "b.docx" in screen.getvalue()
+    log = io.StringIO()
+    with Steps("生成文档", 3, stream=log) as steps:
+        steps("a.docx")
+    quiet = _Tty()
+    with Steps("生成文档", 3, stream=quiet, quiet=True) as steps:
+        steps("a.docx")
+    assert log.getvalue() == "" and quiet.getvalue() == ""
+
+
+def test_no_progress_lines_in_a_log(tmp_path: Path, samples: Path) -> None:
+    ws = tmp_path / "ws"
+    assert run("init", ws).exit_code == 0
+    res = run("ingest", "-w", ws, "--today", TODAY, samples)
+    assert res.exit_code == 0
+    assert "…" not in res.stderr and "\x1b[" not in res.stderr

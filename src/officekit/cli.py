@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from officekit.console import make_streams_safe, use_click_language
+from officekit.console import Steps, is_terminal, make_streams_safe, use_click_language
 from officekit.deliver.manifest import DOCUMENT_KINDS
 from officekit.errors import OfficekitError, UsageError, WorkspaceError
 from officekit.i18n import t
@@ -79,8 +79,14 @@ class Ctx:
         click.secho(text, err=err, **style)
 
     def progress(self, text: str) -> None:
-        if not self.quiet:
+        """A line about work in progress, on a terminal only (a log keeps the results)."""
+        if not self.quiet and is_terminal():
             click.secho(f"… {text}", err=True, dim=True)
+
+    def steps(self, key: str, total: int = 0) -> Steps:
+        """A progress bar (count, elapsed, time left) for long work; silent with --quiet or
+        off a terminal."""
+        return Steps(t(key, self.lang), total, quiet=self.quiet)
 
 
 def _settings_language(workspace: str | None) -> str:
@@ -317,7 +323,8 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     settings = ws.settings if ws is not None else _default_settings()
     with _maybe_ledger(ws) as ledger:
         view: LedgerView = ledger if ledger is not None else EmptyView()
-        results = validate_paths(paths, settings, view, today=_day(today), progress=ctx.progress)
+        with ctx.steps("cli.steps.validate", len(paths)) as steps:
+            results = validate_paths(paths, settings, view, today=_day(today), progress=steps)
     _print_results(ctx, results, fmt, stored=False)
     _exit_for(results)
 
@@ -357,9 +364,9 @@ def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
 
     ws = ctx.ws
     ws.ensure()
-    results = ingest_files(
-        ws, _expand(files), today=_day(today), lang=ctx.lang, progress=ctx.progress
-    )
+    paths = _expand(files)
+    with ctx.steps("cli.steps.ingest", len(paths)) as steps:
+        results = ingest_files(ws, paths, today=_day(today), lang=ctx.lang, progress=steps)
     _print_results(ctx, results, fmt)
     _exit_for(results)
 
@@ -395,7 +402,10 @@ def status(ctx: Ctx, fmt: str) -> None:
             )
         )
     else:
-        click.echo(format_status(summary, recent, ctx.lang, stuck, processing, limited))
+        from officekit.console import console_width
+
+        click.echo(format_status(summary, recent, ctx.lang, stuck, processing, limited,
+                                 width=console_width(100)))
 
 
 # ------------------------------------------------------------------------------------------
@@ -467,11 +477,11 @@ def kpis(
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif fmt == "table":
-        from rich.console import Console
-
+        from officekit.console import console_width, rich_console
         from officekit.kpis.export import to_table
 
-        Console().print(to_table(result, ctx.lang))
+        width = console_width()
+        rich_console(width=width).print(to_table(result, ctx.lang, width))
     else:
         from officekit.kpis.export import write_xlsx
 
@@ -548,7 +558,8 @@ def report(
         check_department(ledger, department)
         check_staff(ledger, staff_id)
         _warn_if_empty(ctx, ledger, period)
-        docs = publish_reports(ws, ledger, reqs, progress=ctx.progress, notes=notes)
+        with ctx.steps("cli.steps.report") as steps:
+            docs = publish_reports(ws, ledger, reqs, progress=steps, notes=notes)
     for key, params in notes:  # a document not made for lack of its register: always said
         click.echo(t(key, ctx.lang, **params), err=True)
     for d in docs:
@@ -557,7 +568,15 @@ def report(
             click.echo(str(d.pdf))
     for k in skipped:
         ctx.say(t(f"cli.report.monthly-only.{k}", ctx.lang, period=str(period)), err=True)
+    failed = [d for d in docs if d.pdf_error]
+    for d in failed:
+        ctx.say(t("cli.report.pdf-failed", ctx.lang, name=d.path.name, error=d.pdf_error),
+                err=True, fg="red")
     ctx.say(t("cli.report.done", ctx.lang, count=len(docs), path=str(ws.outbox)), err=True)
+    if failed:
+        ctx.say(t("cli.report.pdf-summary", ctx.lang, failed=len(failed),
+                  done=sum(1 for d in docs if d.pdf)), err=True, fg="red")
+        sys.exit(1)
 
 
 @cli.group()

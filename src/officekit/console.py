@@ -5,8 +5,9 @@ log, a pipe, a UTF-8 terminal.
   (✓ → √, ✗ → ×, else ``?``) instead of crashing the command with ``UnicodeEncodeError``.
 * :func:`use_click_language` — click's own texts (usage errors, help headings) in the language
   chosen, from the catalogue :data:`officekit.i18n.CLICK_ZH`.
-* :func:`rich_console` and :class:`Progress` — tables and progress bars through rich; progress
-  only on a terminal and never with ``--quiet``.
+* :func:`rich_console`, :func:`render_text`, :func:`column_chunks` — tables through rich, CJK
+  counted as two cells; :class:`Steps` — a progress bar with count and ETA, only on a terminal
+  and never with ``--quiet``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import codecs
 import sys
 import types
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import IO, Any
 
 ERRORS = "officekit-replace"
@@ -142,51 +142,133 @@ def rich_console(*, err: bool = False, width: int | None = None) -> Any:
     )
 
 
-class Progress:
-    """A count-and-ETA bar on stderr for long work (rendering, sending, validating many files).
+class Steps:
+    """Progress of long work: a bar with the count done, the time taken and the time left, on
+    stderr. Call it with a short text each time a step is done; :meth:`expect` adds steps to
+    the total as the work learns how many there are; :meth:`note` says what is being done.
 
-    Silent when ``quiet`` or when stderr is not a terminal (a log, a pipe, Task Scheduler):
-    then only the final lines the command prints itself remain.
+    Silent when ``quiet`` or when stderr is not a terminal (a log, a pipe, Task Scheduler): a
+    log gets the command's own final lines, not a hundred bar frames.
     """
 
-    def __init__(self, *, quiet: bool, stream: IO[str] | None = None) -> None:
+    def __init__(self, description: str, total: int = 0, *, quiet: bool = False,
+                 stream: IO[str] | None = None) -> None:
         self._stream = stream or sys.stderr
         self.enabled = not quiet and is_terminal(self._stream)
+        self.description = description
+        self.total = total
+        self.done = 0
         self._bar: Any = None
         self._task: Any = None
 
-    @contextmanager
-    def task(self, description: str, total: int | None) -> Iterator[Callable[[str], None]]:
-        """A bar for ``total`` steps; the callable yielded advances it by one, naming the step."""
-        if not self.enabled:
-            yield lambda _text: None
-            return
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-        from rich.progress import Progress as RichProgress
+    def __enter__(self) -> Steps:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-        console = Console(file=self._stream, legacy_windows=False)
-        bar = RichProgress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("/"),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[step]}", style="dim"),
-            console=console,
-            transient=True,
-        )
-        with bar:
-            task_id = bar.add_task(description, total=total, step="")
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("/"), TimeRemainingColumn(),
+                TextColumn("{task.fields[step]}", style="dim"),
+                console=Console(file=self._stream, legacy_windows=False), transient=True,
+                auto_refresh=False)  # redrawn at each step: no thread, no flicker in logs
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=self.total or None,
+                                            step="")
+        return self
 
-            def advance(text: str) -> None:
-                bar.update(task_id, advance=1, step=text[:40])
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
-            yield advance
+    def __call__(self, text: str) -> None:
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, step=text[:40],
+                             total=max(self.total, self.done) or None)
+            self._bar.refresh()
+
+    def expect(self, count: int) -> None:
+        self.total += count
+        if self._bar is not None:
+            self._bar.update(self._task, total=self.total or None)
+
+    def note(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, description=f"{self.description} {text}")
+
+
+def expect(progress: Callable[[str], None] | None, count: int) -> None:
+    """Tell ``progress`` that ``count`` more steps are coming (when it counts steps)."""
+    add = getattr(progress, "expect", None)
+    if add is not None:
+        add(count)
+
+
+def note(progress: Callable[[str], None] | None, text: str) -> None:
+    """Say what is being done: a :class:`Steps` shows it without counting a step; a plain
+    callable gets it as a line."""
+    if progress is None:
+        return
+    say = getattr(progress, "note", None)
+    if say is not None:
+        say(text)
+    else:
+        progress(text)
+
+
+def render_text(renderable: Any, width: int = 100) -> str:
+    """``renderable`` (a rich Table…) as plain text ``width`` cells wide, CJK counted double."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, no_color=True, highlight=False, emoji=False,
+            legacy_windows=False, force_terminal=False).print(renderable)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())
+
+
+def console_width(default: int = 120) -> int:
+    """The terminal's width; ``default`` when printing to a file, a pipe or a log."""
+    import shutil
+
+    if not is_terminal(sys.stdout):
+        return default
+    return shutil.get_terminal_size((default, 24)).columns
+
+
+def column_chunks(heads: list[str], cells: list[list[str]], width: int, keep: int) -> list[
+        list[int]]:
+    """Split the columns of a table into groups that fit ``width`` cells when printed.
+
+    The first ``keep`` columns (who the row is about) start every group; the others fill
+    groups in order. A column's width is its widest cell in display cells (CJK count double)
+    plus rich's padding and border, so nothing is cut to "客 …".
+    """
+    from rich.cells import cell_len
+
+    def need(i: int) -> int:
+        return max([cell_len(heads[i]), *(cell_len(row[i]) for row in cells)]) + 3
+
+    fixed = sum(need(i) for i in range(keep)) + 1
+    groups: list[list[int]] = []
+    current: list[int] = []
+    used = fixed
+    for i in range(keep, len(heads)):
+        if current and used + need(i) > width:
+            groups.append(list(range(keep)) + current)
+            current, used = [], fixed
+        current.append(i)
+        used += need(i)
+    if current or not groups:
+        groups.append(list(range(keep)) + current)
+    return groups

@@ -614,6 +614,19 @@ UI: dict[str, tuple[str, str]] = {
         "The handbook is made per month (it holds the month's duty calendar): none for {period}; "
         "use a month such as --period 2026-10",
     ),
+    "cli.steps.validate": ("校验", "Checking"),
+    "cli.steps.ingest": ("入库", "Storing"),
+    "cli.steps.report": ("生成文档", "Rendering"),
+    "cli.report.pdf-failed": (
+        "✗ {name} 的 PDF 未能生成：{error}",
+        "✗ no PDF for {name}: {error}",
+    ),
+    "cli.report.pdf-summary": (
+        "{failed} 份文档的 PDF 未能生成（Word 文档已生成），其余 {done} 份 PDF 已生成；"
+        "稍后重新运行即可，只会重做缺少 PDF 的文档。",
+        "{failed} document(s) got no PDF (their Word files are fine); {done} PDF(s) were "
+        "made. Run it again later: only the documents without a PDF are redone.",
+    ),
     "cli.report.done": (
         "已生成 {count} 份文档，位于 {path}",
         "{count} document(s) written to {path}",
@@ -650,6 +663,11 @@ UI: dict[str, tuple[str, str]] = {
     "cli.status.limited": ("因读取限制被拒收或搁置的文件（{count} 个）：",
                            "Files stopped by the reading limits ({count}):"),
     "cli.status.recent": ("最近处理的文件", "Recently processed files"),
+    "cli.status.col.time": ("时间", "Time"),
+    "cli.status.col.state": ("状态", "State"),
+    "cli.status.col.file": ("文件", "File"),
+    "cli.status.col.why": ("原因", "Why"),
+    "cli.status.col.detail": ("说明", "Detail"),
     # the annotated copy of a rejected file (officekit.annotate)
     "annotate.sheet": ("校验结果", "Validation results"),
     "annotate.title": ("校验结果：{file}", "Validation results: {file}"),

@@ -65,35 +65,51 @@ def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50
 def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: str,
                   stuck: Sequence[dict[str, Any]] = (),
                   processing: Sequence[dict[str, Any]] = (),
-                  limited: Sequence[dict[str, Any]] = ()) -> str:
-    lines = [t("cli.status.title", lang)]
+                  limited: Sequence[dict[str, Any]] = (), *, width: int = 100) -> str:
+    """``officekit status`` as text: the summary, the recent files and the files needing
+    attention as tables (rich, Chinese counted as two cells, so columns line up)."""
+    from rich.table import Table
+
+    from officekit.console import render_text
+
+    sep = ", " if lang == "en" else "，"
     records = summary.get("records", {})
-    lines.append("  " + t("cli.status.records", lang) + "  " + "，".join(
-        f"{kind_label(k, lang)} {n}" for k, n in records.items()))
     files = {k: n for k, n in summary.get("files", {}).items() if n}
-    lines.append("  " + t("cli.status.files", lang) + "  " + ("，".join(
-        f"{t(f'cli.state.{k}', lang)} {n}" for k, n in files.items()) or "0"))
-    lines.append("  " + t("cli.status.periods", lang) + "  "
-                 + ("、".join(summary.get("periods", [])) or "—"))
-    lines.append("  " + t("cli.status.sends", lang) + f"  {summary.get('sends', 0)}")
-    lines.append("  " + t("cli.status.database", lang) + f"  {summary.get('database', '')}")
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(no_wrap=True)
+    facts.add_column()
+    facts.add_row(t("cli.status.records", lang),
+                  sep.join(f"{kind_label(k, lang)} {n}" for k, n in records.items()))
+    facts.add_row(t("cli.status.files", lang),
+                  sep.join(f"{t(f'cli.state.{k}', lang)} {n}" for k, n in files.items()) or "0")
+    facts.add_row(t("cli.status.periods", lang),
+                  ("、" if lang != "en" else ", ").join(summary.get("periods", [])) or "—")
+    facts.add_row(t("cli.status.sends", lang), str(summary.get("sends", 0)))
+    facts.add_row(t("cli.status.database", lang), str(summary.get("database", "")))
+    parts = [t("cli.status.title", lang), render_text(facts, width)]
     if recent:
-        lines.append("")
-        lines.append(t("cli.status.recent", lang))
+        table = Table(title=t("cli.status.recent", lang), title_justify="left",
+                      header_style="bold")
+        table.add_column(t("cli.status.col.time", lang), no_wrap=True)
+        table.add_column(t("cli.status.col.state", lang), no_wrap=True)
+        table.add_column(t("cli.status.col.file", lang))
         for f in recent:
             when = f.get("updated") or f.get("first_seen")
             stamp = when.strftime("%Y-%m-%d %H:%M:%S") if isinstance(when, datetime) else when
-            state = f.get("state")
-            lines.append(f"  {stamp}  {t(f'cli.state.{state}', lang):<6} "
-                         f"{f.get('name')}")
+            table.add_row(str(stamp or ""), t(f"cli.state.{f.get('state')}", lang),
+                          str(f.get("name")))
+        parts += ["", render_text(table, width)]
     if stuck:
-        lines.append("")
-        lines.append(t("cli.status.stuck", lang, count=len(stuck)))
+        table = Table(title=t("cli.status.stuck", lang, count=len(stuck)), title_justify="left",
+                      header_style="bold")
+        table.add_column(t("cli.status.col.why", lang), no_wrap=True)
+        table.add_column(t("cli.status.col.file", lang))
+        table.add_column(t("cli.status.col.detail", lang))
         for f in stuck:
-            reason = f.get("why")
-            why = t(f"cli.status.stuck.{reason}", lang)
-            extra = f.get("message") or f.get("destination") or ""
-            lines.append(f"  {why}  {f.get('name')}  {extra}".rstrip())
+            table.add_row(t(f"cli.status.stuck.{f.get('why')}", lang), str(f.get("name")),
+                          str(f.get("message") or f.get("destination") or ""))
+        parts += ["", render_text(table, width)]
+    lines: list[str] = []
     if processing:
         lines.append("")
         lines.append(t("cli.status.processing", lang, count=len(processing)))
@@ -108,4 +124,4 @@ def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: s
         for f in limited:
             lines.append(f"  {f['code']}  {f.get('name')}  "
                          f"{f.get('destination') or ''}".rstrip())
-    return "\n".join(lines)
+    return "\n".join(parts + lines)

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 from xlsxwriter.exceptions import FileCreateError
 
+from officekit.console import column_chunks
 from officekit.errors import WorkspaceError
 from officekit.kpis.compute import KpiResult
 from officekit.kpis.metrics import METRICS
@@ -149,14 +150,30 @@ def _titles(result: KpiResult, lang: str) -> dict[str, str]:
 
 
 def _table(title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
-           lang: str) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for col in columns:
-        table.add_column(col.head(lang), justify="left" if col.format == "text" else "right",
-                         no_wrap=col.format != "text")
-    for row in rows:
-        table.add_row(*(format_value(row[c.key], c.format) for c in columns))
-    return table
+           lang: str, width: int | None = None, keep: int = 2) -> Table:
+    """The rows as one table, or — given a ``width`` too narrow for every column — as several
+    stacked tables, each repeating the first ``keep`` columns, that fit it uncut."""
+    heads = [col.head(lang) for col in columns]
+    cells = [[format_value(row[c.key], c.format) for c in columns] for row in rows]
+    groups = ([list(range(len(columns)))] if width is None
+              else column_chunks(heads, cells, width, keep))
+    parts = []
+    for n, group in enumerate(groups):
+        table = Table(title=title if n == 0 else None, title_justify="left",
+                      header_style="bold")
+        for i in group:
+            table.add_column(heads[i], no_wrap=True,
+                             justify="left" if columns[i].format == "text" else "right")
+        for row_cells in cells:
+            table.add_row(*(row_cells[i] for i in group))
+        parts.append(table)
+    if len(parts) == 1:
+        return parts[0]
+    outer = Table.grid(padding=(1, 0))
+    outer.add_column()
+    for part in parts:
+        outer.add_row(part)
+    return outer
 
 
 def _staff_rows(result: KpiResult, lang: str) -> list[dict[str, Any]]:
@@ -170,26 +187,29 @@ def _staff_rows(result: KpiResult, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def staff_table(result: KpiResult, lang: str = "zh") -> Table:
-    """The per-person KPIs as a rich Table."""
+def staff_table(result: KpiResult, lang: str = "zh", width: int | None = None) -> Table:
+    """The per-person KPIs as a rich Table (stacked in parts to fit ``width``)."""
     return _table(_t("staff_title", lang, **_titles(result, lang)), STAFF_COLUMNS,
-                  _staff_rows(result, lang), lang)
+                  _staff_rows(result, lang), lang, width, keep=2)
 
 
-def department_table(result: KpiResult, lang: str = "zh") -> Table:
-    """The per-department KPIs as a rich Table."""
+def department_table(result: KpiResult, lang: str = "zh", width: int | None = None) -> Table:
+    """The per-department KPIs as a rich Table (stacked in parts to fit ``width``)."""
     return _table(_t("dept_title", lang, **_titles(result, lang)), DEPARTMENT_COLUMNS,
-                  [d.to_json() for d in result.departments], lang)
+                  [d.to_json() for d in result.departments], lang, width, keep=1)
 
 
-def to_table(result: KpiResult, lang: str = "zh") -> Table:
-    """Everything ``kpis --format table`` prints: staff, departments and calendar warnings."""
+def to_table(result: KpiResult, lang: str = "zh", width: int | None = None) -> Table:
+    """Everything ``kpis --format table`` prints: staff, departments and calendar warnings.
+
+    With ``width`` (the console's), wide tables are stacked in parts that fit it, each part
+    repeating who the row is about — never a column cut to "客 …"."""
     grid = Table.grid(padding=(1, 0))
     grid.add_column()
     if not result.staff:
         grid.add_row(Text(_t("empty", lang)))
-    grid.add_row(staff_table(result, lang))
-    grid.add_row(department_table(result, lang))
+    grid.add_row(staff_table(result, lang, width))
+    grid.add_row(department_table(result, lang, width))
     for warning in result.warnings(lang):
         grid.add_row(Text(warning, style="yellow"))
     return grid

@@ -17,7 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from officekit.errors import UsageError
+from officekit.console import expect, note
+from officekit.errors import PdfError, UsageError
 from officekit.kpis.calendar import WorkCalendar
 from officekit.kpis.complaint_figures import complaint_figures
 from officekit.kpis.compute import KpiResult, StaffKpi, kpis_for_period
@@ -96,6 +97,8 @@ class Document:
     # False when the document on disk was already made from the same template and context
     # (its fingerprint matched): it was left untouched, and so was its manifest row
     rendered: bool = True
+    # why its PDF could not be made (the document itself is fine and listed; the rest go on)
+    pdf_error: str | None = None
 
 
 @dataclass(slots=True)
@@ -434,8 +437,7 @@ def render_documents(
             raise UsageError(
                 f"未知的报告类型“{req.kind}”；可用：{', '.join(REPORT_KINDS)} / unknown report kind"
             )
-        if progress:
-            progress(f"{req.kind} {req.period}")
+        note(progress, f"{req.kind} {req.period}")
         jobs = _BUILDERS[req.kind](data, req)
         handled.append((req, [j.doc for j in jobs]))
         by_template: dict[str, list[_Job]] = {}
@@ -455,7 +457,9 @@ def render_documents(
                     stale.append((context, job.doc.path))
                     comments[str(job.doc.path)] = comment_for(digest)
             if stale:
-                render_many(template, stale, comments=comments, properties=properties)
+                expect(progress, len(stale))
+                render_many(template, stale, comments=comments, properties=properties,
+                            on_done=(lambda p: progress(p.name)) if progress else None)
         for job in jobs:
             for attachment in job.attachments:
                 write_attachment(attachment,
@@ -520,11 +524,18 @@ def _pdf_current(doc: Document) -> bool:
 def _convert_pdfs(ws: Workspace, docs: list[Document], progress: Progress | None) -> None:
     from officekit.render.pdf import PdfConverter
 
-    if progress:
-        progress(f"PDF × {len(docs)}")
+    note(progress, f"PDF × {len(docs)}")
+    expect(progress, len(docs))
     with PdfConverter(timeout=ws.settings.pdf_timeout) as conv:
         for doc in docs:
-            doc.pdf = conv.convert(doc.path)
+            # one document LibreOffice cannot convert (or times out on) does not cost the
+            # others their PDFs: it is reported with its reason and the batch goes on
+            try:
+                doc.pdf = conv.convert(doc.path)
+            except PdfError as exc:
+                doc.pdf, doc.pdf_error = None, exc.text()
+            if progress:
+                progress(f"PDF {doc.path.name}")
 
 
 def periods_with_data(ledger: Ledger) -> list[str]:
