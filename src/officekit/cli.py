@@ -704,13 +704,23 @@ def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
                    "/ process what is in the inbox, render, exit (cron, Task Scheduler)")
 @click.option("--poll", is_flag=True,
               help="用轮询代替文件事件（网络共享文件夹）/ poll for changes (network shares)")
+@click.option("--task-xml", "task_xml", type=click.Path(dir_okay=False, path_type=Path),
+              default=None,
+              help="不监视，写出在登录时运行监视的 Windows 计划任务 XML / write the Task "
+                   "Scheduler XML that runs the watcher at logon, and exit")
 @common
-def watch(ctx: Ctx, once: bool, poll: bool) -> None:
+def watch(ctx: Ctx, once: bool, poll: bool, task_xml: Path | None) -> None:
     """监视收件箱：自动校验、入库、归档并更新文档 / watch the inbox, process files as they land."""
     from officekit.watch import run_watch
     from officekit.watch.renders import reports_renderer
 
     ws = ctx.ws
+    if task_xml is not None:
+        from officekit.taskxml import TASK_NAME, write_task_xml
+
+        write_task_xml(task_xml, ws.root, poll=poll)
+        ctx.say(t("cli.watch.task-xml", ctx.lang, path=str(task_xml), name=TASK_NAME))
+        return
     ws.ensure()
     run_watch(ws, once=once, poll=True if poll else None, lang=ctx.lang, quiet=ctx.quiet,
               debug=ctx.debug, on_accepted=reports_renderer(ws))

@@ -614,6 +614,12 @@ UI: dict[str, tuple[str, str]] = {
         "The handbook is made per month (it holds the month's duty calendar): none for {period}; "
         "use a month such as --period 2026-10",
     ),
+    "cli.watch.task-xml": (
+        "已写出计划任务：{path}\n在 Windows 上运行下面这条命令注册（登录后自动开始监视）：\n"
+        '  schtasks /Create /TN "{name}" /XML "{path}"',
+        "Task written to {path}\nRegister it on Windows with (the watcher then starts at "
+        'logon):\n  schtasks /Create /TN "{name}" /XML "{path}"',
+    ),
     "cli.steps.validate": ("校验", "Checking"),
     "cli.steps.ingest": ("入库", "Storing"),
     "cli.steps.report": ("生成文档", "Rendering"),

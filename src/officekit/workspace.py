@@ -9,6 +9,7 @@ from pathlib import Path
 
 from officekit.errors import WorkspaceError
 from officekit.settings import Settings, load_settings
+from officekit.winpath import hide
 
 SETTINGS_FILE = "officekit.toml"
 
@@ -163,6 +164,8 @@ class Workspace:
         """Create the folders a workspace needs (idempotent)."""
         for d in (self.inbox, self.outbox, self.archive, self.templates, self.data, self.logs):
             d.mkdir(parents=True, exist_ok=True)
+        if self.data.name.startswith("."):
+            hide(self.data)  # .officekit: hidden on Windows too
 
     def template_path(self, name: str) -> Path:
         """The workspace's copy of a template if it has one, else the packaged default."""

@@ -10,13 +10,13 @@ document atomically. Listing them in ``outbox/manifest.csv`` and ``outbox/index.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from officekit import winpath
 from officekit.console import expect, note
 from officekit.errors import PdfError, UsageError
 from officekit.kpis.calendar import WorkCalendar
@@ -152,9 +152,6 @@ class _Data:
         return self._kpis[key]
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
 GONGWEN_FOLDER = "公文"  # the GB/T 9704 template set, beside the report-style one
 
 
@@ -168,9 +165,9 @@ def template_for(ws: Workspace, kind: str, name: str | None = None) -> Path:
 
 
 def safe_name(text: str) -> str:
-    """A file or folder name Windows and a network share both accept."""
-    cleaned = _UNSAFE.sub("_", text).strip(" .")
-    return cleaned or "_"
+    """A file or folder name Windows and a network share both accept (no reserved device
+    names either: :func:`officekit.winpath.safe_name`)."""
+    return winpath.safe_name(text)
 
 
 def _dept_dir(ws: Workspace, period: Period, department: str | None) -> Path:
@@ -439,6 +436,8 @@ def render_documents(
             )
         note(progress, f"{req.kind} {req.period}")
         jobs = _BUILDERS[req.kind](data, req)
+        for job in jobs:  # within Windows' 260 characters, however deep the workspace
+            job.doc.path = winpath.fit_path(job.doc.path)
         handled.append((req, [j.doc for j in jobs]))
         by_template: dict[str, list[_Job]] = {}
         for job in jobs:
@@ -522,11 +521,11 @@ def _pdf_current(doc: Document) -> bool:
 
 
 def _convert_pdfs(ws: Workspace, docs: list[Document], progress: Progress | None) -> None:
-    from officekit.render.pdf import PdfConverter
+    from officekit.render.wordpdf import open_converter
 
     note(progress, f"PDF × {len(docs)}")
     expect(progress, len(docs))
-    with PdfConverter(timeout=ws.settings.pdf_timeout) as conv:
+    with open_converter(timeout=ws.settings.pdf_timeout) as conv:
         for doc in docs:
             # one document LibreOffice cannot convert (or times out on) does not cost the
             # others their PDFs: it is reported with its reason and the batch goes on

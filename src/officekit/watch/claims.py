@@ -20,30 +20,69 @@ import re
 import secrets
 import socket
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from officekit.winpath import hide
 
 PROCESSING = ".processing"
 LOCK_SUFFIX = ".lock"
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
+_LK_NBLCK = 2  # msvcrt.LK_NBLCK: lock bytes, fail at once when another process holds them
 
-    def _try_lock(fd: int) -> bool:
+
+@dataclass(slots=True)
+class _Locking:
+    """How locks are taken here: Windows locks a byte of the open file (``msvcrt.locking``),
+    POSIX the whole file (``flock``). Tests run the Windows branch through :func:`set_locking`."""
+
+    windows: bool
+    locking: Callable[[int, int, int], None] | None  # msvcrt.locking on Windows
+
+
+def _platform_locking() -> _Locking:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        return _Locking(True, msvcrt.locking)
+    return _Locking(False, None)
+
+
+_LOCKING = _platform_locking()
+
+
+def set_locking(locking: Callable[[int, int, int], None] | None, *,
+                windows: bool) -> Callable[[], None]:
+    """Use ``locking`` (``msvcrt.locking``'s signature) and the Windows branch when
+    ``windows``; returns the call that puts the platform's own back (the tests' seam)."""
+    global _LOCKING
+    before = _LOCKING
+    _LOCKING = _Locking(windows, locking)
+
+    def restore() -> None:
+        global _LOCKING
+        _LOCKING = before
+
+    return restore
+
+
+def _try_lock(fd: int) -> bool:
+    if _LOCKING.windows:
+        assert _LOCKING.locking is not None
         try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            _LOCKING.locking(fd, _LK_NBLCK, 1)
         except OSError:
             return False
         return True
-else:
     import fcntl
 
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def new_owner_id() -> str:
@@ -62,7 +101,7 @@ class _Lock:
     @classmethod
     def create(cls, path: Path) -> _Lock:
         """Make ``path`` and lock it before anyone can see it (lock a temporary, rename it)."""
-        if sys.platform == "win32":  # pragma: no cover - an open file cannot be renamed there
+        if _LOCKING.windows:  # an open file cannot be renamed there: lock it in place
             fd = os.open(path, os.O_RDWR | os.O_CREAT)
             if not _try_lock(fd):
                 os.close(fd)
@@ -120,6 +159,7 @@ class ProcessingArea:
     def open(self) -> None:
         """Create the folder and take this watcher's lock."""
         self.root.mkdir(parents=True, exist_ok=True)
+        hide(self.root)  # Windows: a leading dot hides nothing there
         self._locks[self.owner] = _Lock.create(self._lock_path(self.owner))
         self.folder(self.owner).mkdir(exist_ok=True)
 

@@ -86,10 +86,12 @@ def open_log(ws: Workspace, name: str, *, quiet: bool = False, debug: bool = Fal
     logger.addHandler(to_file)
     if console is None:
         make_streams_safe(sys.stdout)
-    to_console = logging.StreamHandler(console or sys.stdout)
-    to_console.setFormatter(_ConsoleFormatter(debug))
-    to_console.setLevel(logging.WARNING if quiet else logging.INFO)
-    logger.addHandler(to_console)
+    stream = console or sys.stdout
+    if stream is not None:  # None under pythonw.exe (the Task Scheduler task): the file only
+        to_console = logging.StreamHandler(stream)
+        to_console.setFormatter(_ConsoleFormatter(debug))
+        to_console.setLevel(logging.WARNING if quiet else logging.INFO)
+        logger.addHandler(to_console)
     return logger
 
 

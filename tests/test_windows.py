@@ -1,0 +1,194 @@
+"""The Windows code paths, run here through their seams: names Windows refuses, the 260-
+character limit, hidden folders, the Task Scheduler task, PDF through Word, the lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from officekit.cli import cli
+from officekit.errors import PdfError
+from officekit.render.wordpdf import WordConverter, open_converter
+from officekit.taskxml import task_xml, write_task_xml
+from officekit.winpath import fit_path, hide, is_reserved, safe_name
+
+TASK_NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("CON", "_CON"), ("nul.docx", "_nul.docx"), ("Com1 ", "_Com1"), ("LPT9.考核报告.docx",
+                                                                      "_LPT9.考核报告.docx"),
+    ("客服一部", "客服一部"), ("CONSOLE.docx", "CONSOLE.docx"), ("a:b*c?.docx", "a_b_c_.docx"),
+    ("结尾的点.", "结尾的点"), ("   ", "_"),
+])
+def test_names_windows_refuses(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+    assert not is_reserved(safe_name(name))
+
+
+def test_long_paths_are_shortened_in_the_file_name_only(tmp_path: Path) -> None:
+    folder = Path("D:/") / ("客服中心共享文件夹" * 8) / "outbox" / "2026-10" / "客服一部"
+    long = folder / (("很长的部门名称" * 25) + "_2026-10_考核汇总.docx")
+    short = fit_path(long)
+    assert len(str(short)) <= 259 and short.parent == folder and short.suffix == ".docx"
+    assert short.name.startswith("很长的部门名称") and "~" in short.name
+    other = fit_path(folder / (("很长的部门名称" * 25) + "_2026-11_考核汇总.docx"))
+    assert other != short  # two long names stay apart
+    assert fit_path(tmp_path / "a.docx") == tmp_path / "a.docx"
+
+
+def test_hidden_attribute_on_windows_only(tmp_path: Path) -> None:
+    folder = tmp_path / ".processing"
+    folder.mkdir()
+    marked: list[Path] = []
+    hide(folder, platform="win32", set_hidden=marked.append)
+    hide(folder, platform="linux", set_hidden=marked.append)
+    hide(tmp_path / "missing", platform="win32", set_hidden=marked.append)
+    assert marked == [folder]
+
+
+def test_task_xml_runs_the_watcher_at_logon(tmp_path: Path) -> None:
+    ws = "D:\\客服中心 共享"
+    root = ET.fromstring(task_xml(ws, python="C:\\Tools\\officekit\\.venv\\Scripts\\python.exe",
+                                  poll=True))
+    exec_ = root.find("t:Actions/t:Exec", TASK_NS)
+    assert exec_ is not None
+    assert exec_.findtext("t:Command", namespaces=TASK_NS) == \
+        "C:\\Tools\\officekit\\.venv\\Scripts\\pythonw.exe"  # no console window
+    assert exec_.findtext("t:Arguments", namespaces=TASK_NS) == \
+        '-m officekit watch -w "D:\\客服中心 共享" -q --poll'
+    assert root.findtext("t:Settings/t:ExecutionTimeLimit", namespaces=TASK_NS) == "PT0S"
+    assert root.findtext("t:Settings/t:MultipleInstancesPolicy",
+                         namespaces=TASK_NS) == "IgnoreNew"
+    assert root.find("t:Triggers/t:LogonTrigger", TASK_NS) is not None
+    path = write_task_xml(tmp_path / "task.xml", ws)
+    raw = path.read_bytes()
+    assert raw[:2] == b"\xff\xfe"  # UTF-16 with a BOM, as Task Scheduler exports
+    assert "\r\n" in raw.decode("utf-16") and ws in raw.decode("utf-16")
+
+
+def test_watch_task_xml_command(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
+    res = CliRunner().invoke(cli, ["watch", "-w", str(ws), "--task-xml",
+                                   str(tmp_path / "t.xml")])
+    assert res.exit_code == 0, res.output
+    assert 'schtasks /Create /TN "officekit watch" /XML' in res.output
+    assert str(ws) in (tmp_path / "t.xml").read_text(encoding="utf-16")
+    assert not (ws / ".officekit" / "logs" / "watch.log").exists()  # nothing was watched
+
+
+class _Doc:
+    def __init__(self, word: _Word, path: str) -> None:
+        self.word, self.path = word, path
+        self.TablesOfContents: list[Any] = []
+        self.Fields = self
+
+    def Update(self) -> None:
+        self.word.calls.append("fields")
+
+    def ExportAsFixedFormat(self, target: str, fmt: int) -> None:
+        if "坏" in self.path:
+            raise OSError("Word 无法打开此文件")
+        Path(target).write_bytes(b"%PDF-1.7 from Word")
+        self.word.calls.append(f"export {fmt}")
+
+    def Close(self, save: int) -> None:
+        self.word.calls.append(f"close {save}")
+
+
+class _Word:
+    """What officekit asks of Word.Application over COM, standing in where no Word runs."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.Visible = True
+        self.DisplayAlerts = 1
+        self.Documents = self
+
+    def Open(self, path: str, *flags: Any) -> _Doc:
+        self.calls.append(f"open {Path(path).name} {flags}")
+        return _Doc(self, path)
+
+    def Quit(self) -> None:
+        self.calls.append("quit")
+
+
+def test_pdf_through_word_when_libreoffice_is_absent(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OFFICEKIT_SOFFICE", "/nonexistent/soffice")
+    monkeypatch.setattr("officekit.render.pdf._CANDIDATES", ())
+    monkeypatch.setattr("shutil.which", lambda *_a, **_k: None)
+    word = _Word()
+    converter = open_converter(timeout=5, platform="win32", dispatch=lambda: word)
+    assert isinstance(converter, WordConverter)
+    good, bad = tmp_path / "报告.docx", tmp_path / "坏.docx"
+    good.write_bytes(b"PK docx")
+    bad.write_bytes(b"PK docx")
+    with converter as conv:
+        assert conv.convert(good).read_bytes().startswith(b"%PDF")
+        with pytest.raises(PdfError, match=r"坏\.docx"):
+            conv.convert(bad)
+    assert word.Visible is False and word.DisplayAlerts == 0
+    assert "open 报告.docx (False, True, False)" in word.calls  # read-only, no conversion dialog
+    assert word.calls.count("close 0") == 2 and word.calls[-1] == "quit"
+    with pytest.raises(PdfError, match="Word"):
+        open_converter(timeout=5, platform="linux", dispatch=lambda: word)
+
+
+LOCK_CHILD = textwrap.dedent("""
+    import fcntl, sys, time
+    from pathlib import Path
+    from officekit.watch import claims
+    claims.set_locking(lambda fd, mode, n: fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, n, 0),
+                       windows=True)
+    lock = claims._Lock.create(Path(sys.argv[1]))
+    print("held", flush=True)
+    sys.stdin.readline()
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows the real msvcrt branch runs")
+def test_the_windows_locking_branch_through_its_seam(tmp_path: Path) -> None:
+    """The msvcrt branch (open in place, lock one byte) with region locks standing in for
+    msvcrt.locking: a second process cannot take a held lock, and can once its holder ends."""
+    import fcntl
+
+    from officekit.watch import claims
+
+    path = tmp_path / "owner.lock"
+    child = subprocess.Popen([sys.executable, "-c", LOCK_CHILD, str(path)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        restore = claims.set_locking(
+            lambda fd, mode, n: fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, n, 0),
+            windows=True)
+        try:
+            assert claims._Lock.take(path) is None  # held by the other process
+            child.communicate("\n", timeout=30)
+            taken = claims._Lock.take(path)
+            assert taken is not None
+            taken.release(remove=True)
+        finally:
+            restore()
+    finally:
+        child.kill()
+
+
+def test_setup_script_for_windows_is_readable_by_windows_powershell() -> None:
+    """Windows PowerShell 5.1 reads a script without a BOM in the ANSI code page (GBK on a
+    Chinese PC), which garbles its Chinese text: the script must start with a UTF-8 BOM."""
+    script = (Path(__file__).parent.parent / "scripts" / "setup.ps1").read_bytes()
+    assert script.startswith(b"\xef\xbb\xbf")
+    text = script.decode("utf-8-sig")
+    for needed in ("python.org", "winget install", "-m venv .venv", "pip install",
+                   "LibreOffice", "Word"):
+        assert needed in text, needed
