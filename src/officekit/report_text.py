@@ -96,8 +96,8 @@ def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: s
         for f in recent:
             when = f.get("updated") or f.get("first_seen")
             stamp = when.strftime("%Y-%m-%d %H:%M:%S") if isinstance(when, datetime) else when
-            table.add_row(str(stamp or ""), t(f"cli.state.{f.get('state')}", lang),
-                          str(f.get("name")))
+            state = f.get("state")
+            table.add_row(str(stamp or ""), t(f"cli.state.{state}", lang), str(f.get("name")))
         parts += ["", render_text(table, width)]
     if stuck:
         table = Table(title=t("cli.status.stuck", lang, count=len(stuck)), title_justify="left",
@@ -106,7 +106,8 @@ def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: s
         table.add_column(t("cli.status.col.file", lang))
         table.add_column(t("cli.status.col.detail", lang))
         for f in stuck:
-            table.add_row(t(f"cli.status.stuck.{f.get('why')}", lang), str(f.get("name")),
+            why = f.get("why")
+            table.add_row(t(f"cli.status.stuck.{why}", lang), str(f.get("name")),
                           str(f.get("message") or f.get("destination") or ""))
         parts += ["", render_text(table, width)]
     lines: list[str] = []
