@@ -42,7 +42,7 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$want_test" = 1 ]; then
-  .venv/bin/pip install -q -e ".[test,bench,postgres]"
+  .venv/bin/pip install -q -e ".[test,bench,postgres,distributed]"
   bash scripts/pg_test_server.sh > .venv/officekit-test-pg-url
 else
   .venv/bin/pip install -q -e .

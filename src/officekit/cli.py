@@ -393,6 +393,10 @@ def status(ctx: Ctx, fmt: str) -> None:
         stuck = stuck_files(ledger)
         processing = processing_files(ws, ledger)
         limited = limited_files(ledger)
+        if ledger.url.startswith("postgresql"):
+            from officekit.jobs.queue import queue_status
+
+            summary["queue"] = queue_status(ledger)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -724,6 +728,23 @@ def watch(ctx: Ctx, once: bool, poll: bool, task_xml: Path | None) -> None:
     ws.ensure()
     run_watch(ws, once=once, poll=True if poll else None, lang=ctx.lang, quiet=ctx.quiet,
               debug=ctx.debug, on_accepted=reports_renderer(ws))
+
+
+@cli.command()
+@click.option("--concurrency", type=click.IntRange(1, 16), default=1,
+              help="同时处理的任务数 / jobs at a time")
+@click.option("--stalled-after", type=click.FloatRange(1), default=60.0,
+              help="工作机无心跳多少秒后接手其任务 / take over jobs of a worker silent this long")
+@click.option("--once", is_flag=True, help="队列为空时退出 / exit when the queue is empty")
+@common
+def worker(ctx: Ctx, concurrency: int, stalled_after: float, once: bool) -> None:
+    """从任务队列取任务（PostgreSQL 账本，多台电脑）/ take jobs from the queue."""
+    from officekit.jobs.queue import run_worker
+
+    ws = ctx.ws
+    ws.ensure()
+    run_worker(ws, concurrency=concurrency, stalled_after=stalled_after, once=once,
+               note=None if ctx.quiet else (lambda text: click.echo(text, err=True)))
 
 
 # ------------------------------------------------------------------------------------------

@@ -608,6 +608,10 @@ UI: dict[str, tuple[str, str]] = {
         "Make one with `officekit init FOLDER`, or name an existing one with -w (or the "
         "OFFICEKIT_WORKSPACE environment variable).",
     ),
+    "cli.status.queue": (
+        "任务队列  等待 {waiting}，进行中 {running}，失败 {failed}",
+        "Job queue  waiting {waiting}, running {running}, failed {failed}",
+    ),
     "cli.report.monthly-only.handbook": (
         "岗位职责手册按月生成（含当月排班），{period} 不生成；"
         "需要时请用 --period 2026-10 这样的月份",

@@ -62,6 +62,10 @@ def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50
     return "\n".join(lines)
 
 
+def _job_args(args: Any) -> str:
+    return " ".join(str(v) for k, v in (args or {}).items() if k != "sha256")
+
+
 def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: str,
                   stuck: Sequence[dict[str, Any]] = (),
                   processing: Sequence[dict[str, Any]] = (),
@@ -87,6 +91,14 @@ def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: s
     facts.add_row(t("cli.status.sends", lang), str(summary.get("sends", 0)))
     facts.add_row(t("cli.status.database", lang), str(summary.get("database", "")))
     parts = [t("cli.status.title", lang), render_text(facts, width)]
+    queue = summary.get("queue") or {}
+    if queue.get("enabled"):
+        parts.append("  " + t("cli.status.queue", lang, waiting=queue["waiting"],
+                              running=queue["running"], failed=queue["failed"]))
+        for job in queue.get("running_jobs", []):
+            parts.append(f"    {job['task']}  {_job_args(job['args'])}  @ {job['machine'] or '?'}")
+        for job in queue.get("failed_jobs", []):
+            parts.append(f"    ✗ {job['task']}  {_job_args(job['args'])}")
     if recent:
         table = Table(title=t("cli.status.recent", lang), title_justify="left",
                       header_style="bold")

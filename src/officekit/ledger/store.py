@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -396,13 +396,20 @@ class Ledger(RecordQueries):
 
     # --- the watcher's state machine --------------------------------------------------------
 
-    def claim(self, sha256: str, name: str, path: str, owner: str) -> bool:
+    def atomic(self) -> AbstractContextManager[Connection]:
+        """One write transaction on the ledger's database, for work stored beside the ledger's
+        own (the job queue enqueues there); commits on leaving, rolls back on an error."""
+        return self._transaction(write=True)
+
+    def claim(self, sha256: str, name: str, path: str, owner: str, *,
+              then: Callable[[Connection], None] | None = None) -> bool:
         """Take this content for processing; True for exactly one of several concurrent callers.
 
         Succeeds when the ledger has no row for it (one is inserted, state ``claimed``) or its
         row is ``seen``/``settled``/``failed``. Atomic through a conditional UPDATE and the
         UNIQUE sha256 index inside one write transaction. False when it is claimed by someone
-        else or finished (then, if this is a new drop, it is a duplicate).
+        else or finished (then, if this is a new drop, it is a duplicate). ``then`` runs inside
+        that transaction once the claim is won.
         """
         now = _now()
         claimed = {"state": "claimed", "owner": owner, "claimed_at": now, "updated": now,
@@ -412,16 +419,17 @@ class Ledger(RecordQueries):
             done = conn.execute(update(files).where(
                 this, files.c.state.in_(schema.CLAIMABLE_STATES)).values(
                 attempts=files.c.attempts + 1, **claimed))
-            if done.rowcount == 1:
-                return True
-            if conn.execute(select(files.c.id).where(this)).first() is not None:
-                return False
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(files).values(
-                        sha256=sha256, first_seen=now, attempts=1, **claimed))
-            except IntegrityError:
-                return False  # another process inserted it first
+            if done.rowcount != 1:
+                if conn.execute(select(files.c.id).where(this)).first() is not None:
+                    return False
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(files).values(
+                            sha256=sha256, first_seen=now, attempts=1, **claimed))
+                except IntegrityError:
+                    return False  # another process inserted it first
+            if then is not None:
+                then(conn)  # e.g. the file's job enqueued: claim and job commit together
         return True
 
     def reclaim(self, file_id: int, owner: str, previous_owner: str | None) -> bool:
