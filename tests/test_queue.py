@@ -17,7 +17,17 @@ from officekit.cli import cli
 from officekit.jobs.queue import INGEST, RENDER, ensure_schema, hand_off, queue_status
 from officekit.ledger.store import Ledger, sha256_of
 from pg_support import PgDatabase
-from watch_support import ROOT, make_ws, month_ago, period_of, wait_for, write_register
+from watch_support import (
+    ROOT,
+    drop,
+    make_ws,
+    month_ago,
+    period_of,
+    rows,
+    running,
+    wait_for,
+    write_register,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -92,3 +102,38 @@ def test_two_workers_200_files_each_once_one_render_and_a_killed_worker_taken_ov
     assert {j["id"] for j in done if j["status"] == "succeeded"} >= set(held)
     assert "retry stalled job" in log_b.read_text("utf-8")
     assert list((ws.outbox / period_of(month_ago())).rglob("*_投诉分析报告.docx"))
+
+
+def test_the_watcher_hands_files_to_the_queue_and_a_worker_does_the_rest(
+        tmp_path: Path, pg_database: PgDatabase) -> None:
+    ws = make_ws(tmp_path / "ws", database_url=pg_database.fresh_url(), queue=True)
+    src = tmp_path / "src"
+    data = {f"登记{i:02d}.xlsx": write_register(src / f"{i}.xlsx", [f"TW{i:02d}"]).read_bytes()
+            for i in range(12)}
+    log = tmp_path / "worker.log"
+    with running(ws) as rw:
+        for name, content in data.items():
+            drop(content, ws.inbox / name)
+        # a second copy waits for the first (claimed by the queue), then is a duplicate
+        drop(data["登记00.xlsx"], ws.inbox / "副本.xlsx")
+
+        def waiting() -> int:
+            with Ledger.open(ws.database_url) as ledger:
+                return int(queue_status(ledger)["waiting"])
+        wait_for(lambda: waiting() == 12, timeout=60)
+        assert {r["state"] for r in rows(ws)} == {"claimed"}  # nothing stored by the watcher
+        proc = worker(ws.root, log)
+        try:
+            wait_for(lambda: sum(r["state"] == "accepted" for r in rows(ws)) == 12, timeout=90)
+            wait_for(lambda: rw.done() == 1, timeout=60)
+            wait_for(lambda: list(ws.outbox.rglob("*_投诉分析报告.docx")), timeout=60)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    with Ledger.open(ws.database_url) as ledger:
+        done = jobs(ledger)
+        assert len(ledger.complaints_all()) == 12
+    assert [o.status for o in rw.watcher.summary.outcomes] == ["duplicate"]
+    assert sorted(j["task_name"] for j in done) == [INGEST] * 12 + [RENDER]
+    assert "已交给任务队列" in (ws.logs / "watch.log").read_text("utf-8")
+    assert not [p for p in (ws.inbox / ".processing").rglob("*.xlsx")]

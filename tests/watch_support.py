@@ -34,9 +34,10 @@ HEADERS = ["投诉编号", "受理时间", "受理渠道", "客户姓名", "投�
 
 
 def make_ws(root: Path, *, settle: float = 0.3, rescan: float = 1.0, debounce: float = 0.3,
-            poll: bool = False, database_url: str = "") -> Workspace:
+            poll: bool = False, database_url: str = "", queue: bool = False) -> Workspace:
     """A new workspace whose officekit.toml sets short watcher timings (and ``[database] url``
-    when ``database_url`` is given; a SQLite URL of the workspace's own file is left out)."""
+    when ``database_url`` is given; a SQLite URL of the workspace's own file is left out). On
+    PostgreSQL the watcher works in-process unless ``queue`` (then it hands files to jobs)."""
     init_workspace(root)
     toml = (root / "officekit.toml").read_text(encoding="utf-8")
     start = toml.index("[watch]")
@@ -46,6 +47,7 @@ def make_ws(root: Path, *, settle: float = 0.3, rescan: float = 1.0, debounce: f
         f"debounce_seconds = {debounce}\npoll = {'true' if poll else 'false'}") + toml[end:]
     if database_url and not database_url.startswith("sqlite"):
         toml += f'\n[database]\nurl = "{database_url}"\n'
+        toml += f"\n[queue]\nenabled = {'true' if queue else 'false'}\n"
     (root / "officekit.toml").write_text(toml, encoding="utf-8")
     return Workspace.open(root)
 

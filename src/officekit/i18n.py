@@ -704,6 +704,10 @@ UI: dict[str, tuple[str, str]] = {
     "annotate.value": ("值", "Value"),
     "annotate.message": ("说明", "Message"),
     # the watcher's log lines (officekit.watch.log)
+    "watch.queued": (
+        "→ 已交给任务队列  {name}（由 officekit worker 处理）",
+        "→ handed to the job queue  {name} (an officekit worker takes it)",
+    ),
     "watch.start": (
         "开始监视收件箱 {inbox}（{mode}；文件稳定 {settle} 秒后处理，每 {rescan} 秒全量扫描）",
         "Watching the inbox {inbox} ({mode}; files are taken after {settle} s unchanged, "

@@ -199,6 +199,9 @@ class Settings:
     templates: str = "templates"
     data: str = ".officekit"
     database_url: str = ""  # empty: SQLite file in ``data``
+    # with a PostgreSQL ledger, `watch` hands files to the job queue (`officekit worker` does
+    # the work, SPEC §12); false: it works in-process as with SQLite
+    queue_enabled: bool = True
     aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     enums: dict[str, EnumSpec] = field(default_factory=lambda: dict(DEFAULT_ENUMS))
     shifts: dict[str, Shift] = field(default_factory=dict)
@@ -272,6 +275,7 @@ _TOP_KEYS = {
     "mask_phones",
     "paths",
     "database",
+    "queue",
     "aliases",
     "enums",
     "shifts",
@@ -352,6 +356,12 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         _unknown("database", db, {"url"})
         if "url" in db:
             kw["database_url"] = _expect("database.url", db["url"], str, "url")
+
+    if "queue" in data:
+        q = _table("queue", data["queue"])
+        _unknown("queue", q, {"enabled"})
+        if "enabled" in q:
+            kw["queue_enabled"] = _expect("queue.enabled", q["enabled"], bool, "bool")
 
     if "aliases" in data:
         aliases: dict[str, dict[str, tuple[str, ...]]] = {}

@@ -259,7 +259,8 @@ def queue_status(ledger: Ledger) -> dict[str, Any]:
     """For ``officekit status``: jobs by state and task, and the running ones' machines."""
     with ledger.atomic() as conn:
         if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
-            return {"enabled": False}
+            return {"enabled": False, "waiting": 0, "running": 0, "failed": 0, "by_state": {},
+                    "running_jobs": [], "failed_jobs": []}
         counts: dict[str, dict[str, int]] = {}
         for status, task, n in conn.execute(text(
                 "SELECT status, task_name, count(*) FROM procrastinate_jobs"

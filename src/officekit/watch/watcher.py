@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
@@ -37,6 +38,7 @@ from watchdog.observers.polling import PollingObserver
 
 from officekit.errors import WorkspaceError
 from officekit.intake import Checkpoint
+from officekit.jobs.queue import ensure_schema, hand_off, is_distributed
 from officekit.ledger.store import Ledger
 from officekit.loop.daily import Clock, DailyDue
 from officekit.read.guard import shared_pool
@@ -166,7 +168,10 @@ class Watcher:
         self.log = open_log(self.ws, self.owner, quiet=self._quiet, debug=self._debug,
                             console=self._console)
         self.area = ProcessingArea(self.ws.inbox, self.owner)
-        self.renders = RenderQueue(self.ws.data / "watch", self.owner, self._on_accepted,
+        # SPEC §12: on PostgreSQL files go to the job queue; the workers store and render
+        queued = self.ws.settings.queue_enabled and is_distributed(self.ws.database_url)
+        self.renders = RenderQueue(self.ws.data / "watch", self.owner,
+                                   None if queued else self._on_accepted,
                                    debounce=self.timings.debounce, clock=time.monotonic)
         self.settler = Settler(self.timings.settle, self.timings.grace,
                                is_complete=check_complete, clock=time.monotonic)
@@ -183,10 +188,15 @@ class Watcher:
                     ) from exc
                 # the first file must not wait for a reader to start and import the stack
                 shared_pool().warm(["officekit.validate.pipeline"])
+                handoff = None
+                if queued:
+                    ensure_schema(ledger)
+                    handoff = partial(hand_off, self.ws, ledger)
                 self.worker = Worker(self.ws, ledger, self.area, self.renders, self.log,
                                      lang=self.lang, rescan=self.timings.rescan,
                                      stopping=self._stop.is_set, on_outcome=self._record,
-                                     checkpoint=self.checkpoint, today=self._today)
+                                     checkpoint=self.checkpoint, today=self._today,
+                                     handoff=handoff)
                 try:
                     self._once() if once else self._forever()
                     self.worker.give_back()

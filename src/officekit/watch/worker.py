@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from officekit.errors import OfficekitError
 from officekit.intake import Checkpoint, archive_file, finish_archive, ingest_loaded
+from officekit.jobs.queue import QUEUE_OWNER
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import Ledger
 from officekit.model import FileResult, FileStatus
@@ -78,8 +79,12 @@ class Worker:
     def __init__(self, ws: Workspace, ledger: Ledger, area: ProcessingArea,
                  renders: RenderQueue, log: logging.Logger, *, lang: str, rescan: float,
                  stopping: Callable[[], bool], on_outcome: Callable[[Outcome], None],
-                 checkpoint: Checkpoint | None = None, today: date | None = None) -> None:
+                 checkpoint: Checkpoint | None = None, today: date | None = None,
+                 handoff: Callable[[Path, str], bool] | None = None) -> None:
         self.ws, self.ledger, self.area, self.renders, self.log = ws, ledger, area, renders, log
+        # with the job queue (SPEC §12): claim + enqueue instead of processing here
+        self._handoff = handoff
+        self._handed: set[Path] = set()
         self.lang = lang
         self.rescan = rescan
         self._stopping = stopping
@@ -108,9 +113,13 @@ class Worker:
         batch: list[_Prepared] = []
         rows = 0
         done = False
-        for item in self.area.items():
+        items = self.area.items()
+        self._handed &= set(items)  # the rest were archived by a worker
+        for item in items:
             if self._stopping() or len(batch) >= BATCH_FILES or rows >= BATCH_ROWS:
                 break
+            if item in self._handed:
+                continue
             if self._retry_at.get(item, now) > now or (not retry and item in self._retry_at):
                 continue
             prepared = self._guard(item, None, partial(self._load, item))
@@ -136,6 +145,8 @@ class Worker:
         over, and is set aside once it has had its attempts instead of being read again.
         """
         sha = sha256_file(item)
+        if self._handoff is not None and self._handed_off(item, sha):
+            return None
         go, resume = self._claim(item, sha)
         if not go:
             self.say_once("waiting", item, name=item.name)
@@ -158,6 +169,20 @@ class Worker:
         self._give_up(item, row, error, int(row["attempts"]) - 1, None)
         return True
 
+    def _handed_off(self, item: Path, sha: str) -> bool:
+        """Give ``item`` to the job queue (claim and enqueue in one transaction), or notice it
+        was given before a restart; False when this process is to handle it (a duplicate)."""
+        assert self._handoff is not None
+        row = self.ledger.find_file(sha)
+        queued = (row is not None and row["state"] == "claimed" and row["path"] == str(item)
+                  and str(row["owner"] or "").startswith(QUEUE_OWNER))
+        if not (queued or self._handoff(item, sha)):
+            return False
+        self._handed.add(item)
+        self._origin.pop(item, None)  # a worker has it now: never given back to the inbox
+        self.log.info(msg("queued", self.lang, name=item.name))
+        return True
+
     def _claim(self, item: Path, sha: str) -> tuple[bool, dict[str, Any] | None]:
         """Claim ``item`` in the ledger: (go ahead?, the row of a file stored before a crash).
 
@@ -178,8 +203,10 @@ class Worker:
         if row["state"] in TERMINAL_STATES:
             return True, (row if mine else None)  # else: a duplicate of that file
         # Claimed at this very path, in a folder whose lock we hold: whoever claimed it
-        # (the folder's owner, or a watcher that adopted the folder before us) is gone.
+        # (the folder's owner, or a watcher that adopted the folder before us) is gone —
+        # unless it is the job queue's (a worker has it).
         if (mine and row["state"] == "claimed"
+                and not str(row["owner"] or "").startswith(QUEUE_OWNER)
                 and (row["owner"] == self.area.owner
                      or self.ledger.reclaim(row["id"], self.area.owner, row["owner"]))):
             return True, None
