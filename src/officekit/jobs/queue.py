@@ -163,16 +163,17 @@ def pending_ingests(ledger: Ledger) -> int:
 def run_render(ws: Workspace, period: str) -> list[Path]:
     """Render every document that applies to ``period`` — once no ingest is pending."""
     from officekit.kpis.periods import Period
-    from officekit.render.reports import ALL_KINDS, ReportRequest, kinds_for, render_reports
+    from officekit.publish import publish_reports
+    from officekit.render.reports import ALL_KINDS, ReportRequest, data_as_of, kinds_for
 
     with Ledger.open(ws.database_url) as ledger:
         if pending_ingests(ledger):
             raise NotQuiet(period)
         parsed = Period.parse(period)
         kinds, _ = kinds_for(ALL_KINDS, parsed)
-        requests = [ReportRequest(k, parsed, as_of=date.today(), pdf=ws.settings.pdf)
-                    for k in kinds]
-        return [d.path for d in render_reports(ws, ledger, requests) if d.rendered]
+        as_of = data_as_of(ledger, parsed, date.today())  # as the in-process watcher does
+        requests = [ReportRequest(k, parsed, as_of=as_of, pdf=ws.settings.pdf) for k in kinds]
+        return [d.path for d in publish_reports(ws, ledger, requests) if d.rendered]
 
 
 # --- the app and the worker -----------------------------------------------------------------
