@@ -1,20 +1,18 @@
 """Seeing and undoing what went into the ledger (SPEC §5): files, retract, re-ingest.
 
-The ledger tests run on a real SQLite file and, when the server is up, on a real PostgreSQL
-database made for the test (both back-ends must give the same results).
+The ledger tests run on a real SQLite file and on a real PostgreSQL database when one is
+configured (``--pg-url``; .ci/run does): both back-ends must give the same results.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from officekit.errors import UsageError
 from officekit.ledger.lifecycle import RetractRefused, find_file, list_files, retract
@@ -22,34 +20,13 @@ from officekit.ledger.store import Ledger
 from test_ledger import complaint, info, sheet, shift, staff
 
 DT = datetime
-PG_ADMIN = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
 
 
-def _pg_url() -> Iterator[str]:
-    try:
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            name = f"ok_test_lifecycle_{uuid.uuid4().hex[:10]}"
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server here: the SQLite runs still count
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    try:
-        yield f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    if request.param == "sqlite":
-        with Ledger.for_path(tmp_path / "ledger.sqlite3") as led:
-            yield led
-        return
-    for url in _pg_url():
-        with Ledger.open(url) as led:
-            yield led
+@pytest.fixture
+def ledger(ledger_url: str) -> Iterator[Ledger]:
+    """A new ledger on each back-end (SQLite file; PostgreSQL when configured, conftest)."""
+    with Ledger.open(ledger_url) as led:
+        yield led
 
 
 def c(cid: str, status: str = "待处理", day: int = 5, **kw: Any) -> dict[str, Any]:
