@@ -297,7 +297,7 @@ def _print_results(ctx: Ctx, results: list[FileResult], fmt: str, *,
 
 
 def _exit_for(results: list[FileResult]) -> None:
-    if any(r.status == "rejected" for r in results):
+    if any(r.status == "rejected" or r.errors for r in results):
         sys.exit(1)
 
 
@@ -385,6 +385,8 @@ def status(ctx: Ctx, fmt: str) -> None:
 
     ws = ctx.ws
     ws.ensure()
+    from officekit.kpis.coverage import coverage_by_month, coverage_json
+    from officekit.ledger.lifecycle import outstanding_rejected
     from officekit.watch.status import limited_files, processing_files, stuck_files
 
     with Ledger.open(ws.database_url) as ledger:
@@ -397,11 +399,14 @@ def status(ctx: Ctx, fmt: str) -> None:
             from officekit.jobs.queue import queue_status
 
             summary["queue"] = queue_status(ledger)
+        rejected = outstanding_rejected(ledger)
+        coverage = coverage_by_month(ledger.file_spans(), summary["periods"])
     if fmt == "json":
         click.echo(
             json.dumps(
                 {"summary": summary, "recent": recent, "stuck": stuck,
-                 "processing": processing, "limited": limited},
+                 "processing": processing, "limited": limited, "rejected": rejected,
+                 "coverage": {m: coverage_json(c) for m, c in coverage.items()}},
                 ensure_ascii=False, indent=2, default=str,
             )
         )
@@ -409,7 +414,8 @@ def status(ctx: Ctx, fmt: str) -> None:
         from officekit.console import console_width
 
         click.echo(format_status(summary, recent, ctx.lang, stuck, processing, limited,
-                                 width=console_width(100)))
+                                 width=console_width(100), rejected=rejected,
+                                 coverage=coverage))
 
 
 # ------------------------------------------------------------------------------------------

@@ -136,6 +136,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "reader-died": ("file?", "detail?"),
     "not-a-regular-file": ("file?", "detected"),
     "duplicate-file": ("first_name", "first_time?"),
+    "duplicate-file/rejected": ("first_name", "first_time?", "annotated?"),
 }
 
 # code (or code/variant) → (zh, en)
@@ -444,6 +445,13 @@ ISSUES: dict[str, tuple[str, str]] = {
         "{first_time}]]; it is not imported again. If you changed the file, make sure the "
         "changes were saved and put it back.",
     ),
+    "duplicate-file/rejected": (
+        "这个文件与[[{first_time} ]]已拒收的“{first_name}”内容完全相同：上次的问题都还没有改，"
+        "本次仍未导入。请按下列问题[[和标注副本 {annotated} ]]修改、保存后再放入收件箱。",
+        'This file has the same content as "{first_name}", rejected[[ on {first_time}]]: '
+        "none of its problems has been fixed, so it is still not imported. Fix the problems "
+        "below[[ (marked in the annotated copy {annotated})]], save, and drop it in again.",
+    ),
 }
 
 # UI strings: key → (zh, en). Keys and their params:
@@ -672,6 +680,14 @@ UI: dict[str, tuple[str, str]] = {
                               "unrecorded (the next watcher to start takes it over)"),
     "cli.status.limited": ("因读取限制被拒收或搁置的文件（{count} 个）：",
                            "Files stopped by the reading limits ({count}):"),
+    "cli.status.coverage": ("各月数据覆盖（登记表）：", "Registers per month:"),
+    "cli.status.coverage.complete": ("完整（{files} 个文件）", "complete ({files} file(s))"),
+    "cli.status.coverage.partial": ("部分：{start} 至 {end}", "partial: {start} to {end}"),
+    "cli.status.coverage.missing": ("缺", "missing"),
+    "cli.status.rejected": ("待修改的拒收文件（{count} 个，同名文件重新入库即销账）：",
+                            "Rejected files still to fix ({count}; settled when a file of "
+                            "the same name is accepted):"),
+    "cli.status.annotated": ("标注副本：{path}", "annotated copy: {path}"),
     "cli.status.recent": ("最近处理的文件", "Recently processed files"),
     "cli.status.col.time": ("时间", "Time"),
     "cli.status.col.state": ("状态", "State"),

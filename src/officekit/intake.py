@@ -29,6 +29,7 @@ from officekit.errors import OfficekitError
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import FileInfo, Ledger, sha256_of
 from officekit.model import FileResult, Issue
+from officekit.model import annotated_name as model_annotated_name
 from officekit.read import Workbook
 from officekit.settings import Settings
 from officekit.validate.pipeline import LoadedFile, Progress, check_loaded, load_file
@@ -64,7 +65,8 @@ def unique_path(folder: Path, name: str) -> Path:
 
 
 def annotated_name(path: Path) -> str:
-    return f"{path.stem}.校验结果.xlsx"
+    """``outbox/rejected/`` name of ``path``'s annotated copy (see model.annotated_name)."""
+    return model_annotated_name(path.name)
 
 
 def ingest_loaded(ws: Workspace, ledger: Ledger, item: LoadedFile, *, today: date,
@@ -72,13 +74,19 @@ def ingest_loaded(ws: Workspace, ledger: Ledger, item: LoadedFile, *, today: dat
     """Check one loaded file against the ledger and store it (or its rejection)."""
     existing = ledger.find_file(item.sha256)
     if existing is not None and existing.get("state") in TERMINAL_STATES:
-        res = FileResult(str(item.path), item.sha256, "duplicate", item.sheets, [
-            Issue("info", "duplicate-file", params={
-                "first_name": existing.get("name", ""),
-                "first_time": _fmt_time(existing.get("first_seen")),
-                "first_status": existing.get("state", ""),
-            })
-        ])
+        params = {"first_name": existing.get("name", ""),
+                  "first_time": _fmt_time(existing.get("first_seen")),
+                  "first_status": existing.get("state", "")}
+        issues = [Issue("info", "duplicate-file", params=params)]
+        annotated = None
+        if existing.get("state") == "rejected":
+            # the same rejected content again: say again what is wrong and where it is marked
+            annotated = existing.get("annotated")
+            params.update(variant="rejected", annotated=annotated or "")
+            issues += [i for i in check_loaded(item, ledger, ws.settings, today).issues
+                       if i.severity != "info"]
+        res = FileResult(str(item.path), item.sha256, "duplicate", item.sheets, issues,
+                         annotated=annotated)
         res.file_id = ledger.store_duplicate(FileInfo.from_path(item.path, item.sha256),
                                              existing["id"])
         return res

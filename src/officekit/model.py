@@ -7,6 +7,7 @@ the catalogue in :mod:`officekit.i18n` renders the message in the user's languag
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -80,6 +81,32 @@ def json_value(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+# The annotated copy of a rejected file (officekit.annotate): ``<stem>.校验结果.xlsx`` whose first
+# sheet lists the issues. A copy dropped back into the inbox is read like its original: the
+# list sheet is ignored and its name does not grow another ``.校验结果``.
+ANNOTATED_MARK = ".校验结果"
+ANNOTATED_SUFFIX = f"{ANNOTATED_MARK}.xlsx"
+RESULT_SHEETS = {"校验结果": "校验结果：", "Validation results": "Validation results: "}
+_MARKED = re.compile(rf"(?:{re.escape(ANNOTATED_MARK)}(?: \(\d+\))?)+$")
+
+
+def original_stem(stem: str) -> str:
+    """The file stem without the annotated copy's marks: ``a.校验结果 (2)`` → ``a``."""
+    return _MARKED.sub("", stem) or stem
+
+
+def annotated_name(name: str) -> str:
+    """The annotated copy's file name for a file ``name`` (or for an annotated copy of it)."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{original_stem(stem)}{ANNOTATED_SUFFIX}"
+
+
+def is_result_sheet(name: str, first_cell: Any) -> bool:
+    """Whether a sheet is the issue list of an annotated copy (its name and title cell)."""
+    prefix = RESULT_SHEETS.get(name)
+    return prefix is not None and isinstance(first_cell, str) and first_cell.startswith(prefix)
 
 
 # A parsed record: field name → typed value (str, int, float, bool, date, datetime, None,

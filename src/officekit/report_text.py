@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,8 +52,9 @@ def format_results(results: list[FileResult], lang: str, *, max_issues: int = 50
             lines.append("    " + issue_line(issue, lang))
         if len(shown) > max_issues:
             lines.append("    " + t("cli.more-issues", lang, count=len(shown) - max_issues))
-        if res.annotated:
-            lines.append("    " + t("cli.annotated", lang, path=res.annotated))
+        if res.annotated:  # written now, or (a rejected file dropped again) written before
+            key = "cli.annotated" if res.status == "rejected" else "cli.status.annotated"
+            lines.append("    " + t(key, lang, path=res.annotated))
     by = Counter(r.status for r in results)
     lines.append("")
     lines.append(t("cli.summary" if stored else "cli.summary.valid", lang, total=len(results),
@@ -69,7 +70,9 @@ def _job_args(args: Any) -> str:
 def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: str,
                   stuck: Sequence[dict[str, Any]] = (),
                   processing: Sequence[dict[str, Any]] = (),
-                  limited: Sequence[dict[str, Any]] = (), *, width: int = 100) -> str:
+                  limited: Sequence[dict[str, Any]] = (), *, width: int = 100,
+                  rejected: Sequence[dict[str, Any]] = (),
+                  coverage: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """``officekit status`` as text: the summary, the recent files and the files needing
     attention as tables (rich, Chinese counted as two cells, so columns line up)."""
     from rich.table import Table
@@ -137,4 +140,30 @@ def format_status(summary: dict[str, Any], recent: list[dict[str, Any]], lang: s
         for f in limited:
             lines.append(f"  {f['code']}  {f.get('name')}  "
                          f"{f.get('destination') or ''}".rstrip())
+    if coverage:
+        lines.append("")
+        lines.append(t("cli.status.coverage", lang))
+        for month, kinds in coverage.items():
+            lines.append(f"  {month}  " + "；".join(
+                f"{kind_label(k, lang)} {_covered(c, lang)}" for k, c in kinds.items()))
+    if rejected:
+        lines.append("")
+        lines.append(t("cli.status.rejected", lang, count=len(rejected)))
+        for f in rejected:
+            when = f.get("updated")
+            stamp = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else when
+            lines.append(f"  {stamp}  {f.get('name')}  "
+                         + t("cli.counts", lang, errors=f.get("errors") or 0,
+                             warnings=f.get("warnings") or 0))
+            if f.get("annotated"):
+                lines.append("    " + t("cli.status.annotated", lang, path=f["annotated"]))
     return "\n".join(parts + lines)
+
+
+def _covered(c: Any, lang: str) -> str:
+    """One kind's coverage of a month in a word: complete, partial (with its dates), missing."""
+    if c.missing:
+        return t("cli.status.coverage.missing", lang)
+    if c.complete:
+        return t("cli.status.coverage.complete", lang, files=len(c.files))
+    return t("cli.status.coverage.partial", lang, start=c.start, end=c.end)

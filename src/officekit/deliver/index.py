@@ -27,10 +27,10 @@ from officekit.kpis.coverage import KIND_LABELS as COVERAGE_LABELS
 from officekit.kpis.coverage import coverage_for
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
+from officekit.model import ANNOTATED_SUFFIX
 from officekit.workspace import Workspace
 
 INDEX = "index.html"
-ANNOTATED_SUFFIX = ".校验结果.xlsx"
 REJECTED_SCAN = 2000  # most recent ledger file rows looked at for rejected files
 REASONS_SHOWN = 3  # reasons shown inline; the rest fold into a <details>
 
@@ -183,16 +183,23 @@ def _issue_reasons(issues: Any) -> list[tuple[str, str]]:
 
 
 def collect_rejected(ws: Workspace, ledger: Ledger | None) -> list[Rejected]:
-    """Rejected files: the ledger's (with reasons) and annotated copies it does not know of."""
+    """Rejected files still to be fixed: the ledger's (with reasons) and annotated copies it
+    does not know of. One that a later accepted file of the same name settled is left out."""
+    from officekit.ledger.lifecycle import settled_rejections
+
     found: list[Rejected] = []
     known: set[str] = set()
     if ledger is not None:
-        for row in ledger.recent_files(REJECTED_SCAN):
+        rows = ledger.recent_files(REJECTED_SCAN)
+        settled = settled_rejections(rows)
+        for row in rows:
             if row.get("state") != "rejected":
                 continue
             rel = _rel(ws.outbox, row.get("annotated"))
             if rel:
                 known.add(rel)
+            if row["id"] in settled or row.get("duplicate_of") is not None:
+                continue
             found.append(Rejected(
                 name=str(row.get("name") or ""), when=row.get("updated"),
                 errors=int(row.get("errors") or 0), warnings=int(row.get("warnings") or 0),

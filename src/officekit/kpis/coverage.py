@@ -110,3 +110,10 @@ def coverage_for(spans: Iterable[Span], period: Period,
 def coverage_json(coverage: Mapping[str, Coverage]) -> dict[str, Any]:
     """The KPI JSON's ``coverage`` object."""
     return {kind: c.to_json() for kind, c in coverage.items()}
+
+
+def coverage_by_month(spans: Iterable[Span], months: Iterable[str]
+                      ) -> dict[str, dict[str, Coverage]]:
+    """``officekit status``: for each month (``2026-10``) each kind's coverage."""
+    found = list(spans)
+    return {m: coverage_for(found, Period.parse(m)) for m in months}

@@ -42,6 +42,7 @@ from officekit.ledger.schema import (
     retractions,
 )
 from officekit.ledger.store import Ledger
+from officekit.model import original_stem
 
 _CHUNK = 500
 DEPENDANTS_SHOWN = 20
@@ -396,3 +397,36 @@ def _total(by_kind: Mapping[str, int] | None) -> int | None:
 
 def _iso(value: Any) -> str | None:
     return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
+
+
+# --- rejected files still to be fixed -------------------------------------------------------
+
+def settled_rejections(rows: Iterable[Mapping[str, Any]]) -> set[int]:
+    """Ids of rejected file rows that a later accepted file of the same name settles.
+
+    "The same name" ignores the extension and the annotated copy's marks, so fixing
+    ``a.校验结果.xlsx`` and dropping it back settles ``a.xls``.
+    """
+    accepted: dict[str, list[datetime]] = defaultdict(list)
+    rejected: list[tuple[int, str, datetime]] = []
+    for r in rows:
+        key = original_stem(str(r["name"]).rsplit(".", 1)[0])
+        when = r["updated"]
+        if r["state"] == "accepted":
+            accepted[key].append(when)
+        elif r["state"] == "rejected" and r.get("duplicate_of") is None:
+            rejected.append((int(r["id"]), key, when))
+    return {fid for fid, key, when in rejected if any(a > when for a in accepted.get(key, ()))}
+
+
+def outstanding_rejected(ledger: Ledger) -> list[dict[str, Any]]:
+    """Rejected files no later accepted file of the same name has settled, newest first."""
+    with ledger.transaction() as conn:
+        rows = [dict(r) for r in conn.execute(
+            select(files.c.id, files.c.name, files.c.state, files.c.updated,
+                   files.c.duplicate_of, files.c.annotated, files.c.errors, files.c.warnings,
+                   files.c.sha256).where(files.c.state.in_(("accepted", "rejected")))
+            .order_by(files.c.updated.desc(), files.c.id.desc())).mappings()]
+    settled = settled_rejections(rows)
+    return [r for r in rows if r["state"] == "rejected" and r["id"] not in settled
+            and r["duplicate_of"] is None]

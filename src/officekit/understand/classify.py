@@ -20,7 +20,7 @@ from pathlib import PurePath
 from typing import Any
 
 from officekit.kinds import KINDS, FieldType, Kind
-from officekit.model import Issue, Record, SheetResult
+from officekit.model import Issue, Record, SheetResult, is_result_sheet
 from officekit.read import RawSheet, Workbook
 from officekit.settings import Settings
 from officekit.understand.headers import (
@@ -482,6 +482,8 @@ def understand_workbook(wb: Workbook, settings: Settings, file_name: str
     results: list[SheetResult] = []
     issues: list[Issue] = []
     for sheet in wb.sheets:
+        if is_result_sheet(sheet.name, sheet.cell(1, 0)):
+            continue  # an annotated copy dropped back in: its issue list is not data
         result, found = understand_sheet(sheet, settings, file_name, index)
         results.append(result)
         issues.extend(found)

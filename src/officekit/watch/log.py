@@ -39,7 +39,7 @@ def msg(key: str, lang: str, **params: object) -> str:
 def file_summary(res: FileResult, lang: str, *, root: Path | None = None) -> str:
     """One line for one processed file: which file, which kind, the outcome and why."""
     parts = [file_line(res, lang)]
-    if res.status == "rejected":
+    if res.status == "rejected" or res.errors:  # a rejected file dropped again unchanged too
         reasons = [i.message(lang) for i in res.issues if i.severity == "error"][:REASONS_SHOWN]
         if reasons:
             parts.append(msg("reasons", lang, reasons=" / ".join(reasons)))
