@@ -56,6 +56,21 @@ APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Chinese type sizes (字号) in points.
 ER_HAO, SAN_HAO, SI_HAO, XIAO_SI, WU_HAO, XIAO_WU = 22, 16, 14, 12, 10.5, 9
 
+# The 公文 set (GB/T 9704-2012, settings [document] style = "公文"): A4, margins top 37 mm,
+# bottom 35 mm, left 28 mm, right 26 mm (type area 156 × 225 mm); body 仿宋_GB2312 三号 on a
+# grid of 22 lines × 28 characters (the standard's "一般每面排 22 行，每行排 28 个字"); title
+# 方正小标宋简体 二号; headings 黑体 (一、) and 楷体 (（一）) 三号; page numbers "— 1 —" in
+# 宋体 四号, odd pages right and even pages left, one character in from the edge.
+GONGWEN = "公文"
+FANGSONG_GB = "仿宋_GB2312"
+KAI_GB = "楷体_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+GW_MARGINS_MM = {"top_margin": 37, "bottom_margin": 35, "left_margin": 28, "right_margin": 26}
+GW_LINE_PITCH = 579  # twips: 225 mm / 22 lines
+GW_LINE_PT = GW_LINE_PITCH / 20
+REPORT_TEXT_WIDTH_CM = 16.0
+GW_TEXT_WIDTH_CM = 15.6
+
 
 # --------------------------------------------------------------------------------------------
 # Low-level XML helpers
@@ -230,7 +245,21 @@ class Col:
 
 
 class Builder:
-    """A new template document with the office look, and helpers to add its parts."""
+    """A new template document with the office look, and helpers to add its parts.
+
+    ``Builder.style`` chooses the look of every document built: ``"report"`` (the default)
+    or ``GONGWEN`` (GB/T 9704); :func:`build` writes one set of each.
+    """
+
+    style = "report"
+
+    @property
+    def gongwen(self) -> bool:
+        return self.style == GONGWEN
+
+    def width(self, cm: float) -> float:
+        """A width drawn for the report's 16 cm type area, scaled to this style's."""
+        return cm * GW_TEXT_WIDTH_CM / REPORT_TEXT_WIDTH_CM if self.gongwen else cm
 
     def __init__(self, title: str) -> None:
         self.doc = Document()
@@ -246,17 +275,35 @@ class Builder:
                    if part.partname == "/docProps/app.xml")
         app._blob = APP_XML
         self._page(self.doc.sections[0], landscape=False)
-        self._styles()
+        if self.gongwen:
+            self._styles_gongwen()
+            self.doc.settings.odd_and_even_pages_header_footer = True
+        else:
+            self._styles()
         self._footer(self.doc.sections[0])
 
     # ---------------------------------------------------------------- setup
 
-    @staticmethod
-    def _page(section: Any, *, landscape: bool) -> None:
+    def _page(self, section: Any, *, landscape: bool) -> None:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         long_side, short_side = Cm(29.7), Cm(21.0)
         section.page_width, section.page_height = ((long_side, short_side) if landscape
                                                    else (short_side, long_side))
+        if self.gongwen and not landscape:
+            for side, mm in GW_MARGINS_MM.items():
+                setattr(section, side, Cm(mm / 10))
+            section.header_distance = Cm(1.5)
+            section.footer_distance = Cm(2.8)  # the page number 7 mm below the type area
+            grid = section._sectPr.find(qn("w:docGrid"))
+            if grid is None:
+                grid = OxmlElement("w:docGrid")
+                section._sectPr.append(grid)
+            # a line grid: 22 lines a page. (A character grid as well makes LibreOffice
+            # spread the letters of every table cell; 16 pt characters on 156 mm are ~28.)
+            grid.set(qn("w:type"), "lines")
+            grid.set(qn("w:linePitch"), str(GW_LINE_PITCH))
+            grid.attrib.pop(qn("w:charSpace"), None)
+            return
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, Cm(2.5))
         section.header_distance = Cm(1.5)
@@ -343,7 +390,70 @@ class Builder:
         for name in ("Heading 1", "Heading 2", "Label", "TOC Title"):
             self.doc.styles[name].paragraph_format.keep_with_next = True
 
+    def _styles_gongwen(self) -> None:
+        """The same style names as :meth:`_styles`, in GB/T 9704's fonts and sizes."""
+        self._styles()  # every style exists; then the 公文 look over it
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        fonts = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
+        fonts.set(qn("w:eastAsia"), FANGSONG_GB)
+        exact = WD_LINE_SPACING.EXACTLY
+
+        def style(name: str, font: str, size: float, *, bold: bool = False,
+                  align: str | None = None, line: float | None = GW_LINE_PT,
+                  before: float = 0, after: float = 0) -> Any:
+            st = self._style(name, font=font, size=size, bold=bold, align=align,
+                             before=before, after=after)
+            fmt = st.paragraph_format
+            if line is not None:
+                fmt.line_spacing_rule = exact
+                fmt.line_spacing = Pt(line)
+            return st
+
+        style("Normal", FANGSONG_GB, SAN_HAO)
+        self.doc.styles["Normal"].base_style = None
+        style("Title", XIAOBIAOSONG, ER_HAO, align="c", line=35, before=0, after=GW_LINE_PT)
+        style("Subtitle", KAI_GB, SAN_HAO, align="c", after=GW_LINE_PT / 2)
+        style("Heading 1", HEI, SAN_HAO)
+        style("Heading 2", KAI_GB, SAN_HAO)
+        style("Label", KAI_GB, SAN_HAO)
+        style("Body Indent", FANGSONG_GB, SAN_HAO)
+        self.doc.styles["Body Indent"].paragraph_format.first_line_indent = Pt(2 * SAN_HAO)
+        style("Note", FANGSONG_GB, SI_HAO, line=22)
+        style("Signature", FANGSONG_GB, XIAO_SI, line=None)  # a signature line fits its box
+        self.doc.styles["Signature"].paragraph_format.line_spacing = 1.0
+        style("Table Text", FANGSONG_GB, XIAO_SI, align="c", line=None)
+        self.doc.styles["Table Text"].paragraph_format.line_spacing = 1.0
+        style("Table Header", HEI, XIAO_SI, align="c", line=None)
+        self.doc.styles["Table Header"].paragraph_format.line_spacing = 1.0
+        style("Footer", SONG, SI_HAO, line=None)
+        style("Header", SONG, SI_HAO, align="c", line=None)
+        style("Cover Title", XIAOBIAOSONG, 36, align="c", line=None)
+        style("Cover Subtitle", HEI, ER_HAO, align="c", line=None)
+        style("Cover Line", FANGSONG_GB, SAN_HAO, align="c")
+        style("TOC Title", HEI, SAN_HAO, align="c", after=GW_LINE_PT / 2)
+        style("toc 1", FANGSONG_GB, SAN_HAO)
+        style("toc 2", FANGSONG_GB, SAN_HAO)
+        self.doc.styles["toc 2"].paragraph_format.left_indent = Pt(2 * SAN_HAO)
+        for name, left, hang in (("Item 1", 32, -24), ("Item 2", 64, -32), ("Item 3", 80, -16)):
+            style(name, FANGSONG_GB, SAN_HAO)
+            fmt = self.doc.styles[name].paragraph_format
+            fmt.left_indent, fmt.first_line_indent = Pt(left), Pt(hang)
+        style("Tag", FANGSONG_GB, 6, line=None)
+        self.doc.styles["Tag"].paragraph_format.line_spacing = 1.0
+        # tables, notes and the page number keep their own line height, off the body's grid
+        for name in ("Table Text", "Table Header", "Tag", "Footer", "Header", "Note",
+                     "Signature", "Cover Title", "Cover Subtitle"):
+            ppr = self.doc.styles[name].element.get_or_add_pPr()
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            ppr.insert_element_before(snap, "w:spacing", "w:ind", "w:jc", "w:outlineLvl")
+        for name in ("Heading 1", "Heading 2", "Label", "TOC Title"):
+            self.doc.styles[name].paragraph_format.keep_with_next = True
+
     def _footer(self, section: Any) -> None:
+        if self.gongwen:
+            self._footer_gongwen(section)
+            return
         footer = section.footer
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         p.style = self.doc.styles["Footer"]
@@ -352,6 +462,21 @@ class Builder:
         p.add_run("页 / 共")
         add_field(p, "NUMPAGES", "1")
         p.add_run("页")
+
+    def _footer_gongwen(self, section: Any) -> None:
+        """"— 1 —": odd pages right, even pages left, one character in (GB/T 9704 7.5)."""
+        for footer, align in ((section.footer, "r"), (section.even_page_footer, "l")):
+            footer.is_linked_to_previous = False
+            p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+            p.style = self.doc.styles["Footer"]
+            p.alignment = ALIGN[align]
+            if align == "r":
+                p.paragraph_format.right_indent = Pt(SI_HAO)
+            else:
+                p.paragraph_format.left_indent = Pt(SI_HAO)
+            p.add_run("— ")
+            add_field(p, "PAGE", "1")
+            p.add_run(" —")
 
     # ---------------------------------------------------------------- paragraphs
 
@@ -400,7 +525,7 @@ class Builder:
         table.style = self.doc.styles["Table Grid"]
         # every table starts at the left margin, so tables of different widths line up
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        fixed_layout(table, widths)
+        fixed_layout(table, [self.width(w) for w in widths])
         return table
 
     def loop_table(self, columns: Sequence[Col], loop: str, *, font_size: float | None = None,
@@ -475,7 +600,7 @@ class Builder:
         table = self.doc.add_table(rows=len(pairs), cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         no_borders(table)
-        fixed_layout(table, [9.0, 7.0])
+        fixed_layout(table, [self.width(9.0), self.width(7.0)])
         for row, (left, right) in zip(table.rows, pairs, strict=True):
             row_height(row, 1.2)
             for cell, text in zip(row.cells, (left, right), strict=True):
@@ -1115,16 +1240,23 @@ TEMPLATES = {
 
 def build(package_dir: Path = PACKAGE_TEMPLATES, workspace_dir: Path | None = WORKSPACE_TEMPLATES,
           docs: Path | None = DOCS) -> list[Path]:
-    """Write every template (and the reference document); returns the paths written."""
+    """Write every template in both styles (the 公文 set in a ``公文/`` folder beside the
+    report set) and the reference document; returns the paths written."""
     written = []
-    for name, make in TEMPLATES.items():
-        path = package_dir / name
-        make().save(path)
-        written.append(path)
-        if workspace_dir is not None:
-            workspace_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, workspace_dir / name)
-            written.append(workspace_dir / name)
+    for style, folder in (("report", ""), (GONGWEN, GONGWEN)):
+        Builder.style = style
+        try:
+            for name, make in TEMPLATES.items():
+                path = package_dir / folder / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                make().save(path)
+                written.append(path)
+                if workspace_dir is not None:
+                    (workspace_dir / folder).mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, workspace_dir / folder / name)
+                    written.append(workspace_dir / folder / name)
+        finally:
+            Builder.style = "report"
     if docs is not None:
         sys.path.insert(0, str(ROOT / "src"))
         from officekit.render.context_spec import context_reference

@@ -605,11 +605,12 @@ def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
     """
     from officekit.render.check import check_template
     from officekit.render.context_spec import sample_context
-    from officekit.render.reports import template_files
+    from officekit.render.reports import template_files, template_for
 
     ws = ctx.ws
     by_file = template_files()
-    chosen = list(names) or list(by_file)
+    # default: every report template, in the style the settings choose ([document] style)
+    chosen = list(names) or [str(template_for(ws, kind, tpl)) for tpl, kind in by_file.items()]
     out: list[dict[str, Any]] = []
     failed = False
     for name in chosen:

@@ -191,7 +191,9 @@ def init_workspace(root: Path) -> Workspace:
         toml.write_text(DEFAULT_TOML, encoding="utf-8")
     ws = Workspace.open(root)
     ws.ensure()
-    for src in sorted(packaged_templates().glob("*")):
-        if src.suffix in (".docx", ".txt", ".html") and not (ws.templates / src.name).exists():
-            shutil.copy2(src, ws.templates / src.name)
+    for src in sorted(packaged_templates().rglob("*")):
+        target = ws.templates / src.relative_to(packaged_templates())
+        if src.suffix in (".docx", ".txt", ".html") and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)  # 公文/: the GB/T 9704 set
+            shutil.copy2(src, target)
     return ws
