@@ -262,3 +262,45 @@ def test_a_lock_file_left_half_made_by_a_killed_start_is_removed(tmp_path: Path)
         assert not stale.exists()
     finally:
         area.close()
+
+
+DIES_LEAVING_A_CHILD = """
+import os, signal, sys, time
+from pathlib import Path
+from officekit.watch.claims import ProcessingArea
+inbox, pid_file = Path(sys.argv[1]), Path(sys.argv[2])
+area = ProcessingArea(inbox, "host-1-aaaaaa")
+area.open()
+(inbox / "登记.xlsx").write_bytes(b"x")
+assert area.claim(inbox / "登记.xlsx") is not None
+child = os.fork()  # as the reader pool forks while the watcher is single-threaded
+if child == 0:
+    time.sleep(60)
+    os._exit(0)
+pid_file.write_text(str(child))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_forked_child_does_not_keep_a_killed_watchers_folder_alive(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pid_file = tmp_path / "child.pid"
+    done = subprocess.run([sys.executable, "-c", DIES_LEAVING_A_CHILD, str(inbox), str(pid_file)],
+                          timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    child = int(pid_file.read_text())
+    area = ProcessingArea(inbox, "host-2-bbbbbb")
+    area.open()
+    try:
+        os.kill(child, 0)  # the forked child still runs: the lock must not live on in it
+        assert area.adopt() == ["host-1-aaaaaa"]
+        assert [p.name for p in area.items()] == ["登记.xlsx"]
+    finally:
+        area.close()
+        os.kill(child, signal.SIGKILL)

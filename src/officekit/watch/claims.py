@@ -15,6 +15,7 @@ ledger recorded, stay the same). Two watchers adopting at once are kept apart by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -91,12 +92,33 @@ def new_owner_id() -> str:
     return f"{host}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+# Descriptors of the locks this process holds. A forked child (a reader of the guarded pool,
+# forked while the watcher is still single-threaded) inherits them, and a flock lives as long
+# as any descriptor of it: a child outliving a SIGKILLed watcher, even for the instant before
+# the kernel's parent-death signal takes it, would keep that watcher's folder looking alive
+# to the watcher restarted in its place. So the child closes its copies at once; closing (not
+# unlocking) leaves the parent's lock as it was.
+_HELD: set[int] = set()
+
+
+def _close_held_in_child() -> None:
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_in_child)
+
+
 class _Lock:
     """An exclusive lock on one file, held through an open descriptor."""
 
     def __init__(self, path: Path, fd: int) -> None:
         self.path = path
         self.fd = fd
+        _HELD.add(fd)
 
     @classmethod
     def create(cls, path: Path) -> _Lock:
@@ -138,6 +160,7 @@ class _Lock:
         """Let go; ``remove`` deletes the lock file first (while still holding it)."""
         if remove:
             self.path.unlink(missing_ok=True)
+        _HELD.discard(self.fd)
         os.close(self.fd)
 
 
