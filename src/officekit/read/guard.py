@@ -234,12 +234,21 @@ class ReaderPool:
     def warm(self, preload: Sequence[str] = ()) -> None:
         """Start the children now and have them import ``preload`` (module names), so the
         first file waits for neither."""
+        task = (_import, tuple(preload), ChildLimits(None, None, None))
         with self._cond:  # held throughout: no caller takes a child half-warmed
             while len(self._idle) + self._busy < self.size:
                 self._idle.append(self._new_child())
-            for child in self._idle:
-                child.conn.send((_import, tuple(preload), ChildLimits(None, None, None)))
-                child.conn.recv()
+            for i, child in enumerate(self._idle):
+                try:
+                    child.conn.send(task)
+                    child.conn.recv()
+                except (OSError, EOFError):
+                    # it died while idle: the parent-death signal follows the *thread* that
+                    # started it, so a child started by a thread that has ended is gone
+                    child.kill()
+                    self._idle[i] = fresh = self._new_child()
+                    fresh.conn.send(task)
+                    fresh.conn.recv()
 
     def _take(self) -> _Child:
         with self._cond:
@@ -277,7 +286,12 @@ class ReaderPool:
         child = self._take()
         keep: _Child | None = None
         try:
-            child.conn.send((fn, args, limits))
+            try:
+                child.conn.send((fn, args, limits))
+            except OSError:  # died idle since it was taken (see warm): a fresh one, once
+                child.kill()
+                child = self._new_child()
+                child.conn.send((fn, args, limits))
             answer = self._wait(child, limits, stopping)
             if answer[0] != "memory":
                 keep = child
