@@ -885,7 +885,7 @@ def evaluation_summary() -> Builder:
 
     b.heading("一、人员考核排名")
     b.tag("{%p for g in scheme_rankings %}")
-    b.para("{{ g.label }}（参与排名{{ g.ranked }}人）", "Label")
+    b.para("{{ g.caption }}", "Label")
     b.loop_table([
         Col("排名", "{{ r.rank }}", 1.1),
         Col("工号", "{{ r.staff_id }}", 1.5),

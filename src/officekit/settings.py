@@ -30,7 +30,12 @@ from officekit.canonical import (
 from officekit.errors import SettingsError
 from officekit.kinds import KINDS
 from officekit.kpis.metrics import METRICS, TARGET_KEYS, metric_key
-from officekit.kpis.schemes import DEFAULT_MIN_CASES, Scheme, default_schemes
+from officekit.kpis.schemes import (
+    COMPLAINT_WEIGHTS,
+    DEFAULT_MIN_CASES,
+    Scheme,
+    default_schemes,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +128,9 @@ DEFAULT_SHIFTS: dict[str, tuple[str, str | None, str | None, bool]] = {
     "假": ("请假", None, None, False),
 }
 
-DEFAULT_WEIGHTS = {
-    "closure_rate": 0.25,
-    "on_time_rate": 0.25,
-    "followup_rate": 0.20,
-    "satisfaction": 0.30,
-}
+# ``[kpi.weights]``: the complaint schemes' weights (kpis/schemes.py), under the older names
+DEFAULT_WEIGHTS = {"satisfaction" if key == "satisfaction_100" else key: weight
+                   for key, weight in COMPLAINT_WEIGHTS.items()}
 # ``[kpi.targets]`` of the complaint metrics (satisfaction on the 1–5 scale); from the metric table
 DEFAULT_TARGETS = {
     "satisfaction" if key == "satisfaction_100" else key: METRICS[key].target or 0.0

@@ -196,6 +196,7 @@ SUMMARY = DocSpec(
             V("score", "得分", "88.6"), V("grade", "等级", "良好"))),
         L("scheme_rankings", "各考核方案的排名（每个方案一张表，名次在方案内排）", fields=(
             V("name", "方案代码", "handler"), V("label", "方案名称", "投诉处理岗位"),
+            V("caption", "表题：方案名称与参与排名人数", "投诉处理岗位（参与排名7人）"),
             T("heads", "四个指标列的表头（本方案计分的指标）", "办结率", items=4),
             L("rows", "排名行", fields=(
                 V("rank", "名次（无得分为 —）", "1"), V("staff_id", "工号", "E0012"),

@@ -32,11 +32,9 @@ NOT_ASSESSED = "不考核"
 COMPARED: tuple[tuple[str, str, str], ...] = (
     ("received", "受理量（件）", "count"),
     ("resolved", "办结量（件）", "count"),
-    ("closure_rate", "办结率", "rate"),
-    ("on_time_rate", "按时办结率", "rate"),
-    ("resolution_days", "平均办理工作日", "days"),
-    ("followup_rate", "回访率", "rate"),
-    ("satisfaction", "满意度（1–5分）", "scale"),
+    *((key, METRICS[key].zh, METRICS[key].unit)
+      for key in ("closure_rate", "on_time_rate", "resolution_days", "followup_rate")),
+    ("satisfaction", f"{METRICS['satisfaction_100'].zh}（1–5分）", "scale"),
     ("score", "综合得分", "score"),
 )
 
@@ -93,8 +91,11 @@ def _scheme_ranking(scheme: Scheme, members: list[StaffKpi]) -> dict[str, Any]:
     shortened = [f"{METRICS[k].short}即{METRICS[k].zh}" for k in keys if METRICS[k].short]
     if shortened:
         note += "表头" + "，".join(shortened) + "。"
-    return {"name": scheme.name, "label": f"{scheme.zh}岗位", "heads": heads, "rows": rows,
-            "ranked": sum(1 for s in members if s.rank is not None), "note": note}
+    ranked = sum(1 for s in members if s.rank is not None)
+    caption = f"{scheme.zh}岗位（参与排名{ranked}人）" if scheme.scored else \
+        f"{scheme.zh}岗位（不参与排名）"
+    return {"name": scheme.name, "label": f"{scheme.zh}岗位", "caption": caption,
+            "heads": heads, "rows": rows, "ranked": ranked, "note": note}
 
 
 def summary_context(result: KpiResult, department: str, settings: Settings, *,
