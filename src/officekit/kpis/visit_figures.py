@@ -26,6 +26,11 @@ class Group:
     reached: int
     scores: tuple[int, ...] = ()
 
+    @property
+    def mean(self) -> float | None:
+        """Mean satisfaction of the reached visits that record one (None: none does)."""
+        return sum(self.scores) / len(self.scores) if self.scores else None
+
 
 @dataclass(frozen=True, slots=True)
 class Missed:

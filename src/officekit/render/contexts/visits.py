@@ -123,8 +123,7 @@ def visits_context(period: Period, visits: Sequence[Record], complaints: Sequenc
         "missed_file": missed_file,
         "by_staff": [{"name": g.name, "count": g.count, "reached": g.reached,
                       "success_rate": share(g.reached, g.count),
-                      "satisfaction": num(sum(g.scores) / len(g.scores), 2) if g.scores
-                      else DASH} for g in fig.by_staff],
+                      "satisfaction": num(g.mean, 2)} for g in fig.by_staff],
         "has_feedback": bool(feedback),
         "feedback": feedback,
         **(sources if sources is not None else no_sources()),
