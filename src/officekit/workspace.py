@@ -80,6 +80,17 @@ rescan_seconds = 5       # 定期全量扫描收件箱的间隔
 debounce_seconds = 1     # 收到文件后等待多久再统一生成报告
 poll = false             # 网络共享目录请设为 true
 
+# 读取限制：每个文件都在单独的进程中读取；超出限制的文件被拒收（over-limit）并说明原因，
+# 监视程序不受影响。一般不必修改 / reading limits (defaults shown)
+# [limits]
+# memory_mb = 4096       # 读取一个文件可用的内存（MB）
+# cpu_seconds = 300      # CPU 时间
+# wall_seconds = 600     # 总用时
+# inflated_mb = 2048     # 工作簿解压后的总大小（MB），在解压之前检查
+# max_ratio = 200        # 大于 16 MB 的部件的最大压缩比（“压缩炸弹”）
+# max_cells = 25000000   # 一个工作表的 行数 × 所用列数
+# attempts = 3           # 一个文件最多尝试几次（读取进程崩溃也算一次），之后放入 archive/failed/
+
 # 督办清单（officekit due / send --kind due）
 [due]
 warn_days = 1            # 剩余几个工作日时标为“临近期限”
