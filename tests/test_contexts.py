@@ -239,7 +239,7 @@ def test_complaints_trend_and_analysis(contexts: dict[str, Any]) -> None:
     assert [t["received"] for t in ctx["trend"]] == ["—", "—", "—", "—", 2, 8]
     assert ctx["analysis"][0] == ("本期共受理投诉 8 件（另有撤销 1 件，不计入统计），"
                                   "较上期（2 件）增加 6 件，增幅 300.0%。")
-    assert ctx["analysis"][1].startswith("从类别看，「收费问题」最多，共 4 件，占 50.0%")
+    assert ctx["analysis"][1].startswith("从类别看，“收费问题”最多，共 4 件，占 50.0%")
     assert any("重大 1 件" in line for line in ctx["analysis"])
 
 

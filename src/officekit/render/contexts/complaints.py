@@ -178,14 +178,14 @@ def _complaint_analysis(figures: Mapping[str, Any], by_category: Sequence[Mappin
             volume += f"，较上期（{previous} 件）{word} {abs(diff)} 件{rate}"
     lines.append(volume + "。")
     top = by_category[0]
-    text = f"从类别看，「{top['category']}」最多，共 {top['count']} 件，占 {top['share']}"
+    text = f"从类别看，“{top['category']}”最多，共 {top['count']} 件，占 {top['share']}"
     if len(by_category) > 1:
         second = by_category[1]
-        text += (f"；「{top['category']}」与「{second['category']}」合计占 "
+        text += (f"；“{top['category']}”与“{second['category']}”合计占 "
                  f"{second['cumulative']}，是下一步改进的重点")
     lines.append(text + "。")
     channel, count = channels.most_common(1)[0]
-    lines.append(f"受理渠道以「{channel}」为主，{count} 件，占 {share(count, total)}。")
+    lines.append(f"受理渠道以“{channel}”为主，{count} 件，占 {share(count, total)}。")
     handling = (f"已办结 {figures['resolved']} 件，办结率 {figures['closure_rate']}，"
                 f"按时办结率 {figures['on_time_rate']}，平均办理 {figures['resolution_days']} "
                 f"个工作日")
