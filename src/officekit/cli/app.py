@@ -1,0 +1,220 @@
+"""What every ``officekit`` command shares: the group, the common options, errors to exit codes.
+
+Every command takes ``-w/--workspace``, ``--lang``, ``--quiet`` and ``--debug``. Errors derived
+from :class:`~officekit.errors.OfficekitError` become a clean message and their exit code here,
+in one place; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from officekit.console import Steps, is_terminal, make_streams_safe, use_click_language
+from officekit.errors import OfficekitError, WorkspaceError
+from officekit.i18n import t
+from officekit.scope import months_with_data, period_has_data
+from officekit.workspace import SETTINGS_FILE, Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Ctx:
+    """What every command gets: the options common to all of them."""
+
+    def __init__(self, workspace: str | None, lang: str | None, quiet: bool, debug: bool) -> None:
+        self._workspace_arg = workspace
+        self._lang = lang
+        self.quiet = quiet
+        self.debug = debug
+        self._ws: Workspace | None = None
+
+    @property
+    def ws(self) -> Workspace:
+        """The workspace; a folder that is not one is an error, never silently made one."""
+        if self._ws is None:
+            ws = Workspace.open(self._workspace_arg)
+            if not ws.is_workspace():
+                raise WorkspaceError(key="cli.not-a-workspace", path=str(ws.root))
+            self._ws = ws
+        return self._ws
+
+    def maybe_ws(self) -> Workspace | None:
+        """The workspace if there is one here (``validate`` works without); a broken
+        officekit.toml is still an error."""
+        try:
+            return self.ws
+        except WorkspaceError:
+            return None
+
+    def check_settings(self) -> None:
+        """Read officekit.toml when the workspace has one: a bad setting is an error now."""
+        root = Path(self._workspace_arg or os.environ.get("OFFICEKIT_WORKSPACE") or Path.cwd())
+        if (root / SETTINGS_FILE).is_file():
+            Workspace.open(root)
+
+    @property
+    def lang(self) -> str:
+        if self._lang:
+            return self._lang
+        return _settings_language(self._workspace_arg)
+
+    def say(self, text: str = "", *, err: bool = False, **style: Any) -> None:
+        click.secho(text, err=err, **style)
+
+    def progress(self, text: str) -> None:
+        """A line about work in progress, on a terminal only (a log keeps the results)."""
+        if not self.quiet and is_terminal():
+            click.secho(f"… {text}", err=True, dim=True)
+
+    def steps(self, key: str, total: int = 0) -> Steps:
+        """A progress bar (count, elapsed, time left) for long work; silent with --quiet or
+        off a terminal."""
+        return Steps(t(key, self.lang), total, quiet=self.quiet)
+
+
+def _settings_language(workspace: str | None) -> str:
+    """The language officekit.toml asks for, "zh" when there is none or it cannot be read."""
+    try:
+        return Workspace.open(workspace).settings.language
+    except OfficekitError:
+        return "zh"
+
+
+def _common_options(func: F) -> F:
+    for decorator in reversed((
+        click.option(
+            "-w",
+            "--workspace",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="工作区文件夹（默认：$OFFICEKIT_WORKSPACE，否则当前文件夹）/ workspace folder",
+        ),
+        click.option(
+            "--lang", type=click.Choice(["zh", "en"]), default=None,
+            help="消息语言 / message language",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="不显示进度 / no progress output"),
+        click.option("--debug", is_flag=True, help="出错时显示完整的错误堆栈 / show tracebacks"),
+    )):
+        func = decorator(func)
+    return func
+
+
+def common(func: F) -> F:
+    """Add -w/--lang/--quiet/--debug to a command and turn errors into exit codes.
+
+    The same options given before the command (``officekit -w DIR status``) count when the
+    command itself does not repeat them. A broken officekit.toml in the workspace stops every
+    command (exit 2) before it does anything, ``init`` excepted: it checks its own folder.
+    """
+    check_settings = func.__name__ != "init"
+
+    @_common_options
+    @functools.wraps(func)
+    def wrapper(
+        workspace: str | None, lang: str | None, quiet: bool, debug: bool, **kwargs: Any
+    ) -> Any:
+        before = click.get_current_context().find_root().obj or {}
+        ctx = Ctx(
+            workspace or before.get("workspace"),
+            lang or before.get("lang"),
+            quiet or bool(before.get("quiet")),
+            debug or bool(before.get("debug")),
+        )
+        try:
+            if check_settings:
+                ctx.check_settings()
+            return func(ctx, **kwargs)
+        except OfficekitError as exc:
+            if ctx.debug:
+                raise
+            click.secho(t("cli.error", ctx.lang, message=exc.text(ctx.lang)), err=True, fg="red")
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _argv_lang(args: Sequence[str]) -> str | None:
+    """``--lang`` as written anywhere on the command line (even after a bad option)."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in ("zh", "en"):
+            return args[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in ("zh", "en"):
+            return arg[7:]
+    return None
+
+
+def _argv_workspace(args: Sequence[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg in ("-w", "--workspace") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--workspace="):
+            return arg[12:]
+    return None
+
+
+class OfficekitGroup(click.Group):
+    """The top command: a console that cannot crash on GBK, click's texts in our language."""
+
+    def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        make_streams_safe()
+        chosen: list[str] = []
+
+        def language() -> str:
+            if not chosen:
+                chosen.append(_argv_lang(argv) or _settings_language(_argv_workspace(argv)))
+            return chosen[0]
+
+        use_click_language(language)
+        return super().main(argv, *a, **kw)
+
+
+@click.group(cls=OfficekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="officekit")
+@_common_options
+@click.pass_context
+def cli(
+    click_ctx: click.Context, workspace: str | None, lang: str | None, quiet: bool, debug: bool
+) -> None:
+    """officekit：把办公室手工维护的 Excel 表格变成校验过的数据和 Word 文档。
+
+    Turns the Excel workbooks an admin office keeps by hand into checked data and Word documents.
+    """
+    click_ctx.obj = {"workspace": workspace, "lang": lang, "quiet": quiet, "debug": debug}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point (``officekit``)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="officekit")
+
+
+def warn_if_empty(ctx: Ctx, ledger: Any, period: Any) -> None:
+    """A period without any data is worth a word before its empty figures or documents."""
+    if not period_has_data(ledger, period):
+        ctx.say(t("cli.period.empty", ctx.lang, period=str(period),
+                  months=months_with_data(ledger)), err=True, fg="yellow")
+
+
+def parse_period(text: str) -> Any:
+    from officekit.kpis.periods import Period
+
+    return Period.parse(text)
+
+
+def as_of_day(value: Any) -> date:
+    """``--as-of`` as a date; today when it is not given."""
+    return value.date() if value is not None else date.today()
+
+
+def day_of(value: Any) -> date | None:
+    """A ``click.DateTime`` option as a date, None when it is not given."""
+    return value.date() if value is not None else None

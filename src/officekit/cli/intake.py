@@ -1,0 +1,138 @@
+"""validate and ingest: read workbooks, check them, store the good ones."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from officekit.cli.app import Ctx, F, cli, common, day_of
+from officekit.errors import UsageError
+from officekit.model import FileResult
+from officekit.workspace import Workspace
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for the workbooks directly inside it.
+
+    A path that gives nothing to read — a folder with no workbooks (even one named like a
+    workbook, ``x.xlsx``), a FIFO, a device — is named on stderr with the reason; the command
+    stops with exit 2 only when nothing is left to read. Such a path is never opened.
+    """
+    from officekit.watch.settle import WORKBOOK_SUFFIXES, ignore_reason
+
+    out: list[Path] = []
+    notes: list[str] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(x for x in p.iterdir()
+                           if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
+                           and ignore_reason(x.name) is None)
+            if not found:
+                notes.append(f"{p}：是文件夹，其中没有工作簿文件（.xlsx/.xlsm/.xls/.ods）"
+                             f" / {p}: a folder with no workbook files in it")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        elif p.exists() or p.is_symlink():
+            notes.append(f"{p}：不是普通文件（如命名管道、设备或断开的链接），不会打开"
+                         f" / {p}: not a regular file (a FIFO, a device, a broken link); "
+                         "not opened")
+        else:
+            raise UsageError(f"文件不存在：{p} / no such file")
+    if not out:
+        raise UsageError("\n".join([*notes, "没有要处理的工作簿文件（.xlsx/.xlsm/.xls/.ods）"
+                                               " / no workbook files given"]))
+    for note in notes:
+        click.echo(note, err=True)
+    return out
+
+
+def _print_results(ctx: Ctx, results: list[FileResult], fmt: str, *,
+                   stored: bool = True) -> None:
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"files": [r.to_dict(ctx.lang) for r in results]}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    from officekit.report_text import format_results
+
+    click.echo(format_results(results, ctx.lang, stored=stored))
+
+
+def _exit_for(results: list[FileResult]) -> None:
+    if any(r.status == "rejected" or r.errors for r in results):
+        sys.exit(1)
+
+
+def _intake_options(func: F) -> F:
+    """--format and --today, shared by validate and ingest."""
+    func = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                        help="把这一天当作今天（检查未来日期用）/ treat this date as today")(func)
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                        default="text", help="输出格式 / output format")(func)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_intake_options
+@common
+def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
+    """只校验、不入库 / check FILES without storing anything."""
+    from officekit.validate.pipeline import validate_paths
+    from officekit.validate.view import EmptyView, LedgerView
+
+    paths = _expand(files)
+    ws = ctx.maybe_ws()
+    settings = ws.settings if ws is not None else _default_settings()
+    with _maybe_ledger(ws) as ledger:
+        view: LedgerView = ledger if ledger is not None else EmptyView()
+        with ctx.steps("cli.steps.validate", len(paths)) as steps:
+            results = validate_paths(paths, settings, view, today=day_of(today), progress=steps)
+    _print_results(ctx, results, fmt, stored=False)
+    _exit_for(results)
+
+
+def _default_settings() -> Any:
+    from officekit.settings import Settings
+
+    return Settings()
+
+
+@contextmanager
+def _maybe_ledger(ws: Workspace | None) -> Iterator[Any]:
+    """The workspace's ledger if one exists already (validate never creates one)."""
+    if ws is None or (not ws.settings.database_url and not (ws.data / "ledger.sqlite3").exists()):
+        yield None
+        return
+    from officekit.ledger.store import Ledger
+
+    ledger = Ledger.open(ws.database_url)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_intake_options
+@common
+def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
+    """校验并入库 / check FILES and store the good ones in the ledger."""
+    from officekit.intake import ingest_files
+
+    ws = ctx.ws
+    ws.ensure()
+    paths = _expand(files)
+    with ctx.steps("cli.steps.ingest", len(paths)) as steps:
+        results = ingest_files(ws, paths, today=day_of(today), lang=ctx.lang, progress=steps)
+    _print_results(ctx, results, fmt)
+    _exit_for(results)

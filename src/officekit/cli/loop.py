@@ -1,0 +1,135 @@
+"""send and due: documents and the due list to the people they are for (SPEC §11)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from officekit.cli.app import Ctx, as_of_day, cli, common, parse_period
+from officekit.deliver.manifest import DOCUMENT_KINDS
+from officekit.errors import UsageError
+from officekit.scope import check_department
+
+# send
+
+
+@cli.command()
+@click.option("--period", "period_text", default=None,
+              help="期间：2026-10、2026-Q4 或 2026（--kind due 不需要）/ period")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice([*DOCUMENT_KINDS, "due"]),
+              help="只发这类文档（可重复）；due 发今天的督办清单"
+                   " / only this kind of document (repeatable); due: today's due list")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="--kind due：按这一天的督办清单（默认今天）/ the due list of this day")
+@click.option("--department", default=None, help="只发这个部门的 / one department only")
+@click.option("--via", type=click.Choice(["mail", "wecom", "dingtalk"]), default="mail",
+              help="发送方式：邮件、企业微信群机器人或钉钉群机器人 / e-mail or a group robot")
+@click.option("--dry-run", is_flag=True,
+              help="只列出会发给谁，不发送 / list what would go where; send nothing")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@common
+def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
+         department: str | None, via: str, dry_run: bool, fmt: str) -> None:
+    """把生成的文档发给相关的人 / send the period's documents to the people they are for.
+
+    邮件（默认）：个人考核报告发给本人；部门考核汇总、岗位职责手册发给部门负责人；投诉分析、
+    回访总结报告发给各部门负责人。--via wecom：把文档逐个发到企业微信群（个人考核报告除外，
+    除非用 --kind evaluation），再发一条汇总消息；--via dingtalk：在钉钉群发一条列出新文档的
+    消息。同一份文档（内容相同）发给同一个人或同一个群只发一次。先用 --dry-run 看看会发什么。
+    """
+    from officekit.ledger.store import Ledger
+
+    if "due" in kinds:
+        if via != "mail":
+            raise UsageError(key="cli.send.due-by-mail")
+        _send_due(ctx, kinds, period_text, department, as_of_day(as_of), dry_run, fmt)
+        return
+    if period_text is None:
+        raise UsageError("请用 --period 指定期间（--kind due 除外）/ --period is required")
+    ws = ctx.ws
+    period = parse_period(period_text)
+    ws.ensure()
+    report: Any
+    with Ledger.open(ws.database_url) as ledger:
+        check_department(ledger, department)
+        if via == "mail":
+            from officekit.deliver.mail import format_send_report, send_documents
+
+            report = send_documents(ws, ledger, str(period), kinds=kinds,
+                                    department=department, dry_run=dry_run,
+                                    progress=ctx.progress)
+            text = format_send_report(report, ctx.lang)
+        else:
+            from officekit.deliver.chat import format_group_report, send_to_group
+
+            report = send_to_group(ws, ledger, str(period), via, kinds=kinds,
+                                   department=department, dry_run=dry_run, lang=ctx.lang,
+                                   progress=ctx.progress)
+            text = format_group_report(report, ctx.lang)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(text)
+    if report.exit_code:
+        sys.exit(report.exit_code)
+
+
+def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
+              department: str | None, day: date, dry_run: bool, fmt: str) -> None:
+    """``send --kind due``: today's list to handlers, heads and the centre head (SPEC §11)."""
+    from officekit.ledger.store import Ledger
+    from officekit.loop.send import format_due_send, send_due
+
+    if set(kinds) != {"due"} or period_text or department:
+        raise UsageError("--kind due 单独使用，不与其他文档类型、--period 或 --department 同用"
+                         " / --kind due goes alone, without other kinds, --period or "
+                         "--department")
+    ws = ctx.ws
+    ws.ensure()
+    with Ledger.open(ws.database_url) as ledger:
+        report = send_due(ws, ledger, day, lang=ctx.lang, dry_run=dry_run,
+                          progress=ctx.progress)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_due_send(report, ctx.lang))
+    if report.exit_code:
+        sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天列出（默认今天）/ list as of this date")
+@click.option("--department", default=None, help="只看这个部门 / one department only")
+@click.option("--staff", "staff_id", default=None, help="只看这个人（工号或姓名）/ one person")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text",
+              help="输出格式 / output format")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="xlsx 的保存路径（默认 outbox/督办/<日期>_督办清单.xlsx）/ xlsx path")
+@common
+def due(ctx: Ctx, as_of: Any, department: str | None, staff_id: str | None, fmt: str,
+        output: Path | None) -> None:
+    """督办清单：今天要办、要回访、已超期的投诉 / what is due today, late, to chase."""
+    from officekit.ledger.store import Ledger
+    from officekit.loop.daily import daily_list_path
+    from officekit.loop.due import due_list
+    from officekit.loop.export import format_due, write_due_xlsx
+
+    ws = ctx.ws
+    ws.ensure()
+    day = as_of_day(as_of)
+    with Ledger.open(ws.database_url) as ledger:
+        result = due_list(ledger, ws.settings, day, department=department, staff=staff_id)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "xlsx":
+        dest = write_due_xlsx(result, output or daily_list_path(ws, day), ctx.lang)
+        click.echo(str(dest))
+    else:
+        click.echo(format_due(result, ctx.lang))

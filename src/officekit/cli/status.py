@@ -1,0 +1,99 @@
+"""status, files, retract: what the ledger holds, and taking a file back out (SPEC §5)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from officekit.cli.app import Ctx, cli, common, parse_period
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@common
+def status(ctx: Ctx, fmt: str) -> None:
+    """账本里有什么 / what the ledger holds: files by state, periods, counts."""
+    from officekit.ledger.store import Ledger
+    from officekit.report_text import format_status
+
+    ws = ctx.ws
+    ws.ensure()
+    from officekit.kpis.coverage import coverage_by_month, coverage_json
+    from officekit.ledger.lifecycle import outstanding_rejected
+    from officekit.watch.status import limited_files, processing_files, stuck_files
+
+    with Ledger.open(ws.database_url) as ledger:
+        summary = ledger.summary()
+        recent = ledger.recent_files(15)
+        stuck = stuck_files(ledger)
+        processing = processing_files(ws, ledger)
+        limited = limited_files(ledger)
+        if ledger.url.startswith("postgresql"):
+            from officekit.jobs.queue import queue_status
+
+            summary["queue"] = queue_status(ledger)
+        rejected = outstanding_rejected(ledger)
+        coverage = coverage_by_month(ledger.file_spans(), summary["periods"])
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"summary": summary, "recent": recent, "stuck": stuck,
+                 "processing": processing, "limited": limited, "rejected": rejected,
+                 "coverage": {m: coverage_json(c) for m, c in coverage.items()}},
+                ensure_ascii=False, indent=2, default=str,
+            )
+        )
+    else:
+        from officekit.console import console_width
+
+        click.echo(format_status(summary, recent, ctx.lang, stuck, processing, limited,
+                                 width=console_width(100), rejected=rejected,
+                                 coverage=coverage))
+
+
+@cli.command("files")
+@click.option("--kind", type=click.Choice(["staff", "schedule", "complaints", "visits", "duties"]),
+              default=None, help="只列出含这类表的文件 / only files holding this kind")
+@click.option("--period", "period_text", default=None,
+              help="只列出记录落在这个期间的文件 / only files with records in this period")
+@click.option("--state", type=click.Choice(["accepted", "rejected", "duplicate", "failed",
+                                            "retracted"]), default=None,
+              help="只列出这个状态的文件 / only files in this state")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@common
+def files_cmd(ctx: Ctx, kind: str | None, period_text: str | None, state: str | None,
+              fmt: str) -> None:
+    """账本见过的每个文件 / every file the ledger has seen (state, rows, periods, archive)."""
+    from officekit.retraction import files_listing, format_files
+
+    ws = ctx.ws
+    ws.ensure()
+    period = str(parse_period(period_text)) if period_text else None
+    rows = files_listing(ws, kind=kind, period=period, state=state)
+    if fmt == "json":
+        click.echo(json.dumps({"files": rows}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_files(rows, ctx.lang))
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--dry-run", is_flag=True, help="只显示会改变什么 / show what would change")
+@click.option("--force", is_flag=True,
+              help="即使有记录引用人员名单中的人也撤回 / retract a staff list others depend on")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+@common
+def retract(ctx: Ctx, file: str, dry_run: bool, force: bool, fmt: str) -> None:
+    """撤回一个已接收的文件 / take one accepted FILE (name, path or SHA256 prefix) back out."""
+    from officekit.retraction import format_retraction, retract_file
+
+    ws = ctx.ws
+    ws.ensure()
+    result = retract_file(ws, file, dry_run=dry_run, force=force)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_retraction(result, ctx.lang))
