@@ -28,7 +28,8 @@ from docx.shared import Mm, Pt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from officekit.render.engine import Image, render_many  # noqa: E402
+from officekit.render.batch import render_many  # noqa: E402
+from officekit.render.engine import Image  # noqa: E402
 from officekit.render.fonts import set_cjk_font  # noqa: E402
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import pickle
 import zipfile
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from officekit.render.engine import (
     WordTemplate,
     compile_template,
     render_document,
-    render_many,
 )
 from officekit.render.fonts import set_cjk_font
 
@@ -293,33 +291,6 @@ def test_errors_survive_pickling_for_worker_processes() -> None:
     copy = pickle.loads(pickle.dumps(info.value))
     assert str(copy) == str(info.value)
     assert copy.problems == info.value.problems
-
-
-def _kpi_context(i: int) -> dict[str, Any]:
-    return {"kpis": [{"name": f"指标{i}", "target": i, "actual": i * 2}]}
-
-
-@pytest.mark.parametrize("parallel", [True, None, False])
-def test_render_many_renders_every_job_in_order(tmp_path: Path, parallel: bool | None) -> None:
-    jobs: list[tuple[Any, Path]] = [(_kpi_context(i), tmp_path / f"{i}.docx") for i in range(5)]
-    jobs.append((partial(_kpi_context, 5), tmp_path / "5.docx"))  # a context built in the worker
-    done: list[Path] = []
-    paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, on_done=done.append,
-                        parallel=parallel)
-    assert paths == [out for _, out in jobs]
-    assert sorted(done) == sorted(paths)
-    for i, path in enumerate(paths):
-        assert table_rows(path)[1] == [f"指标{i}", str(i), str(i * 2)]
-    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
-
-
-def test_render_many_names_the_failing_document(tmp_path: Path) -> None:
-    jobs = [(_kpi_context(i), tmp_path / f"{i}.docx") for i in range(4)]
-    jobs[2] = ({"wrong": 1}, tmp_path / "bad.docx")
-    with pytest.raises(TemplateProblemsError) as info:
-        render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True)
-    assert "bad.docx" in str(info.value) and info.value.problems[0].variable == "kpis"
-    assert not (tmp_path / "bad.docx").exists()
 
 
 def test_set_cjk_font_sets_east_asian_font_and_rendering_keeps_it(tmp_path: Path) -> None:

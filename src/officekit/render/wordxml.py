@@ -20,293 +20,57 @@ from __future__ import annotations
 import bisect
 import copy
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def _w(name: str) -> str:
-    return f"{{{W_NS}}}{name}"
-
-
-W_P, W_R, W_T, W_TC, W_TR, W_TBL = (_w(n) for n in ("p", "r", "t", "tc", "tr", "tbl"))
-WP_DOCPR = f"{{{WP_NS}}}docPr"
-
-Level = Literal["tr", "tc", "p", "r"]
-TagKind = Literal["expr", "stmt", "comment"]
-
-# Structural levels, widest first: a row replaced by {%tr %} takes its cells' tags with it.
-LEVELS: tuple[Level, ...] = ("tr", "tc", "p", "r")
-_LEVEL_ELEMENT: dict[Level, str] = {"tr": W_TR, "tc": W_TC, "p": W_P, "r": W_R}
-_CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
-_KIND: dict[str, TagKind] = {"{{": "expr", "{%": "stmt", "{#": "comment"}
-_OPENER = re.compile(r"\{[{%#]")
-# docxtpl's level prefix: {%tr for … %}, {%p if … %}, {#p … #}; {{r x }} / {{p x }} take no space
-# after the braces, so that {{ p }} stays a variable named p.
-_STMT_LEVEL = re.compile(r"^\s*(tr|tc|p|r)\s+(.*)$", re.DOTALL)
-_EXPR_LEVEL = re.compile(r"^(p|r)\s+(.*)$", re.DOTALL)
-# Word's AutoCorrect turns straight quotes into curly ones inside tags as well.
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "\n": " "})
-_MARK = re.compile("\ue000(\\d+)\ue001|<\\?okt ([0-9 ]+)\\?>")
-_JINJA_SYNTAX = re.compile(r"\{[{%#]|\{$")
-CELL_TAGS = frozenset({"vm", "hm", "colspan", "cellbg"})
-# docxtpl's way to print a tag literally: {_{ x }_} shows as {{ x }}.
-_LITERALS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
-DOCPR_CALL = "_ok_docpr_id()"
-RUN_FILTER = "_ok_run"
-PARAGRAPH_FILTER = "_ok_paragraph"
-
-# Part file names → how a person calls them (zh, en); the main document has no label.
-_PART_LABELS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"header(\d*)\.xml$"), "页眉 {n}", "header {n}"),
-    (re.compile(r"footer(\d*)\.xml$"), "页脚 {n}", "footer {n}"),
-    (re.compile(r"footnotes\.xml$"), "脚注", "footnotes"),
-    (re.compile(r"endnotes\.xml$"), "尾注", "endnotes"),
+from officekit.render.ooxml import (
+    W_NS,
+    W_P,
+    W_R,
+    W_T,
+    W_TBL,
+    W_TC,
+    W_TR,
+    WP_DOCPR,
+    XML_SPACE,
+    keep_with_next,
+    set_cell_property,
+    set_row_property,
+    split_marked_paragraphs,
+    w,
+)
+from officekit.render.wordlocation import (
+    TemplateProblem,
+    WordLocation,
+    locate_paragraphs,
+    part_label,
+)
+from officekit.render.wordtags import (
+    CELL_TAGS,
+    CLOSER,
+    DOCPR_CALL,
+    LEVELS,
+    LITERALS,
+    OPENER,
+    PARAGRAPH_FILTER,
+    RUN_FILTER,
+    Level,
+    PartSource,
+    Tag,
+    TagKind,
+    emit,
+    parse_tag,
 )
 
+__all__ = ["CELL_TAGS", "DOCPR_CALL", "PARAGRAPH_FILTER", "RUN_FILTER", "W_NS", "W_TBL", "W_TC",
+           "W_TR", "PartSource", "Tag", "TemplateProblem", "WordLocation", "part_label",
+           "preprocess_part", "split_marked_paragraphs"]
 
-_PROPERTY_LABELS = {"title": "标题", "subject": "主题", "creator": "作者", "keywords": "关键词",
-                    "description": "备注", "category": "类别", "lastModifiedBy": "最后修改者"}
+_LEVEL_ELEMENT: dict[Level, str] = {"tr": W_TR, "tc": W_TC, "p": W_P, "r": W_R}
+_JINJA_SYNTAX = re.compile(r"\{[{%#]|\{$")
+_MARK = re.compile("\ue000(\\d+)\ue001|<\\?okt ([0-9 ]+)\\?>")
 CORE_PROPERTIES = "docProps/core.xml"
-
-
-@dataclass(frozen=True, slots=True)
-class WordLocation:
-    """Where a tag sits, in the terms a person sees in Word (1-based numbers).
-
-    Body paragraphs outside tables are counted from the top of the part (empty ones too, as
-    Word shows them); a paragraph in a table is given by table, row and cell (and its paragraph
-    within the cell when that is not the first). Text boxes count as their anchor paragraph.
-    """
-
-    part: str
-    paragraph: int | None = None
-    table: int | None = None
-    row: int | None = None
-    cell: int | None = None
-    nested: bool = False
-    order: int = field(default=0, compare=False)  # paragraph's position in the part, sorting
-    prop: str | None = None  # a document property (title, subject…) in docProps/core.xml
-
-    def _label(self, lang: str) -> str:
-        for pattern, zh, en in _PART_LABELS:
-            match = pattern.search(self.part)
-            if match:
-                number = match.group(1) if match.groups() else ""
-                return (en if lang == "en" else zh).format(n=number or "1")
-        return ""
-
-    def zh(self) -> str:
-        """E.g. ``第 3 段``, ``表格 2 第 4 行第 2 列``, ``页眉 1 第 1 段``."""
-        if self.prop is not None:
-            return f"文档属性 {_PROPERTY_LABELS.get(self.prop, self.prop)}"
-        if self.table is not None:
-            text = f"表格 {self.table} 第 {self.row} 行第 {self.cell} 列"
-            if self.paragraph and self.paragraph > 1:
-                text += f"第 {self.paragraph} 段"
-            if self.nested:
-                text += "（嵌套表格内）"
-        else:
-            text = f"第 {self.paragraph} 段"
-        label = self._label("zh")
-        return f"{label} {text}" if label else text
-
-    def en(self) -> str:
-        """E.g. ``paragraph 3``, ``table 2 row 4 cell 2``, ``header 1 paragraph 1``."""
-        if self.prop is not None:
-            return f"document property {self.prop}"
-        if self.table is not None:
-            text = f"table {self.table} row {self.row} cell {self.cell}"
-            if self.paragraph and self.paragraph > 1:
-                text += f" paragraph {self.paragraph}"
-            if self.nested:
-                text += " (nested table)"
-        else:
-            text = f"paragraph {self.paragraph}"
-        label = self._label("en")
-        return f"{label} {text}" if label else text
-
-    def text(self, lang: str = "zh") -> str:
-        return self.en() if lang == "en" else self.zh()
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateProblem:
-    """One thing wrong with a template: a stable code, Word location, the tag as written.
-
-    Codes: ``unclosed-tag``, ``misplaced-tag``, ``template-syntax``, ``unclosed-block``,
-    ``unexpected-end``, ``unknown-filter``, ``unknown-test``, ``missing-variable``,
-    ``bad-template``.
-    """
-
-    code: str
-    message_zh: str
-    message_en: str
-    location: WordLocation | None = None
-    tag: str | None = None
-    variable: str | None = None
-
-    def message(self, lang: str = "zh") -> str:
-        """One line: location, what is wrong, the tag as written."""
-        where = self.location.text(lang) if self.location else ""
-        text = self.message_en if lang == "en" else self.message_zh
-        if lang == "en":
-            head = f"{where}: " if where else ""
-            tail = f" (tag: {self.tag})" if self.tag else ""
-        else:
-            head = f"{where}：" if where else ""
-            tail = f"（标签：{self.tag}）" if self.tag else ""
-        return f"{head}{text}{tail}"
-
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        """JSON-ready form for ``officekit templates check --format json``."""
-        return {
-            "code": self.code,
-            "part": self.location.part if self.location else None,
-            "location": self.location.text(lang) if self.location else None,
-            "tag": self.tag,
-            "variable": self.variable,
-            "message": self.message(lang),
-        }
-
-
-@dataclass(slots=True)
-class Tag:
-    """One Jinja tag found in the template, as written and as emitted to Jinja."""
-
-    index: int
-    raw: str
-    kind: TagKind
-    level: Level | None
-    body: str
-    location: WordLocation
-    source: str = ""
-
-    @property
-    def keyword(self) -> str:
-        """First word of a statement (``for``, ``endif``…), empty for expressions."""
-        if self.kind != "stmt":
-            return ""
-        words = self.body.split(None, 1)
-        return words[0] if words else ""
-
-
-@dataclass(slots=True)
-class PartSource:
-    """A template part turned into Jinja source, with the map from lines back to tags."""
-
-    name: str
-    source: str
-    tags: list[Tag]
-    emitted: list[Tag] = field(default_factory=list)  # in source order
-    lines: list[int] = field(default_factory=list)  # first line of each emitted tag
-    problems: list[TemplateProblem] = field(default_factory=list)
-    has_cell_loops: bool = False
-
-    def tag_at_line(self, lineno: int | None) -> Tag | None:
-        """The tag that Jinja's 1-based line number ``lineno`` falls in."""
-        if lineno is None or not self.lines:
-            return None
-        pos = bisect.bisect_right(self.lines, lineno) - 1
-        return self.emitted[max(pos, 0)]
-
-
-def _emit(tag: Tag) -> str:
-    """Jinja text of one tag: normalised body, one newline before the closing delimiter."""
-    if tag.kind == "comment":
-        return ""
-    if tag.kind == "expr":
-        if tag.level == "r":
-            return f"{{{{ ({tag.body}) | {RUN_FILTER} \n}}}}"
-        if tag.level == "p":
-            return f"{{{{ ({tag.body}) | {PARAGRAPH_FILTER} \n}}}}"
-        return f"{{{{{_dash_open(tag)} {tag.body} \n{_dash_close(tag)}}}}}"
-    if tag.level is not None:
-        return f"{{% {tag.body} \n%}}"
-    return f"{{%{_dash_open(tag)} {tag.body} \n{_dash_close(tag)}%}}"
-
-
-def _dash_open(tag: Tag) -> str:
-    return "-" if tag.raw[2:3] == "-" else ""
-
-
-def _dash_close(tag: Tag) -> str:
-    return "-" if tag.raw[-3:-2] == "-" else ""
-
-
-def _parse_tag(index: int, raw: str, location: WordLocation) -> Tag:
-    opener = raw[:2]
-    kind = _KIND[opener]
-    inner = raw[2:-2].translate(_QUOTES)
-    level: Level | None = None
-    if kind == "expr":
-        match = _EXPR_LEVEL.match(inner)
-        if match:
-            level = match.group(1)  # type: ignore[assignment]
-            inner = match.group(2)
-    else:
-        match = _STMT_LEVEL.match(inner.lstrip("-"))
-        if match:
-            level = match.group(1)  # type: ignore[assignment]
-            inner = match.group(2)
-    body = inner.strip().strip("-").strip() if kind != "comment" else inner
-    tag = Tag(index, raw, kind, level, body, location)
-    tag.source = _emit(tag)
-    return tag
-
-
-def part_label(name: str) -> WordLocation:
-    """A location naming only the part (for problems not tied to a paragraph)."""
-    return WordLocation(part=name)
-
-
-def _locate_paragraphs(root: Any, part: str) -> dict[Any, WordLocation]:
-    """Word location of every ``<w:p>`` in the part (see :class:`WordLocation`)."""
-    top_tables: dict[Any, int] = {}
-    for tbl in root.iter(W_TBL):
-        if next(tbl.iterancestors(W_TBL), None) is None:
-            top_tables[tbl] = len(top_tables) + 1
-    locations: dict[Any, WordLocation] = {}
-    body_count = 0
-    cell_counts: dict[Any, int] = {}
-    for p in root.iter(W_P):
-        outer_p = None
-        outer_tc = None
-        nested = False
-        for anc in p.iterancestors():
-            if anc.tag == W_P:
-                outer_p = anc
-            elif anc.tag == W_TC:
-                if outer_tc is not None:
-                    nested = True
-                outer_tc = anc
-        if outer_p is not None and outer_p in locations:
-            locations[p] = locations[outer_p]
-            continue
-        if outer_tc is None:
-            body_count += 1
-            locations[p] = WordLocation(part=part, paragraph=body_count, order=len(locations))
-            continue
-        tr = outer_tc.getparent()
-        tbl = tr.getparent() if tr is not None else None
-        rows = [el for el in tbl if el.tag == W_TR] if tbl is not None else []
-        cells = [el for el in tr if el.tag == W_TC] if tr is not None else []
-        cell_counts[outer_tc] = cell_counts.get(outer_tc, 0) + 1
-        locations[p] = WordLocation(
-            part=part,
-            paragraph=cell_counts[outer_tc],
-            table=top_tables.get(tbl, 0),
-            row=rows.index(tr) + 1 if tr in rows else 0,
-            cell=cells.index(outer_tc) + 1 if outer_tc in cells else 0,
-            nested=nested,
-            order=len(locations),
-        )
-    return locations
 
 
 def _texts_by_paragraph(root: Any) -> dict[Any, list[Any]]:
@@ -325,7 +89,7 @@ class _Compiler:
     def __init__(self, name: str, root: Any) -> None:
         self.name = name
         self.root = root
-        self.locations = _locate_paragraphs(root, name)
+        self.locations = locate_paragraphs(root, name)
         self.tags: list[Tag] = []
         self.problems: list[TemplateProblem] = []
         self.structural: dict[Level, dict[Any, list[Tag]]] = {lv: {} for lv in LEVELS}
@@ -340,8 +104,8 @@ class _Compiler:
         location = self.locations.get(p, part_label(self.name))
         spans: list[tuple[int, int]] = []
         pos = 0
-        while (match := _OPENER.search(full, pos)) is not None:
-            closer = _CLOSER[match.group(0)]
+        while (match := OPENER.search(full, pos)) is not None:
+            closer = CLOSER[match.group(0)]
             end = full.find(closer, match.end())
             if end < 0:
                 raw = full[match.start():]
@@ -378,7 +142,7 @@ class _Compiler:
         for start, end in spans:
             spread(pos, start)
             k = owner(start)
-            tag = _parse_tag(len(self.tags), full[start:end], location)
+            tag = parse_tag(len(self.tags), full[start:end], location)
             self.tags.append(tag)
             if owner(end - 1) > k:
                 _drop_between(p, ts[k], ts[owner(end - 1)])
@@ -414,7 +178,7 @@ class _Compiler:
             return
         markers = {f"\ue000{tag.index}\ue001": tag for tag in tags}
         pieces = re.split("(" + "|".join(re.escape(m) for m in markers) + ")", t.text or "")
-        rpr = r.find(_w("rPr"))
+        rpr = r.find(w("rPr"))
         children = list(r)
         at = children.index(t)
         after = children[at + 1:]
@@ -432,7 +196,7 @@ class _Compiler:
         t.text = pieces[0]
         for child in after:
             r.remove(child)
-        keep_first = bool(pieces[0]) or any(c.tag != _w("rPr") and c is not t
+        keep_first = bool(pieces[0]) or any(c.tag != w("rPr") and c is not t
                                             for c in children[:at])
         if not keep_first:
             r.remove(t)
@@ -471,7 +235,7 @@ class _Compiler:
 
     def _synthetic(self, like: Tag, kind: TagKind, body: str) -> Tag:
         tag = Tag(len(self.tags), like.raw, kind, None, body, like.location)
-        tag.source = _emit(tag)
+        tag.source = emit(tag)
         self.tags.append(tag)
         return tag
 
@@ -487,25 +251,25 @@ class _Compiler:
                 continue
             if keyword == "colspan":
                 value = self._synthetic(tag, "expr", arg)
-                _set_cell_property(tc, "gridSpan", {"val": _marker(value)})
+                set_cell_property(tc, "gridSpan", {"val": _marker(value)})
             elif keyword == "cellbg":
                 value = self._synthetic(tag, "expr", arg)
-                _set_cell_property(tc, "shd", {"val": "clear", "color": "auto",
+                set_cell_property(tc, "shd", {"val": "clear", "color": "auto",
                                                "fill": _marker(value)})
             elif keyword == "vm":
                 value = self._synthetic(tag, "expr", '"restart" if loop.first else "continue"')
-                _set_cell_property(tc, "vMerge", {"val": _marker(value)})
+                set_cell_property(tc, "vMerge", {"val": _marker(value)})
                 first = next(tc.iter(W_T), t)
                 opening = self._synthetic(tag, "stmt", "if loop.first")
                 closing = self._synthetic(tag, "stmt", "endif")
                 first.text = _marker(opening) + (first.text or "")
                 t.text = (t.text or "") + _marker(closing)
             elif keyword == "hm":
-                span = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-                times = span.get(_w("val"), "1") if span is not None else "1"
+                span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+                times = span.get(w("val"), "1") if span is not None else "1"
                 value = self._synthetic(tag, "expr", f"{int(times)} * loop.length"
                                         if times.isdigit() else "loop.length")
-                _set_cell_property(tc, "gridSpan", {"val": _marker(value)})
+                set_cell_property(tc, "gridSpan", {"val": _marker(value)})
                 opening = self._synthetic(tag, "stmt", "if loop.first")
                 closing = self._synthetic(tag, "stmt", "endif")
                 before = etree.ProcessingInstruction("okt", str(opening.index))
@@ -554,11 +318,11 @@ class _Compiler:
             for i, row in enumerate(rows):
                 if row in self.structural["tr"]:
                     continue
-                _set_row_property(row, "cantSplit")
+                set_row_property(row, "cantSplit")
                 if i < first_loop:
-                    _set_row_property(row, "tblHeader")
+                    set_row_property(row, "tblHeader")
                     for para in row.iter(W_P):
-                        _keep_with_next(para)
+                        keep_with_next(para)
 
     def replace_structural(self) -> None:
         """Swap each row/cell/paragraph/run holding a structural tag for a marker."""
@@ -578,89 +342,18 @@ class _Compiler:
             location = self.locations.get(p, part_label(self.name))
             tag = Tag(len(self.tags), "{{ " + DOCPR_CALL + " }}", "expr", None, DOCPR_CALL,
                       location)
-            tag.source = _emit(tag)
+            tag.source = emit(tag)
             self.tags.append(tag)
             docpr.set("id", f"\ue000{tag.index}\ue001")
 
-
-_TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
-               "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers",
-               "cellIns", "cellDel", "cellMerge", "tcPrChange")
-
-
-_TRPR_ORDER = ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
-               "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden", "ins",
-               "del", "trPrChange")
-_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
-              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
-              "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
-              "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-              "sectPr", "pPrChange")
-
-
-def _put_ordered(parent: Any, element: Any, order: tuple[str, ...]) -> None:
-    """Insert ``element`` into ``parent`` at its schema place (replacing one of its name)."""
-    name = etree.QName(element).localname
-    old = parent.find(_w(name))
-    if old is not None:
-        parent.replace(old, element)
-        return
-    rank = order.index(name)
-    for i, child in enumerate(parent):
-        if not isinstance(child.tag, str):
-            continue
-        local = etree.QName(child).localname
-        if local in order and order.index(local) > rank:
-            parent.insert(i, element)
-            return
-    parent.append(element)
-
-
-def _set_row_property(tr: Any, name: str) -> None:
-    trpr = tr.find(_w("trPr"))
-    if trpr is None:
-        trpr = etree.Element(_w("trPr"))
-        position = 1 if len(tr) and tr[0].tag == _w("tblPrEx") else 0
-        tr.insert(position, trpr)
-    if trpr.find(_w(name)) is None:
-        _put_ordered(trpr, etree.Element(_w(name)), _TRPR_ORDER)
-
-
-def _keep_with_next(p: Any) -> None:
-    ppr = p.find(_w("pPr"))
-    if ppr is None:
-        ppr = etree.Element(_w("pPr"))
-        p.insert(0, ppr)
-    if ppr.find(_w("keepNext")) is None:
-        _put_ordered(ppr, etree.Element(_w("keepNext")), _PPR_ORDER)
 
 
 def _marker(tag: Tag) -> str:
     return f"\ue000{tag.index}\ue001"
 
 
-def _set_cell_property(tc: Any, name: str, attrs: dict[str, str]) -> None:
-    """Set ``<w:name …/>`` in the cell's ``<w:tcPr>``, in the order Word requires."""
-    tcpr = tc.find(_w("tcPr"))
-    if tcpr is None:
-        tcpr = etree.Element(_w("tcPr"))
-        tc.insert(0, tcpr)
-    old = tcpr.find(_w(name))
-    if old is not None:
-        tcpr.remove(old)
-    element = etree.Element(_w(name), {_w(k): v for k, v in attrs.items()})
-    rank = _TCPR_ORDER.index(name)
-    for i, child in enumerate(tcpr):
-        local = etree.QName(child).localname
-        if local in _TCPR_ORDER and _TCPR_ORDER.index(local) > rank:
-            tcpr.insert(i, element)
-            return
-    tcpr.append(element)
 
-
-_INSIDE_TAG = frozenset(_w(n) for n in ("tab", "br", "cr", "noBreakHyphen", "softHyphen"))
+_INSIDE_TAG = frozenset(w(n) for n in ("tab", "br", "cr", "noBreakHyphen", "softHyphen"))
 
 
 def _drop_between(p: Any, first: Any, last: Any) -> None:
@@ -708,7 +401,7 @@ def preprocess_part(name: str, xml: bytes) -> PartSource | None:
     else:
         for p, ts in _texts_by_paragraph(root).items():
             compiler.join_paragraph(p, ts)
-    literals = any(old.encode() in xml for old, _ in _LITERALS)
+    literals = any(old.encode() in xml for old, _ in LITERALS)
     if not compiler.tags and not compiler.problems and not literals:
         return None
     compiler.apply_cell_tags()
@@ -788,7 +481,7 @@ def _static(chunk: str, out: list[str], line: int) -> int:
     if not chunk:
         return line
     if "_" in chunk:
-        for old, new in _LITERALS:
+        for old, new in LITERALS:
             chunk = chunk.replace(old, new)
     if _JINJA_SYNTAX.search(chunk):
         out.append("{% raw %}" + chunk + "{% endraw %}")
@@ -798,57 +491,3 @@ def _static(chunk: str, out: list[str], line: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# after rendering: \a (new paragraph) and \f (page break) in values
-
-
-def _properties_copy(element: Any) -> Any:
-    """A shallow copy of ``element`` with a deep copy of its ``…Pr`` child (no section break)."""
-    clone = etree.Element(element.tag, dict(element.attrib), nsmap=element.nsmap)
-    first = element[0] if len(element) else None
-    if first is not None and isinstance(first.tag, str) and first.tag.endswith("Pr"):
-        props = copy.deepcopy(first)
-        for sect in props.findall(_w("sectPr")):
-            props.remove(sect)
-        clone.append(props)
-    return clone
-
-
-def split_marked_paragraphs(root: Any, paragraph_mark: str, page_mark: str) -> None:
-    """Split paragraphs where a value printed ``paragraph_mark`` / ``page_mark``.
-
-    Each piece keeps the paragraph's and the run's formatting; a page mark also puts a
-    paragraph holding only a page break between the two (as docxtpl does).
-    """
-    marks = (paragraph_mark, page_mark)
-    while True:
-        t = next((el for el in root.iter(W_T) if el.text and any(m in el.text for m in marks)),
-                 None)
-        if t is None:
-            return
-        text = t.text
-        at = min(i for i in (text.find(m) for m in marks) if i >= 0)
-        mark = text[at]
-        p = next(t.iterancestors(W_P), None)
-        t.text = text[:at]
-        if p is None:
-            t.text += text[at + 1:]
-            continue
-        right = etree.Element(W_T, dict(t.attrib))
-        right.set(XML_SPACE, "preserve")
-        right.text = text[at + 1:]
-        child = t
-        node = t.getparent()
-        while True:
-            clone = _properties_copy(node)
-            clone.append(right)
-            for sibling in list(child.itersiblings()):
-                clone.append(sibling)
-            right = clone
-            if node is p:
-                break
-            child, node = node, node.getparent()
-        p.addnext(right)
-        if mark == page_mark:
-            page = etree.Element(W_P)
-            etree.SubElement(etree.SubElement(page, W_R), _w("br"), {_w("type"): "page"})
-            p.addnext(page)
