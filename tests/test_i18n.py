@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from officekit import i18n
 from officekit.i18n import ISSUES, PARAMS, UI, display, issue_message, t
 from officekit.kinds import KINDS
 from officekit.model import Issue
@@ -251,3 +252,14 @@ def test_every_ui_string_has_both_languages() -> None:
     for key, (zh, en) in UI.items():
         assert zh.strip() and en.strip(), key
         assert CJK.search(zh), key
+
+
+def test_each_ui_key_lives_in_one_area_module() -> None:
+    """The areas are joined into one dict: a key written in two modules would silently shadow
+    the other's text."""
+    seen: dict[str, int] = {}
+    for index, area in enumerate(i18n.AREAS):
+        for key in area:
+            assert key not in seen, (key, seen.get(key), index)
+            seen[key] = index
+    assert set(seen) == set(UI)
