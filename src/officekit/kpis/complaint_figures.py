@@ -1,7 +1,7 @@
 """The figures of the 投诉分析报告 (SPEC §7): a period's complaints counted every way the report
 shows them — category, channel, severity, department, resolution time, overdue, trend.
 
-The deadline, eligibility and working days late come from :func:`officekit.kpis.compute.
+The deadline, eligibility and working days late come from :func:`officekit.kpis.rules.
 complaint_timing`, the same function the evaluations use, so the report and a person's
 evaluation can never disagree about whether a complaint was late.
 """
@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
+from officekit.canonical import RESOLVED, WITHDRAWN
 from officekit.kpis.calendar import WorkCalendar
-from officekit.kpis.compute import RESOLVED, WITHDRAWN, complaint_timing
 from officekit.kpis.periods import Period
+from officekit.kpis.rules import complaint_timing, day_of, unique
 from officekit.model import Record
 from officekit.settings import Settings
 
@@ -26,20 +26,6 @@ RESOLUTION_BUCKETS: tuple[tuple[str, int, int], ...] = (
 )
 UNRESOLVED_BUCKET = "未办结"
 UNASSIGNED = "未指定"
-
-
-def day_of(value: date | datetime | None) -> date | None:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def unique(records: Iterable[Record], id_field: str, *key_fields: str) -> list[Record]:
-    """Records once each (a caller may pass one both as "in the period" and as "linked"): by
-    their id, else by the natural key fields; the last one passed wins."""
-    seen: dict[tuple[Any, ...], Record] = {}
-    for r in records:
-        key = (r[id_field],) if r.get(id_field) else tuple(r.get(k) for k in key_fields)
-        seen[key] = r
-    return list(seen.values())
 
 
 def department_of(complaint: Record, staff_departments: Mapping[str, str]) -> str:

@@ -1,7 +1,7 @@
 """The figures of the 回访总结报告 (SPEC §7): a period's visits by method, purpose and visitor,
 satisfaction, and the follow-up coverage of the complaints resolved in the period.
 
-Whether a resolved complaint was followed up is :func:`officekit.kpis.compute.followed_up`,
+Whether a resolved complaint was followed up is :func:`officekit.kpis.rules.followed_up`,
 the rule the evaluations' followup_rate uses.
 """
 
@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from officekit.kpis.complaint_figures import day_of, department_of, staff_departments, unique
-from officekit.kpis.compute import RESOLVED, followed_up, is_reached
+from officekit.canonical import RESOLVED
+from officekit.kpis.complaint_figures import department_of, staff_departments
 from officekit.kpis.periods import Period
+from officekit.kpis.rules import day_of, followed_up, is_reached, unique
 from officekit.model import Record
 from officekit.settings import Settings
 
