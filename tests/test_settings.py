@@ -7,9 +7,20 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from officekit.errors import SettingsError
-from officekit.settings import Settings, load_settings, parse_settings
+from officekit.settings import (
+    DEFAULT_ENUMS,
+    DOCUMENT_STYLES,
+    KEYS,
+    Key,
+    Settings,
+    load_settings,
+    parse_settings,
+    settings_reference,
+    settings_toml,
+)
 from officekit.workspace import DEFAULT_TOML
 
 
@@ -138,3 +149,169 @@ def test_output_mode_and_robots() -> None:
     assert s.wecom.webhook.endswith("key=k") and s.wecom.retries == 3
     assert s.dingtalk.retries == 1 and s.dingtalk.secret_env == "OFFICEKIT_DINGTALK_SECRET"
     assert Settings().file_mode == 0o644
+
+
+# --------------------------------------------------------------------------------------------
+# the key table: one row per key, read back, written out for init and for the docs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_settings_reference_is_current() -> None:
+    text = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert text == settings_reference() + "\n", "run scripts/build_settings_doc.py"
+    for key in KEYS:  # every key of the table is in the docs, with its help in both languages
+        assert f"| `{key.name}` |" in text and key.zh in text and key.en in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_init_writes_comments_in_the_language_asked(tmp_path: Path, lang: str) -> None:
+    from officekit.cli import cli
+
+    res = CliRunner().invoke(cli, ["init", str(tmp_path / "ws"), "--lang", lang])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "ws" / "officekit.toml").read_text(encoding="utf-8")
+    assert text == settings_toml(lang)
+    assert load_settings(tmp_path / "ws" / "officekit.toml") == Settings()
+    comment = "# folders (relative to the workspace" if lang == "en" else "# 文件夹（相对于工作区"
+    assert comment in text
+    # every key init mentions is a key of the table (commented-out ones too)
+    mentioned = set(re.findall(r"^(?:# )?([a-z_]+) = ", text, re.M))
+    assert mentioned <= {k.leaf for k in KEYS} | {"visit_success_rate", "visit_timeliness",
+                                                  "visit_target_rate", "visit_scored_rate",
+                                                  "roles", "targets", "min_cases", "head",
+                                                  "category", "synonyms", "name", "start",
+                                                  "end"}
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.kind.show(k.default) is not None],
+                         ids=lambda k: k.name)
+def test_each_key_written_with_its_default_reads_back_as_the_default(key: Key) -> None:
+    """The table's spelling of a default (what init writes) is what applies when left out."""
+    import tomllib
+
+    value = key.kind.show(key.default)
+    text = (f"[{key.section}]\n{key.leaf} = {value}\n" if key.section
+            else f"{key.name} = {value}\n")
+    assert parse_settings(tomllib.loads(text)) == Settings(), text
+
+
+def test_each_key_sets_its_target() -> None:
+    """A key's row names the Settings attribute it sets: a changed value lands there."""
+    s = parse_settings({"smtp": {"port": 465}, "limits": {"attempts": 5},
+                        "due": {"daily_at": "07:00"}, "paths": {"inbox": "收件"},
+                        "database": {"url": "postgresql://x"}, "queue": {"enabled": False},
+                        "document": {"style": "公文", "author": " 张三 "}, "pdf": True,
+                        "dingtalk": {"retries": 0}, "output": {"file_mode": 0o600}})
+    assert (s.smtp.port, s.smtp.security, s.limits.attempts, s.limits.memory_mb) == (
+        465, "starttls", 5, 4096)
+    assert (s.due.daily_at, s.due.warn_days, s.inbox, s.outbox) == (time(7), 1, "收件", "outbox")
+    assert (s.database_url, s.queue_enabled, s.document_style, s.author) == (
+        "postgresql://x", False, "gongwen", "张三")
+    assert s.pdf and s.dingtalk.retries == 0 and s.file_mode == 0o600
+    assert s.dingtalk.secret_env == "OFFICEKIT_DINGTALK_SECRET" and s.wecom.secret_env == ""
+
+
+# --------------------------------------------------------------------------------------------
+# a broken officekit.toml stops the command (exit 2) with a message naming the key, in the
+# language asked for: one case per family of errors
+
+CJK = re.compile(r"[\u4e00-\u9fff]+")
+# the office's own values an English message may list: shift codes, severities, enum values…
+DATA_WORDS = set(CJK.findall(" ".join([
+    *Settings().shifts, *Settings().deadlines, *DOCUMENT_STYLES, "话务员",
+    *(v for spec in DEFAULT_ENUMS.values() for v in spec.values)])))
+
+FAMILIES = [
+    ('colour = "red"\n', "colour", "unknown setting; the known ones are: aliases, calendar"),
+    ('[paths]\noutbx = "x"\n', "paths.outbx", "unknown setting; the known ones are: archive"),
+    ('[kpi]\nfollowup_days = "7"\n', "kpi.followup_days",
+     "expected a number of days (whole) (got '7')"),
+    ("[due]\nwarn_days = -1\n", "due.warn_days", "must be at least 0 (got -1)"),
+    ("[due]\nescalate_days = 0\n", "due.escalate_days", "must be at least 1 (got 0)"),
+    ('[due]\ndaily_at = "25:00"\n', "due.daily_at", "time out of range: 25:00"),
+    ('[due]\ndaily_at = "8h30"\n', "due.daily_at", 'expected a time as HH:MM, e.g. "08:00"'),
+    ("[due]\nescalate_to = 1.5\n", "due.escalate_to",
+     "expected a staff number or an e-mail address (got 1.5)"),
+    ("[watch]\nsettle_seconds = -1\n", "watch.settle_seconds", "cannot be negative (got -1.0)"),
+    ("[limits]\nmemory_mb = 0\n", "limits.memory_mb", "must be positive (got 0)"),
+    ('language = "fr"\n', "language", "must be one of zh, en (got 'fr')"),
+    ('[smtp]\nsecurity = "tls"\n', "smtp.security", "must be one of starttls, ssl, none"),
+    ('[calendar]\nholidays = ["2026-02-30"]\n', "calendar.holidays[0]",
+     "not a valid date (YYYY-MM-DD): '2026-02-30'"),
+    ("[kpi.schemes.visitor.weights]\nspeed = 1\n", "kpi.schemes.visitor.weights.speed",
+     "unknown metric; known: closure_rate, on_time_rate"),
+    ('[kpi.schemes.visitor]\nmin_cases = "3"\n', "kpi.schemes.visitor.min_cases",
+     "expected a whole number (got '3')"),
+    ("[kpi.schemes.visitor]\ncolour = 1\n", "kpi.schemes.visitor.colour", "unknown setting"),
+    ('[kpi.schemes.hotline]\nroles = ["phone"]\n', "kpi.schemes.hotline.weights",
+     "a new scheme needs weights"),
+    ("[kpi.schemes.hotline]\nweights = { closure_rate = 1 }\n", "kpi.schemes.hotline.roles",
+     "a new scheme needs roles"),
+    ('[kpi.schemes.lead]\nroles = [""]\n', "kpi.schemes.lead.roles[0]",
+     "expected a non-empty text (got '')"),
+    ("[kpi.schemes.lead.targets]\nnope = 1\n", "kpi.schemes.lead.targets.nope",
+     "unknown metric"),
+    ("[kpi.schemes.visitor.weights]\nvisit_success_rate = 0\n", "kpi.schemes.visitor.weights",
+     "the weights must add up to more than 0"),
+    ("[kpi.weights]\nspeed = 1\n", "kpi.weights.speed", "unknown metric"),
+    ("[kpi.weights]\nclosure_rate = -1\n", "kpi.weights.closure_rate", "cannot be negative"),
+    ('[aliases.roster]\nname = ["x"]\n', "aliases.roster", "unknown sheet kind"),
+    ('[aliases.staff]\nnickname = ["x"]\n', "aliases.staff.nickname", "unknown field"),
+    ('[enums.channel.synonyms]\nTikTok = "video"\n', "enums.channel.synonyms.TikTok",
+     "'video' is not one of the values"),
+    ('[enums.colour]\nvalues = ["red"]\n', "enums.colour", "unknown enum"),
+    ('[shifts.L]\nname = "long"\n', "shifts.L", "a worked shift needs a start and an end time"),
+    ('[coverage]\nrequired = ["X"]\n', "coverage.required", "unknown shift code 'X'"),
+    ("[deadlines]\nurgent = 1\n", "deadlines.urgent", "unknown setting"),
+    ("[departments.A]\nhead = 1.5\n", "departments.A.head",
+     "expected a staff number (got 1.5)"),
+    ("[database]\nurl = 5\n", "database.url", "expected an address (string) (got 5)"),
+    ('[queue]\nenabled = "yes"\n', "queue.enabled", "expected true or false (got 'yes')"),
+    ('[smtp]\npassword = "secret"\n', "smtp.password",
+     "the password cannot be written in the settings file"),
+    ('[dingtalk]\nsecret = "SEC1"\n', "dingtalk.secret",
+     "the signing secret cannot be written in the settings file"),
+    ('[wecom]\nwebhook = "qyapi.weixin.qq.com"\n', "wecom.webhook",
+     "expected the robot's webhook address"),
+    ('[output]\nfile_mode = "rw-r--r--"\n', "output.file_mode",
+     'expected file permissions in octal, e.g. "0644"'),
+    ('[document]\nstyle = "fancy"\n', "document.style", "must be one of \"report\""),
+    ("[kpi\nfollowup_days = 3\n", "officekit.toml", "not valid TOML"),
+    ('pdf = "yes"\n', "pdf", "expected a table ([section]) (got 'yes')"),
+]
+
+
+@pytest.mark.parametrize(("toml", "key", "english"), FAMILIES, ids=[f[1] for f in FAMILIES])
+def test_a_broken_settings_file_stops_the_command_in_english(tmp_path: Path, toml: str,
+                                                            key: str, english: str) -> None:
+    from officekit.cli import cli
+
+    (tmp_path / "officekit.toml").write_text(toml, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["status", "-w", str(tmp_path), "--lang", "en"])
+    assert res.exit_code == 2, res.output
+    assert f"officekit.toml: {key}: " in res.stderr
+    assert english in res.stderr
+    assert set(CJK.findall(res.stderr.replace(key, ""))) <= DATA_WORDS, res.stderr
+    zh = CliRunner().invoke(cli, ["status", "-w", str(tmp_path)])  # and in Chinese by default
+    assert zh.exit_code == 2 and f"officekit.toml: {key}: " in zh.stderr
+    assert CJK.search(zh.stderr.replace(key, "")), zh.stderr
+
+
+@pytest.mark.parametrize("command", [["status"], ["validate", "x.xlsx"],
+                                     ["kpis", "--period", "2026-11"]])
+def test_the_file_language_is_used_even_when_another_key_is_wrong(
+        tmp_path: Path, command: list[str]) -> None:
+    """``language = "en"`` in a file whose [due] is wrong: the error is in English, exit 2,
+    whatever the command (a real process, as a scheduled task would run it)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "officekit.toml").write_text('language = "en"\n[due]\nwarn_days = "1"\n',
+                                             encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "officekit", *command, "-w", str(tmp_path)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert ("officekit.toml: due.warn_days: expected a number of working days (whole) "
+            "(got '1')") in proc.stderr

@@ -58,6 +58,9 @@ class SettingsError(OfficekitError):
     its ``params``; any other text is shown as it is.
     """
 
+    # the language the file asks for (``language = "en"``) even when another key is wrong
+    language = "zh"
+
     def __init__(self, key: str, problem: str, **params: object) -> None:
         self.problem = problem
         super().__init__(f"officekit.toml: {key}: {self._problem('zh', params)}")

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from officekit.console import Steps, is_terminal, make_streams_safe, use_click_language
-from officekit.errors import OfficekitError, WorkspaceError
+from officekit.errors import OfficekitError, SettingsError, WorkspaceError
 from officekit.i18n import t
 from officekit.scope import months_with_data, period_has_data
 from officekit.workspace import SETTINGS_FILE, Workspace
@@ -84,6 +84,8 @@ def _settings_language(workspace: str | None) -> str:
     """The language officekit.toml asks for, "zh" when there is none or it cannot be read."""
     try:
         return Workspace.open(workspace).settings.language
+    except SettingsError as exc:
+        return exc.language  # even when another key is wrong
     except OfficekitError:
         return "zh"
 

@@ -17,7 +17,7 @@ def init(ctx: Ctx, directory: Path) -> None:
     """新建工作区 / make a new workspace in DIRECTORY."""
     from officekit.workspace import init_workspace
 
-    ws = init_workspace(directory)
+    ws = init_workspace(directory, ctx._lang or "zh")
     lang = ctx._lang or ws.settings.language
     ctx.say(t("cli.init.done", lang, path=str(ws.root)))
     ctx.say(t("cli.init.next", lang, path=str(ws.root), inbox=str(ws.inbox)))

@@ -39,7 +39,7 @@ UI: dict[str, tuple[str, str]] = {
         "unknown shift code {code}; known: {allowed}",
     ),
     "settings.unknown-metric": ("未知指标；可用：{allowed}", "unknown metric; known: {allowed}"),
-    "settings.negative": ("不能为负数", "cannot be negative"),
+    "settings.negative": ("不能为负数[[（得到 {got}）]]", "cannot be negative[[ (got {got})]]"),
     "settings.not-positive": ("应为正数（得到 {got}）", "must be positive (got {got})"),
     "settings.weights-sum": ("权重之和必须大于 0", "the weights must add up to more than 0"),
     "settings.smtp-password": (
@@ -93,4 +93,44 @@ UI: dict[str, tuple[str, str]] = {
     "settings.what.folder": ("文件夹路径（字符串）", "a folder path (string)"),
     "settings.what.url": ("地址（字符串）", "an address (string)"),
     "settings.what.staff-id": ("工号", "a staff number"),
+    "settings.what.workdays": ("工作日数（整数）", "a number of working days (whole)"),
+    "settings.what.time-text": ('时间，如 "08:30"', 'a time, e.g. "08:30"'),
+    "settings.what.staff-or-mail": ("工号或邮箱", "a staff number or an e-mail address"),
+    "settings.what.role-words": (
+        '岗位关键词列表，如 ["回访"]', 'a list of words of job titles, e.g. ["回访"]'
+    ),
+    "settings.what.file-mode": (
+        '八进制的文件权限，如 "0644"', 'file permissions in octal, e.g. "0644"'
+    ),
+    "settings.what.alias-table": (
+        "[aliases.<表类型>] 字段 = [表头写法…]", "[aliases.<kind>] field = [header spellings…]"
+    ),
+    "settings.what.enum-table": (
+        "[enums.<枚举>] values / synonyms / default", "[enums.<name>] values / synonyms / default"
+    ),
+    "settings.what.shift-table": (
+        "[shifts.<代码>] name / start / end / worked", "[shifts.<code>] name / start / end / worked"
+    ),
+    "settings.what.days-table": ("严重程度 = 天数", "severity = days"),
+    "settings.what.weight-table": ("指标 = 权重", "metric = weight"),
+    "settings.what.number-table": ("指标 = 数字", "metric = number"),
+    "settings.what.grade-table": ("等级 = 最低分", "grade = lowest score"),
+    "settings.what.head-table": ('[departments."<部门>"] head = 工号',
+                                 '[departments."<name>"] head = staff number'),
+    "settings.what.scheme-table": (
+        "[kpi.schemes.<方案>] roles / weights / targets / min_cases / label",
+        "[kpi.schemes.<name>] roles / weights / targets / min_cases / label",
+    ),
+    "settings.at-least": ("应不小于 {low}（得到 {got}）", "must be at least {low} (got {got})"),
+    "settings.empty-text": ("应为非空文字（得到 {got}）", "expected a non-empty text (got {got})"),
+    "settings.scheme-needs-weights": (
+        "新增的考核方案需要 weights（各指标权重），如 weights = {{ closure_rate = 0.5, "
+        "on_time_rate = 0.5 }}",
+        "a new scheme needs weights (the weight of each metric), e.g. weights = "
+        "{{ closure_rate = 0.5, on_time_rate = 0.5 }}",
+    ),
+    "settings.scheme-needs-roles": (
+        '新增的考核方案需要 roles（岗位关键词列表），如 roles = ["话务员"]',
+        'a new scheme needs roles (words of the job titles it is for), e.g. roles = ["话务员"]',
+    ),
 }
