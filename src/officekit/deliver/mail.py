@@ -32,8 +32,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
+from officekit.deliver.outgoing import Enqueue, Mail, deliver, tally, undelivered
 from officekit.deliver.recipients import RELATION, Directory, Recipient
-from officekit.deliver.smtp import Progress, send_each
+from officekit.deliver.smtp import Progress
 from officekit.errors import TemplateError, UsageError
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger, sha256_of
@@ -51,6 +52,7 @@ KIND_TITLES: dict[str, tuple[str, str]] = {
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "pending": ("待发送", "to send"),
     "already-sent": ("已发过", "sent before"),
+    "queued": ("已排队", "queued"),
     "sent": ("已发送", "sent"),
     "failed": ("失败", "failed"),
     "not-attempted": ("未发送", "not attempted"),
@@ -60,23 +62,22 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 # What is sent where
 
 
-@dataclass(slots=True)
-class Delivery:
-    """One document to one recipient, with the message text and what became of it."""
+@dataclass(slots=True, kw_only=True)
+class Delivery(Mail):
+    """One document to one recipient (its key: the document's SHA-256 as sent)."""
 
     row: ManifestRow
-    recipient: Recipient
-    attachments: tuple[Path, ...]
-    sha256: str
-    subject: str
-    body: str
-    status: str = "pending"  # pending | already-sent | sent | failed | not-attempted
-    error: str | None = None
+    key_is_attachment: bool = True
+
+    @property
+    def sha256(self) -> str:
+        """The document's SHA-256 as sent (the message's key)."""
+        return self.key
 
     def to_dict(self) -> dict[str, Any]:
         r = self.recipient
         return {"path": self.row.path, "kind": self.row.kind, "department": self.row.department,
-                "staff_id": self.row.staff_id, "sha256": self.sha256,
+                "staff_id": self.row.staff_id, "sha256": self.key,
                 "recipient": {"staff_id": r.staff_id, "name": r.name, "email": r.email,
                               "relation": r.relation},
                 "attachments": [p.name for p in self.attachments], "subject": self.subject,
@@ -103,17 +104,17 @@ class SendReport:
     missing_files: list[ManifestRow] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return sum(1 for d in self.deliveries if d.status == status)
+        return tally(self.deliveries)[status]
 
     @property
     def exit_code(self) -> int:
-        """0 all sent or nothing to send; 1 some failed, not attempted, or their file missing."""
-        bad = self.count("failed") + self.count("not-attempted") + len(self.missing_files)
-        return 1 if bad else 0
+        """0 all sent, queued or nothing to send; 1 some failed, not attempted, or their file
+        missing."""
+        return 1 if undelivered(self.deliveries) + len(self.missing_files) else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"period": self.period, "dry_run": self.dry_run,
-                "counts": {s: self.count(s) for s in STATUS_LABELS}
+                "counts": tally(self.deliveries)
                 | {"unaddressed": len(self.unaddressed), "missing_files": len(self.missing_files)},
                 "deliveries": [d.to_dict() for d in self.deliveries],
                 "unaddressed": [{"path": u.row.path, "kind": u.row.kind, "who": u.who,
@@ -259,8 +260,9 @@ def plan_sends(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[
             subject, body = templates.render(
                 row.kind, _context(row, recipient, attachments, directory, ws.settings.smtp))
             status = "already-sent" if ledger.was_sent(sha, recipient.email) else "pending"
-            report.deliveries.append(Delivery(row, recipient, attachments, sha, subject, body,
-                                              status))
+            report.deliveries.append(Delivery(
+                row=row, recipient=recipient, attachments=attachments, key=sha,
+                record_path=row.path, subject=subject, body=body, status=status))
     return report
 
 
@@ -271,7 +273,7 @@ def plan_sends(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[
 def send_documents(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[str] = (),
                    department: str | None = None, dry_run: bool = False,
                    progress: Progress | None = None, ssl_context: ssl.SSLContext | None = None,
-                   backoff: float = 2.0) -> SendReport:
+                   backoff: float = 2.0, enqueue: Enqueue | None = None) -> SendReport:
     """E-mail the period's documents that have not gone to their recipients yet.
 
     With ``dry_run`` nothing is sent and no setting is needed: the report says what would go
@@ -281,19 +283,12 @@ def send_documents(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collect
     """
     report = plan_sends(ws, ledger, period, kinds=kinds, department=department)
     report.dry_run = dry_run
-    pending = [d for d in report.deliveries if d.status == "pending"]
-    if dry_run or not pending:
+    if dry_run:
         return report
-
-    def finish(delivery: Delivery, status: str, error: str | None) -> None:
-        delivery.status, delivery.error = status, error
-        ledger.record_send(delivery.sha256, delivery.recipient.email, status=status,
-                           error=error, path=delivery.row.path)
-
-    send_each(ws.settings.smtp, pending, finish,
-              label=lambda d: f"{d.row.path} → {d.recipient.label()}",
-              not_attempted="连接失败，本次未发送 / not attempted after the connection failed",
-              ssl_context=ssl_context, backoff=backoff, progress=progress)
+    deliver(ws, ledger, report.deliveries,
+            label=lambda d: f"{d.record_path} → {d.recipient.label()}",
+            not_attempted="连接失败，本次未发送 / not attempted after the connection failed",
+            enqueue=enqueue, ssl_context=ssl_context, backoff=backoff, progress=progress)
     return report
 
 
@@ -332,14 +327,16 @@ def format_send_report(report: SendReport, lang: str = "zh") -> str:
     if report.missing_files:
         lines.append("Listed in the manifest but missing:" if en else "清单中有、但文件不存在：")
         lines.extend(f"  {r.path}" for r in report.missing_files)
-    counts = {s: report.count(s) for s in STATUS_LABELS}
+    counts = tally(report.deliveries)
     if en:
-        lines.append(f"Total: {counts['sent']} sent, {counts['pending']} to send, "
+        queued = f"{counts['queued']} queued for the workers, " if counts["queued"] else ""
+        lines.append(f"Total: {counts['sent']} sent, {queued}{counts['pending']} to send, "
                      f"{counts['already-sent']} sent before, {counts['failed']} failed, "
                      f"{counts['not-attempted']} not attempted, {len(report.unaddressed)} "
                      f"without recipient, {len(report.missing_files)} missing.")
     else:
-        lines.append(f"合计：已发送 {counts['sent']}，待发送 {counts['pending']}，"
+        queued = f"已排队（由工作机发送）{counts['queued']}，" if counts["queued"] else ""
+        lines.append(f"合计：已发送 {counts['sent']}，{queued}待发送 {counts['pending']}，"
                      f"此前已发 {counts['already-sent']}，失败 {counts['failed']}，"
                      f"未发送 {counts['not-attempted']}，无收件人 {len(report.unaddressed)}，"
                      f"文件缺失 {len(report.missing_files)}。")

@@ -12,6 +12,7 @@ both exit code 2. The password comes only from the environment variable named by
 
 from __future__ import annotations
 
+import hashlib
 import os
 import smtplib
 import ssl
@@ -79,8 +80,17 @@ def _address(name: str, addr: str) -> str:
     return formataddr((name, addr), charset="utf-8") if name else addr
 
 
+def stable_message_id(key: str, to_addr: str, sender_addr: str) -> str:
+    """The Message-ID of one content to one address, the same at every attempt: a message
+    sent again after a worker died between the server's acceptance and the ledger's record
+    is the same message to the recipient's mail client (which shows it once)."""
+    digest = hashlib.sha256(f"{key}|{to_addr.lower()}".encode()).hexdigest()[:40]
+    return f"<{digest}.officekit@{sender_addr.rpartition('@')[2] or 'localhost'}>"
+
+
 def build_message(sender: str, to_name: str, to_addr: str, subject: str, body: str,
-                  attachments: Sequence[Path], *, when: datetime | None = None) -> EmailMessage:
+                  attachments: Sequence[Path], *, when: datetime | None = None,
+                  message_id: str | None = None) -> EmailMessage:
     """One e-mail: UTF-8 subject and body, ``attachments`` attached under their own names.
 
     Serialise it with ``as_bytes(policy=WIRE_POLICY)`` so the headers stay as written.
@@ -95,7 +105,7 @@ def build_message(sender: str, to_name: str, to_addr: str, subject: str, body: s
     msg.set_raw("To", _address(to_name, to_addr))
     msg.set_raw("Subject", _encoded_words(subject, "Subject"))
     msg["Date"] = formatdate((when or datetime.now()).timestamp(), localtime=True)
-    msg["Message-ID"] = make_msgid(domain=sender_addr.rpartition("@")[2] or None)
+    msg["Message-ID"] = message_id or make_msgid(domain=sender_addr.rpartition("@")[2] or None)
     msg.set_content(body, cte="base64")
     for path in attachments:
         maintype, subtype = MIME_TYPES.get(path.suffix.lower(), ("application", "octet-stream"))
@@ -288,6 +298,8 @@ class Outgoing(Protocol):
     def body(self) -> str: ...
     @property
     def attachments(self) -> tuple[Path, ...]: ...
+    @property
+    def key(self) -> str: ...
     status: str
     error: str | None
 
@@ -314,7 +326,9 @@ def send_each(smtp: SmtpSettings, pending: Sequence[M],
             if progress:
                 progress(f"{i + 1}/{len(pending)} {label(message)}")
             mime = build_message(sender, message.recipient.name, message.recipient.email,
-                                 message.subject, message.body, message.attachments)
+                                 message.subject, message.body, message.attachments,
+                                 message_id=stable_message_id(
+                                     message.key, message.recipient.email, envelope_from))
             try:
                 mailer.send(envelope_from, message.recipient.email,
                             mime.as_bytes(policy=WIRE_POLICY))

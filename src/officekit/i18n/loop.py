@@ -102,6 +102,10 @@ UI: dict[str, tuple[str, str]] = {
     "due.send.status.sent": ("已发送", "sent"),
     "due.send.status.failed": ("失败", "failed"),
     "due.send.status.not-attempted": ("未发送", "not attempted"),
+    "due.send.status.queued": ("已排队", "queued"),
+    "due.send.queued": ("已交给任务队列 {count} 封，由工作机（officekit worker）发送",
+                        "{count} handed to the job queue; the workers (officekit worker) send "
+                        "them"),
     "due.send.role.handler": ("承办人", "handler"),
     "due.send.role.head": ("部门负责人", "department head"),
     "due.send.role.escalate": ("中心负责人（提级）", "centre head (escalations)"),

@@ -23,8 +23,9 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
+from officekit.deliver.outgoing import Enqueue, Mail, deliver, tally, undelivered
 from officekit.deliver.recipients import Directory, Recipient
-from officekit.deliver.smtp import Progress, send_each
+from officekit.deliver.smtp import Progress
 from officekit.i18n import t
 from officekit.ledger.store import Ledger
 from officekit.loop.daily import DUE_FOLDER, daily_list_path
@@ -35,19 +36,12 @@ from officekit.workspace import Workspace
 ROLES = ("handler", "head", "escalate")
 
 
-@dataclass(slots=True)
-class DueMail:
-    """One message: to whom, in which role, the rows it carries and what became of it."""
+@dataclass(slots=True, kw_only=True)
+class DueMail(Mail):
+    """One message of the day's list: in which role, the rows it carries."""
 
     role: str  # handler | head | escalate
-    recipient: Recipient
     rows: DueList
-    subject: str
-    body: str
-    key: str
-    attachments: tuple[Path, ...] = ()
-    status: str = "pending"  # pending | already-sent | sent | failed | not-attempted
-    error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         r = self.recipient
@@ -67,19 +61,18 @@ class DueSendReport:
     unaddressed: list[tuple[str, str, str]] = field(default_factory=list)  # role, who, reason
 
     def count(self, status: str) -> int:
-        return sum(1 for m in self.mails if m.status == status)
+        return tally(self.mails)[status]
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.count("failed") + self.count("not-attempted") else 0
+        return 1 if undelivered(self.mails) else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run,
                 "mails": [m.to_dict() for m in self.mails],
                 "unaddressed": [{"role": r, "who": w, "reason": why}
                                 for r, w, why in self.unaddressed],
-                "counts": {s: self.count(s) for s in
-                           ("pending", "already-sent", "sent", "failed", "not-attempted")}}
+                "counts": tally(self.mails)}
 
 
 def _key(as_of: date, role: str, email: str, rows: DueList) -> str:
@@ -128,8 +121,10 @@ def plan_due_mails(ws: Workspace, ledger: Ledger, as_of: date, *, lang: str = "z
         subject, body = _message(role, recipient, rows, lang, department)
         key = _key(as_of, role, recipient.email, rows)
         status = "already-sent" if ledger.was_sent(key, recipient.email) else "pending"
-        report.mails.append(DueMail(role, recipient, rows, subject, body, key, attachments,
-                                    status))
+        report.mails.append(DueMail(
+            role=role, recipient=recipient, rows=rows, subject=subject, body=body, key=key,
+            record_path=f"{DUE_FOLDER}/{as_of.isoformat()}/{role}", attachments=attachments,
+            status=status))
 
     handlers = sorted({r.handler_id or "" for r in due.rows()} - {""})
     for staff_id in handlers:
@@ -169,21 +164,15 @@ def plan_due_mails(ws: Workspace, ledger: Ledger, as_of: date, *, lang: str = "z
 
 def send_due(ws: Workspace, ledger: Ledger, as_of: date, *, lang: str = "zh",
              dry_run: bool = False, progress: Progress | None = None,
-             ssl_context: ssl.SSLContext | None = None, backoff: float = 2.0) -> DueSendReport:
-    """Mail the day's list (see the module docstring); each message recorded as it goes."""
+             ssl_context: ssl.SSLContext | None = None, backoff: float = 2.0,
+             enqueue: Enqueue | None = None) -> DueSendReport:
+    """Mail the day's list (see the module docstring); each message recorded as it goes, or
+    each handed to the job queue with ``enqueue``."""
     report = plan_due_mails(ws, ledger, as_of, lang=lang, write=not dry_run)
     report.dry_run = dry_run
-    pending = [m for m in report.mails if m.status == "pending"]
-    if dry_run or not pending:
-        return report
-
-    def finish(mail: DueMail, status: str, error: str | None) -> None:
-        mail.status, mail.error = status, error
-        ledger.record_send(mail.key, mail.recipient.email, status=status, error=error,
-                           path=f"{DUE_FOLDER}/{mail.rows.as_of.isoformat()}/{mail.role}")
-
-    send_each(ws.settings.smtp, pending, finish, label=lambda m: f"→ {m.recipient.label()}",
-              ssl_context=ssl_context, backoff=backoff, progress=progress)
+    if not dry_run:
+        deliver(ws, ledger, report.mails, label=lambda m: f"→ {m.recipient.label()}",
+                enqueue=enqueue, ssl_context=ssl_context, backoff=backoff, progress=progress)
     return report
 
 
@@ -205,4 +194,6 @@ def format_due_send(report: DueSendReport, lang: str = "zh") -> str:
                    pending=report.count("pending"), already=report.count("already-sent"),
                    failed=report.count("failed") + report.count("not-attempted"),
                    unaddressed=len(report.unaddressed)))
+    if report.count("queued"):
+        lines.append(t("due.send.queued", lang, count=report.count("queued")))
     return "\n".join(lines)
