@@ -4,12 +4,26 @@
   transaction (``Ledger.claim(then=…)``): a claimed file always has its job, a job always its
   claim. The file stays in the shared inbox's processing folder until a worker archives it.
 - ``ingest`` runs :func:`officekit.intake.process_loaded` (what ``officekit ingest`` and the
-  in-process watcher run) and then enqueues ``render`` for each period the file touched.
-- ``render`` jobs carry a queueing lock per period: while one waits, no second is queued, so a
-  burst of files gives one job. It waits (retrying itself) until no ingest is pending, then
-  renders the period into the workspace's outbox — set ``[paths] outbox`` to the shared folder
-  on every machine and whichever worker renders writes the one shared outbox.
-- ``due`` is periodic at ``[due] daily_at``: one job per day across all workers.
+  in-process watcher run), then notes what it changed — the periods it touched, the due list
+  when it held complaints, visits or staff — in the queue's to-do table. The ingest that
+  finishes last (no other ingest waiting or running; decided under one advisory lock) enqueues
+  one ``render`` per noted period and one ``due``: a burst of files, however many workers take
+  it, gives each period one render, and the render is deferred for "now" so an idle worker
+  is woken by procrastinate's LISTEN/NOTIFY at once (no polling, no retry loop).
+- ``render`` jobs carry a queueing lock and a lock per period: while one waits no second is
+  queued, and two never run at once. A render writes the period's documents into the
+  workspace's outbox — set ``[paths] outbox`` to the shared folder on every machine and
+  whichever worker renders writes the one shared outbox.
+- ``due`` writes the day's due list (``outbox/督办/<date>_督办清单.xlsx``): after accepted
+  files changed it, and as a procrastinate periodic task at ``[due] daily_at`` (one job per
+  day across all workers). In queue mode the watcher does not write it: one writer.
+- ``send`` is one e-mail (a document or a part of the due list) to one address:
+  ``officekit send`` on PostgreSQL plans the messages and enqueues them
+  (:func:`enqueue_mails`); any worker sends. Queueing lock and lock are the pair (content,
+  address), and the job sends only what the ledger's ``sends`` table does not record as sent,
+  so two ``send`` runs, two racing workers or a job taken over from a killed worker send each
+  message once. (A worker killed in the instant between the server's acceptance and the
+  ledger's record is the one case a message goes twice; it carries the same Message-ID.)
 - A worker records its machine (``officekit_queue_workers``) for ``status``; every worker
   retries the jobs of workers whose heartbeat stopped (killed machines).
 """
@@ -21,8 +35,9 @@ import contextlib
 import json
 import os
 import socket
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+import time as clock
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -30,25 +45,32 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from officekit.deliver.outgoing import Enqueue, Mail, send_recorded
 from officekit.errors import UsageError
 from officekit.intake import finish_archive, process_loaded
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import Ledger
+from officekit.loop.daily import DUE_KINDS
 from officekit.validate.pipeline import load_file, periods_touched
 from officekit.workspace import Workspace
 
-INGEST, RENDER, DUE = "officekit.ingest", "officekit.render", "officekit.due"
+INGEST, RENDER, DUE, SEND = ("officekit.ingest", "officekit.render", "officekit.due",
+                             "officekit.send")
+QUEUES = ("ingest", "render", "due", "send")
 MACHINE = f"{socket.gethostname()}:{os.getpid()}"
 QUEUE_OWNER = "queue"  # ledger owner of a file handed to the queue (never reclaimed by a watcher)
 _SCHEMA_LOCK = 0x0FF1CF
+_GATE_LOCK = 0x0FF1D0
 _WORKERS = "officekit_queue_workers"
+_TODO = "officekit_queue_todo"  # what finished ingests changed: 'render:<period>', 'due'
+_FINISHED = "officekit_queue_finished"  # ingest jobs whose work is done (their status may lag)
 _DEFER = text(
     "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, :lock, :qlock,"
     " CAST(:args AS jsonb), CAST(:at AS timestamptz))::procrastinate_job_to_defer_v1]))")
 
 
-class NotQuiet(Exception):
-    """A render job found ingest jobs pending: it is retried after the debounce time."""
+class SendNotDone(Exception):
+    """A send job's message failed (recorded in the ledger): the job is retried later."""
 
 
 def is_distributed(url: str) -> bool:
@@ -86,6 +108,8 @@ def ensure_schema(ledger: Ledger) -> None:
             raw.execute(SchemaManager.get_schema())
         conn.execute(text(f"CREATE TABLE IF NOT EXISTS {_WORKERS} (worker_id bigint PRIMARY KEY,"
                           " machine text NOT NULL, seen timestamptz NOT NULL DEFAULT now())"))
+        conn.execute(text(f"CREATE TABLE IF NOT EXISTS {_TODO} (item text PRIMARY KEY)"))
+        conn.execute(text(f"CREATE TABLE IF NOT EXISTS {_FINISHED} (job_id bigint PRIMARY KEY)"))
 
 
 def defer(conn: Connection, task: str, args: dict[str, Any], *, queue: str,
@@ -116,20 +140,77 @@ def hand_off(ws: Workspace, ledger: Ledger, item: Path, sha256: str) -> bool:
     return ledger.claim(sha256, item.name, str(item), f"{QUEUE_OWNER}@{MACHINE}", then=enqueue)
 
 
-def enqueue_render(conn: Connection, period: str, debounce: float) -> int | None:
+def enqueue_render(conn: Connection, period: str) -> int | None:
     """Queue the rendering of ``period`` unless one is already waiting (queueing lock)."""
-    at = datetime.now(UTC) + timedelta(seconds=debounce)
     return defer(conn, RENDER, {"period": period}, queue="render", lock=f"render:{period}",
-                 queueing_lock=f"render:{period}", at=at)
+                 queueing_lock=f"render:{period}")
+
+
+def enqueue_due(conn: Connection) -> int | None:
+    """Queue writing today's due list unless one is already waiting."""
+    return defer(conn, DUE, {"timestamp": int(clock.time())}, queue="due", lock="due",
+                 queueing_lock="due")
+
+
+def enqueue_mails(ws: Workspace, ledger: Ledger) -> Enqueue:
+    """For ``officekit send`` on PostgreSQL: each pending message becomes a ``send`` job (in
+    one transaction), marked ``queued``; a message whose job already waits is not queued
+    twice."""
+    def enqueue(mails: Sequence[Mail]) -> None:
+        ensure_schema(ledger)
+        with ledger.atomic() as conn:
+            for mail in mails:
+                lock = f"send:{mail.key}:{mail.recipient.email.lower()}"
+                defer(conn, SEND, {"mail": mail.job_args(ws.outbox)}, queue="send", lock=lock,
+                      queueing_lock=lock)
+        for mail in mails:
+            mail.status = "queued"
+    return enqueue
+
+
+def finish_ingest(ledger: Ledger, job_id: int | None, periods: Collection[str],
+                  kinds: Collection[str]) -> list[str]:
+    """Note what one ingest changed; when no other ingest waits or runs, enqueue the renders
+    (and the due list) of everything noted since the queue was last quiet. The items queued."""
+    items = [f"render:{p}" for p in sorted(periods)] + (["due"] if DUE_KINDS & set(kinds)
+                                                         else [])
+    with ledger.atomic() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _GATE_LOCK})
+        if job_id is not None:
+            conn.execute(text(f"INSERT INTO {_FINISHED} (job_id) VALUES (:j)"
+                              " ON CONFLICT DO NOTHING"), {"j": job_id})
+        for item in items:
+            conn.execute(text(f"INSERT INTO {_TODO} (item) VALUES (:i) ON CONFLICT DO NOTHING"),
+                         {"i": item})
+        others = conn.execute(text(
+            f"SELECT count(*) FROM procrastinate_jobs j WHERE j.task_name = :t"
+            f" AND j.status IN ('todo', 'doing')"
+            f" AND NOT EXISTS (SELECT 1 FROM {_FINISHED} f WHERE f.job_id = j.id)"),
+            {"t": INGEST}).scalar_one()
+        if others:
+            return []
+        taken = sorted(str(r[0]) for r in conn.execute(
+            text(f"DELETE FROM {_TODO} RETURNING item")))
+        conn.execute(text(
+            f"DELETE FROM {_FINISHED} f WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs j"
+            " WHERE j.id = f.job_id AND j.status IN ('todo', 'doing'))"))
+        for item in taken:
+            if item == "due":
+                enqueue_due(conn)
+            else:
+                enqueue_render(conn, item.removeprefix("render:"))
+    return taken
 
 
 # --- what the jobs do (plain functions: a test or a script can call them too) ---------------
 
-def run_ingest(ws: Workspace, relative: str, sha256: str) -> set[str]:
-    """Check, store and archive one handed-off file; queue its periods' renders. Safe to run
-    again after a kill at any point (a stored file only has its archive step finished)."""
+def run_ingest(ws: Workspace, relative: str, sha256: str) -> tuple[set[str], set[str]]:
+    """Check, store and archive one handed-off file: the periods and sheet kinds it brought
+    (none unless accepted). Safe to run again after a kill at any point (a stored file only
+    has its archive step finished)."""
     path = ws.inbox / relative
     periods: set[str] = set()
+    kinds: set[str] = set()
     with Ledger.open(ws.database_url) as ledger:
         if path.exists():
             loaded = load_file(path, ws.settings)
@@ -143,37 +224,51 @@ def run_ingest(ws: Workspace, relative: str, sha256: str) -> set[str]:
                 status = res.status
             if status == "accepted":
                 periods = periods_touched(loaded.sheets)
+                kinds = {s.kind for s in loaded.sheets if s.kind}
             del loaded
             with contextlib.suppress(OSError):
                 path.parent.rmdir()  # the watcher's slot folder, now empty
-        with ledger.atomic() as conn:
-            for period in sorted(periods):
-                enqueue_render(conn, period, ws.settings.debounce_seconds)
-    return periods
-
-
-def pending_ingests(ledger: Ledger) -> int:
-    """Ingest jobs waiting or running."""
-    with ledger.atomic() as conn:
-        return int(conn.execute(text(
-            "SELECT count(*) FROM procrastinate_jobs WHERE task_name = :t"
-            " AND status IN ('todo', 'doing')"), {"t": INGEST}).scalar_one())
+    return periods, kinds
 
 
 def run_render(ws: Workspace, period: str) -> list[Path]:
-    """Render every document that applies to ``period`` — once no ingest is pending."""
+    """Render every document that applies to ``period`` into the (shared) outbox."""
     from officekit.kpis.periods import Period
     from officekit.publish import publish_reports
     from officekit.render.reports import ALL_KINDS, ReportRequest, data_as_of, kinds_for
 
     with Ledger.open(ws.database_url) as ledger:
-        if pending_ingests(ledger):
-            raise NotQuiet(period)
         parsed = Period.parse(period)
         kinds, _ = kinds_for(ALL_KINDS, parsed)
         as_of = data_as_of(ledger, parsed, date.today())  # as the in-process watcher does
         requests = [ReportRequest(k, parsed, as_of=as_of, pdf=ws.settings.pdf) for k in kinds]
         return [d.path for d in publish_reports(ws, ledger, requests) if d.rendered]
+
+
+def run_send(ws: Workspace, args: dict[str, Any]) -> Mail:
+    """Send one queued message unless the ledger records it sent; SendNotDone when it failed
+    (recorded; the job is retried)."""
+    mail = Mail.from_job_args(args, ws.outbox)
+    with Ledger.open(ws.database_url) as ledger:
+        send_recorded(ws, ledger, mail)
+    if mail.status not in ("sent", "already-sent"):
+        raise SendNotDone(f"{mail.recipient.label()}: {mail.error}")
+    return mail
+
+
+def daily_cron(at: time, now: datetime | None = None) -> str:
+    """The cron line (procrastinate reads it in UTC) of the local time ``at`` each day."""
+    local = datetime.combine((now or datetime.now()).date(), at).astimezone()
+    utc = local.astimezone(UTC)
+    return f"{utc.minute} {utc.hour} * * *"
+
+
+def daily_max_delay(at: time, now: datetime | None = None) -> float:
+    """How late a worker may still write today's scheduled list: started after ``daily_at``
+    it writes it at once (as the watcher does), never yesterday's."""
+    now = now or datetime.now()
+    since = (now - datetime.combine(now.date(), at)).total_seconds()
+    return max(since + 60.0, 600.0) if since >= 0 else 600.0
 
 
 # --- the app and the worker -----------------------------------------------------------------
@@ -183,7 +278,9 @@ def make_app(ws: Workspace, *, note: Callable[[str], None] | None = None) -> Any
     from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
 
     _check(ws)
-    app = App(connector=PsycopgConnector(conninfo=conninfo(ws.database_url)))
+    at = ws.settings.due.daily_at
+    app = App(connector=PsycopgConnector(conninfo=conninfo(ws.database_url)),
+              periodic_defaults={"max_delay": daily_max_delay(at)})
     say = note or (lambda _text: None)
 
     def seen(context: JobContext) -> None:
@@ -197,28 +294,37 @@ def make_app(ws: Workspace, *, note: Callable[[str], None] | None = None) -> Any
               retry=RetryStrategy(max_attempts=3, wait=5))
     def ingest(context: JobContext, path: str, sha256: str) -> None:
         seen(context)
-        periods = run_ingest(ws, path, sha256)
-        say(f"ingest {path} → {sorted(periods)}")
-
-    debounce = max(round(ws.settings.debounce_seconds), 1)
+        periods: set[str] = set()
+        kinds: set[str] = set()
+        try:
+            periods, kinds = run_ingest(ws, path, sha256)
+        finally:  # even when it failed: the last ingest must still release the renders
+            with Ledger.open(ws.database_url) as ledger:
+                queued = finish_ingest(ledger, context.job.id, periods, kinds)
+        say(f"ingest {path} → {sorted(periods)}" + (f"; queued {queued}" if queued else ""))
 
     @app.task(name=RENDER, queue="render", pass_context=True,
-              retry=RetryStrategy(max_attempts=100_000, wait=debounce,
-                                  retry_exceptions={NotQuiet}))
+              retry=RetryStrategy(max_attempts=3, wait=10))
     def render(context: JobContext, period: str) -> None:
         seen(context)
         docs = run_render(ws, period)
         say(f"render {period}: {len(docs)}")
 
-    at = ws.settings.due.daily_at
-
-    @app.periodic(cron=f"{at.minute} {at.hour} * * *", periodic_id="daily-due")
-    @app.task(name=DUE, queue="due", pass_context=True)
+    @app.periodic(cron=daily_cron(at), periodic_id="daily-due")
+    @app.task(name=DUE, queue="due", pass_context=True,
+              retry=RetryStrategy(max_attempts=3, wait=10))
     def due(context: JobContext, timestamp: int) -> None:
         from officekit.loop.daily import write_daily_list
 
         seen(context)
         say(f"due {write_daily_list(ws, datetime.fromtimestamp(timestamp).date())}")
+
+    @app.task(name=SEND, queue="send", pass_context=True,
+              retry=RetryStrategy(max_attempts=4, wait=30, retry_exceptions={SendNotDone}))
+    def send(context: JobContext, mail: dict[str, Any]) -> None:
+        seen(context)
+        done = run_send(ws, mail)
+        say(f"send {done.recipient.email}: {done.status}")
 
     return app
 
@@ -247,7 +353,7 @@ def run_worker(ws: Workspace, *, concurrency: int = 1, stalled_after: float = 60
             watchdog = asyncio.create_task(retry_stalled())
             try:
                 await app.run_worker_async(
-                    queues=["ingest", "render", "due"], concurrency=concurrency, wait=not once,
+                    queues=list(QUEUES), concurrency=concurrency, wait=not once,
                     name=MACHINE, update_heartbeat_interval=beat,
                     stalled_worker_timeout=stalled_after)
             finally:

@@ -148,6 +148,7 @@ class Watcher:
         self._emptied: dict[Path, float] = {}  # inbox subfolders we took files from
         self._unreachable = False
         self.summary = WatchSummary()
+        self.queued = False
         # the daily due list (SPEC §11); ``clock`` (wall-clock time) is a test seam
         self.daily = DailyDue(ws, clock=clock, lang=self.lang)
 
@@ -170,6 +171,7 @@ class Watcher:
         self.area = ProcessingArea(self.ws.inbox, self.owner)
         # SPEC §12: on PostgreSQL files go to the job queue; the workers store and render
         queued = self.ws.settings.queue_enabled and is_distributed(self.ws.database_url)
+        self.queued = queued  # then the workers also write the daily due list: one writer
         self.renders = RenderQueue(self.ws.data / "watch", self.owner,
                                    None if queued else self._on_accepted,
                                    debounce=self.timings.debounce, clock=time.monotonic)
@@ -257,9 +259,10 @@ class Watcher:
                 self._daily_due()
             if progress:
                 continue  # a burst: look again at once before sleeping
+            daily = None if self.queued else time.monotonic() + self.daily.seconds_to_next()
             self._sleep_until(min(t for t in (next_rescan, self.settler.next_due(),
                                               self.renders.due_at(), self.worker.next_retry(),
-                                              time.monotonic() + self.daily.seconds_to_next())
+                                              daily)
                                   if t is not None))
 
     def _once(self) -> None:
@@ -468,7 +471,10 @@ class Watcher:
 
 
     def _daily_due(self) -> None:
-        """Write the day's due list when files changed it or ``[due] daily_at`` has come."""
+        """Write the day's due list when files changed it or ``[due] daily_at`` has come (not
+        with the job queue: there the workers' ``due`` jobs write it)."""
+        if self.queued:
+            return
         try:
             path = self.daily.tick()
         except Exception as exc:  # like a render: logged, never the end of the watcher
