@@ -3,20 +3,36 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+import time as clock
+from collections.abc import Iterator
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from procrastinate.periodic import PeriodicDeferrer
 from sqlalchemy import text
 
 from officekit.cli import cli
-from officekit.jobs.queue import INGEST, RENDER, ensure_schema, hand_off, queue_status
+from officekit.jobs.queue import (
+    DUE,
+    INGEST,
+    RENDER,
+    daily_max_delay,
+    ensure_schema,
+    hand_off,
+    make_app,
+    queue_status,
+)
 from officekit.ledger.store import Ledger, sha256_of
+from officekit.loop.daily import daily_list_path
 from pg_support import PgDatabase
+from watch_main import KILL_ENV
 from watch_support import (
     ROOT,
     drop,
@@ -26,6 +42,7 @@ from watch_support import (
     rows,
     running,
     wait_for,
+    watch_process,
     write_register,
 )
 
@@ -111,7 +128,9 @@ def test_the_watcher_hands_files_to_the_queue_and_a_worker_does_the_rest(
     data = {f"登记{i:02d}.xlsx": write_register(src / f"{i}.xlsx", [f"TW{i:02d}"]).read_bytes()
             for i in range(12)}
     log = tmp_path / "worker.log"
-    with running(ws) as rw:
+    # a clock past [due] daily_at: a watcher of its own would write the day's list at once
+    late = datetime.combine(date.today(), time(23, 59))
+    with running(ws, clock=lambda: late) as rw:
         for name, content in data.items():
             drop(content, ws.inbox / name)
         # a second copy waits for the first (claimed by the queue), then is a duplicate
@@ -127,6 +146,7 @@ def test_the_watcher_hands_files_to_the_queue_and_a_worker_does_the_rest(
             wait_for(lambda: sum(r["state"] == "accepted" for r in rows(ws)) == 12, timeout=90)
             wait_for(lambda: rw.done() == 1, timeout=60)
             wait_for(lambda: list(ws.outbox.rglob("*_投诉分析报告.docx")), timeout=60)
+            wait_for(lambda: daily_list_path(ws, date.today()).exists(), timeout=60)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
@@ -134,6 +154,93 @@ def test_the_watcher_hands_files_to_the_queue_and_a_worker_does_the_rest(
         done = jobs(ledger)
         assert len(ledger.complaints_all()) == 12
     assert [o.status for o in rw.watcher.summary.outcomes] == ["duplicate"]
-    assert sorted(j["task_name"] for j in done) == [INGEST] * 12 + [RENDER]
-    assert "已交给任务队列" in (ws.logs / "watch.log").read_text("utf-8")
+    # each file once, the period rendered once, the due list (changed by complaints) by a job
+    assert sorted(j["task_name"] for j in done if j["task_name"] != DUE) == (
+        [INGEST] * 12 + [RENDER])
+    assert {j["status"] for j in done} == {"succeeded"}
+    assert any(j["task_name"] == DUE for j in done)
+    watch_log = (ws.logs / "watch.log").read_text("utf-8")
+    assert "已交给任务队列" in watch_log
+    assert "督办清单已写入" not in watch_log  # one writer of the daily list: the workers
     assert not [p for p in (ws.inbox / ".processing").rglob("*.xlsx")]
+
+
+def test_a_watcher_killed_after_the_hand_off_leaves_its_job_to_a_worker(
+        tmp_path: Path, pg_database: PgDatabase) -> None:
+    ws = make_ws(tmp_path / "ws", database_url=pg_database.fresh_url(), queue=True)
+    src = tmp_path / "src"
+    for i in range(3):
+        drop(write_register(src / f"{i}.xlsx", [f"TK{i}A", f"TK{i}B"]).read_bytes(),
+             ws.inbox / f"登记{i}.xlsx")
+    # SIGKILL right after the first file's claim and job were committed together
+    watcher = watch_process(ws, env={KILL_ENV: "handed:1"}, log=tmp_path / "watch.log")
+    assert watcher.wait(timeout=60) == -signal.SIGKILL
+    with Ledger.open(ws.database_url) as ledger:
+        [handed] = [r for r in ledger.recent_files(100) if r["state"] == "claimed"]
+        assert str(handed["owner"]).startswith("queue@")
+        assert [j["task_name"] for j in jobs(ledger)] == [INGEST]
+    assert Path(handed["path"]).exists()  # still in the dead watcher's processing folder
+    # another machine: a watcher adopts the dead one's folder (the handed file is not handed
+    # again), hands off the rest; a worker does everything and stops when the queue is empty
+    again = watch_process(ws, "--once", log=tmp_path / "watch.log")
+    assert again.wait(timeout=60) == 0
+    done = subprocess.run([sys.executable, "-m", "officekit", "worker", "-w", str(ws.root),
+                           "--once"], cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    with Ledger.open(ws.database_url) as ledger:
+        states = ledger.counts_by_state()
+        complaints = sorted(c["complaint_id"] for c in ledger.complaints_all())
+        finished = jobs(ledger)
+    assert states["accepted"] == 3 and states["claimed"] == 0 and states["duplicate"] == 0
+    assert complaints == sorted(f"TK{i}{x}" for i in range(3) for x in "AB")
+    assert sorted(j["task_name"] for j in finished if j["task_name"] != DUE) == (
+        [INGEST] * 3 + [RENDER])
+    assert {j["status"] for j in finished} == {"succeeded"}
+    assert len(list(ws.archive.rglob("*.xlsx"))) == 3
+    assert not list((ws.inbox / ".processing").rglob("*.xlsx"))
+
+
+@pytest.fixture
+def shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The local clock of a Chinese office (UTC+8), for this process and its children."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    clock.tzset()
+    yield
+    monkeypatch.undo()
+    clock.tzset()
+
+
+@pytest.mark.usefixtures("shanghai")
+def test_the_daily_due_list_is_a_periodic_job_at_local_daily_at(
+        tmp_path: Path, pg_database: PgDatabase) -> None:
+    ws = make_ws(tmp_path / "ws", database_url=pg_database.fresh_url(), queue=True)
+    app = make_app(ws)
+    [periodic] = app.periodic_registry.periodic_tasks.values()
+    assert periodic.task.name == DUE
+    assert periodic.cron == "30 0 * * *"  # 08:30 in Shanghai is 00:30 UTC
+    # procrastinate reads cron in UTC: the tick is daily_at on the local clock
+    tick = periodic.croniter.get_next(ret_type=float, start_time=datetime.now().timestamp())
+    assert datetime.fromtimestamp(tick).time() == ws.settings.due.daily_at
+    # the periodic deferrer of two workers defers one job for one tick; the job writes the list
+    with Ledger.open(ws.database_url) as ledger:
+        ensure_schema(ledger)
+    today = datetime.combine(date.today(), ws.settings.due.daily_at)
+
+    async def defer_twice() -> None:
+        async with app.open_async():
+            for _ in range(2):
+                deferrer = PeriodicDeferrer(app.periodic_registry, max_delay=10 ** 9)
+                await deferrer.defer_jobs([(periodic, int(today.timestamp()))])
+    asyncio.run(defer_twice())
+    done = subprocess.run([sys.executable, "-m", "officekit", "worker", "-w", str(ws.root),
+                           "--once"], cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    with Ledger.open(ws.database_url) as ledger:
+        assert [(j["task_name"], j["status"]) for j in jobs(ledger)] == [(DUE, "succeeded")]
+    assert daily_list_path(ws, today.date()).exists()
+
+
+def test_a_worker_started_after_daily_at_writes_todays_list_never_yesterdays() -> None:
+    at = time(8, 30)
+    assert daily_max_delay(at, datetime(2026, 12, 7, 10, 30)) == 2 * 3600 + 60
+    assert daily_max_delay(at, datetime(2026, 12, 7, 8, 0)) == 600  # yesterday's is too old

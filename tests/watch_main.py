@@ -3,7 +3,8 @@
 The watcher tests run it as a real process (:func:`watch_support.watch_process`). The hooks
 live here, not in the package: ``OFFICEKIT_WATCH_KILL_AT=<step>:<n>`` makes the process kill
 itself with SIGKILL the n-th time a file passes ``step`` (``renamed``, ``claimed``,
-``stored``, ``recorded``, ``placed``; see :class:`~officekit.watch.watcher.Watcher`), and
+``stored``, ``recorded``, ``placed``; ``handed`` with the job queue; see
+:class:`~officekit.watch.watcher.Watcher`), and
 ``OFFICEKIT_WATCH_RENDER`` picks the renderer: unset renders the reports like ``officekit
 watch``; ``none`` renders nothing; ``stand-in`` writes one text file per period into
 ``outbox/`` (fast, for tests).

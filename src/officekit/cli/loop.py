@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +14,11 @@ from officekit.cli.app import Ctx, as_of_day, cli, common, parse_period
 from officekit.deliver.manifest import DOCUMENT_KINDS
 from officekit.errors import UsageError
 from officekit.scope import check_department
+
+if TYPE_CHECKING:
+    from officekit.deliver.outgoing import Enqueue
+    from officekit.ledger.store import Ledger
+    from officekit.workspace import Workspace
 
 # send
 
@@ -63,7 +68,7 @@ def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
 
             report = send_documents(ws, ledger, str(period), kinds=kinds,
                                     department=department, dry_run=dry_run,
-                                    progress=ctx.progress)
+                                    progress=ctx.progress, enqueue=_queue(ws, ledger))
             text = format_send_report(report, ctx.lang)
         else:
             from officekit.deliver.chat import format_group_report, send_to_group
@@ -80,6 +85,16 @@ def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
         sys.exit(report.exit_code)
 
 
+def _queue(ws: Workspace, ledger: Ledger) -> Enqueue | None:
+    """On a PostgreSQL ledger with the queue (SPEC §12) each message becomes a send job that
+    any ``officekit worker`` takes; else None: ``send`` sends here."""
+    from officekit.jobs.queue import enqueue_mails, is_distributed
+
+    if ws.settings.queue_enabled and is_distributed(ws.database_url):
+        return enqueue_mails(ws, ledger)
+    return None
+
+
 def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
               department: str | None, day: date, dry_run: bool, fmt: str) -> None:
     """``send --kind due``: today's list to handlers, heads and the centre head (SPEC §11)."""
@@ -94,7 +109,7 @@ def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
     ws.ensure()
     with Ledger.open(ws.database_url) as ledger:
         report = send_due(ws, ledger, day, lang=ctx.lang, dry_run=dry_run,
-                          progress=ctx.progress)
+                          progress=ctx.progress, enqueue=_queue(ws, ledger))
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

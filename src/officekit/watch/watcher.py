@@ -119,7 +119,8 @@ class Watcher:
 
     ``on_accepted`` renders the documents of a set of periods and returns the paths written;
     ``on_file`` is told each file's outcome as it happens; ``checkpoint`` is a test seam called
-    with a step name (``renamed``, ``claimed``, ``stored``, ``recorded``, ``placed``) as each
+    with a step name (``renamed``, ``claimed``, ``stored``, ``recorded``, ``placed``; with
+    the job queue ``handed``: claimed and enqueued in one committed transaction) as each
     file passes it, so a test can kill the process exactly there.
     """
 

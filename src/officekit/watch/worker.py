@@ -178,6 +178,8 @@ class Worker:
                   and str(row["owner"] or "").startswith(QUEUE_OWNER))
         if not (queued or self._handoff(item, sha)):
             return False
+        if self._checkpoint is not None:
+            self._checkpoint("handed")  # claimed and enqueued (one transaction, committed)
         self._handed.add(item)
         self._origin.pop(item, None)  # a worker has it now: never given back to the inbox
         self.log.info(msg("queued", self.lang, name=item.name))
