@@ -1,0 +1,176 @@
+"""``officekit send`` on PostgreSQL (SPEC §12): one send job per (content, address), taken by
+real worker processes, delivered to a real SMTP server on 127.0.0.1 — each message once,
+whether ``send`` runs twice or the worker sending it is killed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from deliver_data import (
+    EXPECTED,
+    PERIOD,
+    Collector,
+    make_workspace,
+    smtp_server,
+    smtp_toml,
+    store_staff,
+    write_outbox,
+)
+from officekit.cli import cli
+from officekit.jobs.queue import SEND, queue_status
+from officekit.ledger.store import Ledger
+from pg_support import PgDatabase
+from test_due_send import AS_OF
+from test_due_send import setup as due_setup
+from test_mail import arrived, names_of, parse
+from watch_support import ROOT, wait_for
+
+pytestmark = pytest.mark.postgres
+
+
+@dataclass
+class StallsFirst(Collector):
+    """Holds the first message at RCPT (before any data) until ``release``."""
+
+    stalled: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if not self.stalled.is_set():
+            self.stalled.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def worker(root: Path, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "officekit", "worker", "-w", str(root), "--stalled-after",
+             "2"], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+
+
+def send_jobs(ledger: Ledger) -> list[dict[str, Any]]:
+    with ledger.atomic() as conn:
+        return [dict(r) for r in conn.execute(text(
+            "SELECT id, status, args FROM procrastinate_jobs WHERE task_name = :t ORDER BY id"),
+            {"t": SEND}).mappings()]
+
+
+@pytest.mark.slow
+def test_send_on_postgresql_queues_each_message_once_and_a_killed_senders_job_is_finished(
+        tmp_path: Path, pg_database: PgDatabase) -> None:
+    handler = StallsFirst()
+    with smtp_server(handler) as port:
+        toml = (smtp_toml(port) + f'\n[database]\nurl = "{pg_database.fresh_url()}"\n'
+                "\n[queue]\nenabled = true\n")
+        ws = make_workspace(tmp_path / "ws", toml)
+        with Ledger.open(ws.database_url) as ledger:
+            store_staff(ledger)
+        write_outbox(ws)
+        runner = CliRunner()
+        args = ["send", "-w", str(ws.root), "--period", PERIOD, "-q", "--format", "json"]
+        first = runner.invoke(cli, args, catch_exceptions=False)
+        assert first.exit_code == 0, first.output
+        report = json.loads(first.stdout)
+        assert report["counts"]["queued"] == 8 and report["counts"]["sent"] == 0
+        assert {d["status"] for d in report["deliveries"]} == {"queued"}
+        # a second run while the jobs wait queues nothing new (queueing lock per message)
+        again = runner.invoke(cli, args, catch_exceptions=False)
+        assert json.loads(again.stdout)["counts"]["queued"] == 8
+        with Ledger.open(ws.database_url) as ledger:
+            waiting = send_jobs(ledger)
+        assert len(waiting) == 8
+        assert {(j["args"]["mail"]["path"], j["args"]["mail"]["email"])
+                for j in waiting} == EXPECTED
+        assert handler.received == []  # nothing goes out from `send` itself
+
+        # worker A takes the first message and hangs in it (the server holds it at RCPT);
+        # worker B, started then, sends the seven others (their locks differ from A's)
+        a = worker(ws.root, tmp_path / "a.log")
+        b: subprocess.Popen[bytes] | None = None
+        try:
+            assert handler.stalled.wait(timeout=60)
+            b = worker(ws.root, tmp_path / "b.log")
+            wait_for(lambda: len(handler.received) == len(EXPECTED) - 1, timeout=60)
+
+            def one_left() -> list[dict[str, Any]]:
+                with Ledger.open(ws.database_url) as ledger:
+                    status = queue_status(ledger)
+                return status["running_jobs"] if status["waiting"] == 0 and status[
+                    "running"] == 1 else []
+            [held] = wait_for(one_left, timeout=60)
+            assert str(held["machine"]).endswith(f":{a.pid}") and held["task"] == SEND
+            os.kill(a.pid, signal.SIGKILL)  # mid-send: before the server has the data
+            assert a.wait(timeout=10) == -signal.SIGKILL
+            handler.release.set()
+
+            def drained() -> bool:
+                with Ledger.open(ws.database_url) as ledger:
+                    return {j["status"] for j in send_jobs(ledger)} == {"succeeded"}
+            wait_for(drained, timeout=120, interval=0.3)
+        finally:
+            handler.release.set()
+            for proc in (a, b):
+                if proc is not None and proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(timeout=30)
+        # each document reached each of its recipients exactly once
+        assert len(handler.received) == len(EXPECTED)
+        assert arrived(handler) == names_of(EXPECTED)
+        with Ledger.open(ws.database_url) as ledger:
+            with ledger.atomic() as conn:
+                sent = conn.execute(text(
+                    "SELECT doc_sha256, recipient, count(*) FROM sends WHERE status = 'sent'"
+                    " GROUP BY 1, 2")).all()
+            assert len(sent) == 8 and {n for _, _, n in sent} == {1}
+        # the killed worker's job was taken over by the other one
+        assert "retry stalled job" in (tmp_path / "b.log").read_text("utf-8")
+        # and sending again sends nothing
+        third = runner.invoke(cli, args, catch_exceptions=False)
+        assert third.exit_code == 0
+        counts = json.loads(third.stdout)["counts"]
+        assert counts["already-sent"] == 8 and counts["queued"] == 0
+        assert len(handler.received) == len(EXPECTED)
+
+
+def test_send_due_on_postgresql_goes_through_the_queue_once(
+        tmp_path: Path, pg_database: PgDatabase) -> None:
+    handler = Collector()
+    with smtp_server(handler) as port:
+        toml = (smtp_toml(port) + '\n[due]\nescalate_to = "S100"\n'
+                f'\n[database]\nurl = "{pg_database.fresh_url()}"\n\n[queue]\nenabled = true\n')
+        ws = make_workspace(tmp_path / "ws", toml)
+        due_setup(ws)
+        args = ["send", "-w", str(ws.root), "--kind", "due", "--as-of", AS_OF, "-q"]
+        first = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert first.exit_code == 0, first.output
+        assert "已交给任务队列 5 封" in first.output and handler.received == []
+        done = subprocess.run([sys.executable, "-m", "officekit", "worker", "-w", str(ws.root),
+                               "--once"], cwd=ROOT, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+        assert {r for _, rcpts, _ in handler.received for r in rcpts} == {
+            "zhangwei@example.com", "yangyang@example.com", "liuqiang@example.com",
+            "chenjing@example.com", "zhaomin@example.com"}
+        # the heads' attachments travelled as paths in the shared outbox
+        [head] = [parse(raw) for _, rcpts, raw in handler.received
+                  if "liuqiang@example.com" in rcpts]
+        assert [p.get_filename() for p in head.iter_attachments()] == ["客服一部_督办清单.xlsx"]
+        again = CliRunner().invoke(cli, [*args, "--format", "json"], catch_exceptions=False)
+        assert json.loads(again.stdout)["counts"]["already-sent"] == 5
+        assert len(handler.received) == 5
