@@ -1,4 +1,4 @@
-"""Every benchmark in one run, then the figures issue 13 asks for against their targets.
+"""Every benchmark in one run, then the figures issues 13 and 14 ask for against their targets.
 
 Run: ``.venv/bin/python bench/run_all.py [--quick]``
 
@@ -10,11 +10,16 @@ In order, each in its own process (their tables are printed as they come):
    python-calamine read and openpyxl (target ≤ 1.5× calamine, peak < 300 MB);
 3. bench_watch.py — last write → documents for the sample month (target settle + ≤ 2 s),
    then one more file of the month (only the documents it changes are rewritten);
-4. bench_growth.py — a year of a large centre at three sizes (linear growth, peak memory).
+4. bench_growth.py — a year of a large centre at three sizes (linear growth, peak memory);
+5. bench_ingest.py — the first load of 100,000 complaints into a new ledger, PostgreSQL vs
+   SQLite (target ≤ 1.5×), and the peak memory of that ingest (one register; twelve monthly
+   registers in one batch, which streams file by file). Needs a PostgreSQL server
+   (``--pg-url``, ``$OFFICEKIT_TEST_PG_URL`` or the one ``scripts/setup.sh --test`` noted).
 
-``--quick`` runs the growth benchmark at 0.05/0.1/0.2 of the full size (seconds, not minutes)
-and each contender once. The machine's load average is printed with the summary: on a
-shared machine quote the ratios, not the seconds, and say how loaded it was.
+``--quick`` runs the growth benchmark at 0.05/0.1/0.2 of the full size (seconds, not minutes),
+the first load with 20,000 complaints, and each contender once. The machine's load average is
+printed with the summary: on a shared machine quote the ratios, not the seconds, and say how
+loaded it was.
 """
 
 from __future__ import annotations
@@ -58,6 +63,9 @@ def main() -> int:
     validate = run("bench_validate.py", "--repeat", repeat)
     watch = run("bench_watch.py", "--files", "50" if args.quick else "200")
     growth = run("bench_growth.py", *(["--scales", "0.05,0.1,0.2"] if args.quick else []))
+    ingest = run("bench_ingest.py", "--repeat", "1" if args.quick else "2",
+                 *(["--rows", "20000"] if args.quick else []))
+    rows_loaded = find(r"^first load of (\S+) complaints", ingest)
     load_after = Path("/proc/loadavg").read_text().split()[0]
 
     rows = [
@@ -82,6 +90,14 @@ def main() -> int:
         ("growth: CPU × for twice the data (render)", "≈ 2 (linear)",
          " ".join(re.findall(r"^\s*\S+ → \S+\s+2\.00\s+\S+\s+\S+\s+(\S+)", growth,
                              re.MULTILINE))),
+        (f"first load PostgreSQL / SQLite, {rows_loaded} complaints", "≤ 1.5×",
+         " / ".join(f"{r}×" for r in re.findall(
+             r"^(?:one register|12 monthly registers)\s+\S+\s+\S+\s+(\S+)", ingest,
+             re.MULTILINE)) + " (one register / 12 monthly)"),
+        (f"ingest peak memory, {rows_loaded} complaints", "follows the file",
+         " / ".join(f"{m} MB" for m in re.findall(
+             r"^(?:one register|12 monthly registers)\s+\S+\s+\S+\s+\S+\s+(\S+)", ingest,
+             re.MULTILINE)) + " (one register / 12 monthly, SQLite)"),
     ]
     print(f"\n===== summary (load average {load_before} at start, {load_after} at the end; "
           "2-core machine shared with others: ratios, not seconds)")
