@@ -217,6 +217,28 @@ def test_missing_host_is_a_settings_error_showing_the_toml(tmp_path: Path,
     assert '[smtp]\nhost = "smtp.example.com"' in text
     assert 'password_env = "OFFICEKIT_SMTP_PASSWORD"' in text
     assert "--dry-run" in text
+    english = err.value.text("en")  # what `send --lang en` prints
+    assert english.startswith("officekit.toml: smtp.host: no mail (SMTP) server is set")
+    assert '[smtp]\nhost = "smtp.example.com"' in english and "# the mail server" in english
+    assert "--dry-run" in english and "发信" not in english
+
+
+def test_smtp_setting_errors_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    from officekit.deliver.smtp import check_smtp
+    from officekit.settings import SmtpSettings
+
+    with pytest.raises(SettingsError) as err:
+        check_smtp(SmtpSettings(host="smtp.example.com", sender="客服中心"))
+    assert err.value.text("en") == (
+        "officekit.toml: smtp.sender: not a valid sender address: '客服中心'; "
+        'e.g. sender = "Service centre <kefu@example.com>"')
+    monkeypatch.delenv("TEST_SMTP_PW", raising=False)
+    with pytest.raises(SettingsError) as err:
+        check_smtp(SmtpSettings(host="smtp.example.com", user="kefu@example.com",
+                                password_env="TEST_SMTP_PW"))
+    assert err.value.text("en").startswith(
+        "officekit.toml: smtp.password_env: smtp.user = 'kefu@example.com' is set but the "
+        "environment variable TEST_SMTP_PW holds no password")
 
 
 def test_nothing_to_send_needs_no_settings(tmp_path: Path, ledger: Ledger) -> None:

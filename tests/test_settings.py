@@ -14,13 +14,16 @@ from officekit.settings import (
     DEFAULT_ENUMS,
     DOCUMENT_STYLES,
     KEYS,
+    SECTIONS,
     Key,
     Settings,
     load_settings,
     parse_settings,
+    section_toml,
     settings_reference,
     settings_toml,
 )
+from officekit.settings.keys import TOP_NAMES
 from officekit.workspace import DEFAULT_TOML
 
 
@@ -196,6 +199,18 @@ def test_each_key_written_with_its_default_reads_back_as_the_default(key: Key) -
     assert parse_settings(tomllib.loads(text)) == Settings(), text
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_section_with_its_examples_is_valid(lang: str) -> None:
+    """What an error offers to paste in (``section_toml``) and the commented-out examples of
+    init's file are valid settings when un-commented."""
+    import tomllib
+
+    for name in TOP_NAMES:
+        parse_settings(tomllib.loads(section_toml(name, lang)))
+    s = parse_settings(tomllib.loads(section_toml("smtp", lang)))
+    assert (s.smtp.host, s.smtp.sender) == ("smtp.example.com", "客服中心 <kefu@example.com>")
+
+
 def test_each_key_sets_its_target() -> None:
     """A key's row names the Settings attribute it sets: a changed value lands there."""
     s = parse_settings({"smtp": {"port": 465}, "limits": {"attempts": 5},
@@ -315,3 +330,27 @@ def test_the_file_language_is_used_even_when_another_key_is_wrong(
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert ("officekit.toml: due.warn_days: expected a number of working days (whole) "
             "(got '1')") in proc.stderr
+
+
+def test_every_settings_error_is_in_the_catalogue() -> None:
+    """Each ``SettingsError(key, problem)`` and each check names a catalogue entry
+    ``settings.<problem>``, so it reads in both languages — no inline text."""
+    import ast
+
+    from officekit.i18n import UI
+
+    sites = 0
+    for path in (ROOT / "src" / "officekit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                    node.func.id in ("SettingsError", "Check")):
+                problem = node.args[1]
+                where = f"{path.name}:{node.lineno}"
+                if not isinstance(problem, ast.Constant):  # a table's: checked below
+                    assert path.name in ("parse.py", "values.py"), where
+                    continue
+                assert f"settings.{problem.value}" in UI, where
+                sites += 1
+    assert sites > 30  # the scan found them
+    for section in SECTIONS.values():  # the errors of keys that must not be in the file
+        assert all(f"settings.{problem}" in UI for problem in section.secrets.values())

@@ -74,7 +74,10 @@ class SettingsError(OfficekitError):
         what = "settings.what." + str(params.get("what"))
         if what in UI:
             params = {**params, "what": t(what, lang)}
-        return t(key, lang, **params)
+        text = t(key, lang, **params)
+        if f"{key}.hint" in UI:  # how to put it right, on lines of its own
+            text += "\n" + t(f"{key}.hint", lang, **params)
+        return text
 
     def text(self, lang: str = "zh") -> str:
         return f"officekit.toml: {self.key}: {self._problem(lang, self.params)}"

@@ -28,7 +28,7 @@ from typing import Protocol, TypeVar
 from urllib.parse import quote
 
 from officekit.errors import DeliveryError, SettingsError
-from officekit.settings import SmtpSettings
+from officekit.settings import SmtpSettings, section_toml
 
 Progress = Callable[[str], None]
 
@@ -37,15 +37,6 @@ MIME_TYPES: dict[str, tuple[str, str]] = {
     ".pdf": ("application", "pdf"),
     ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
-
-SMTP_TOML = """\
-[smtp]
-host = "smtp.example.com"
-port = 587                      # STARTTLS 常用 587，SSL 常用 465
-security = "starttls"           # starttls / ssl / none
-user = "kefu@example.com"
-sender = "客服中心 <kefu@example.com>"
-password_env = "OFFICEKIT_SMTP_PASSWORD"   # 密码放在这个环境变量里，不写进文件"""
 
 # Headers are written by us already encoded (RFC 2047 words, RFC 2231 parameters); generating
 # with a 998-character line limit keeps the email package from re-folding them into forms
@@ -126,28 +117,19 @@ def smtp_password(smtp: SmtpSettings) -> str | None:
         return None
     password = os.environ.get(smtp.password_env, "")
     if not password:
-        raise SettingsError(
-            "smtp.password_env",
-            f"已设置 smtp.user = {smtp.user!r}，但环境变量 {smtp.password_env} 没有密码；请先设置，"
-            f"如 export {smtp.password_env}=…（Windows：set {smtp.password_env}=…）"
-            f" / the environment variable {smtp.password_env} holds no password")
+        raise SettingsError("smtp.password_env", "smtp-no-password", user=repr(smtp.user),
+                            env=smtp.password_env)
     return password
 
 
 def check_smtp(smtp: SmtpSettings) -> tuple[str, str | None]:
     """The sender address and password, or a SettingsError showing the toml to add."""
     if not smtp.host:
-        err = SettingsError("smtp.host", "没有设置发信服务器，无法发送邮件"
-                                         " / no SMTP server is set; cannot send")
-        err.hint = ("请在 officekit.toml 中加入（按贵单位邮箱的设置修改）/ add to officekit.toml:\n"
-                    + SMTP_TOML + "\n先用 officekit send --dry-run 看看会发给谁"
-                    " / try officekit send --dry-run first")
-        raise err
+        raise SettingsError("smtp.host", "smtp-no-host", toml_zh=section_toml("smtp", "zh"),
+                            toml_en=section_toml("smtp", "en"))
     sender = smtp.sender or smtp.user
     if "@" not in parseaddr(sender)[1]:
-        raise SettingsError("smtp.sender", f"发件人地址无效：{sender!r}；例如 "
-                                           "sender = \"客服中心 <kefu@example.com>\""
-                                           " / a valid sender address is needed")
+        raise SettingsError("smtp.sender", "smtp-sender", got=repr(sender))
     return sender, smtp_password(smtp)
 
 

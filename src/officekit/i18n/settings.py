@@ -121,6 +121,25 @@ UI: dict[str, tuple[str, str]] = {
         "[kpi.schemes.<方案>] roles / weights / targets / min_cases / label",
         "[kpi.schemes.<name>] roles / weights / targets / min_cases / label",
     ),
+    "settings.smtp-no-host": (
+        "没有设置发信服务器，无法发送邮件", "no mail (SMTP) server is set, so nothing can be sent"
+    ),
+    "settings.smtp-no-host.hint": (
+        "请在 officekit.toml 中加入（按贵单位邮箱的设置修改）：\n{toml}\n"
+        "先用 officekit send --dry-run 看看会发给谁",
+        "add this to officekit.toml (with your mail server's settings):\n{toml}\n"
+        "try officekit send --dry-run first to see who would get what",
+    ),
+    "settings.smtp-no-password": (
+        "已设置 smtp.user = {user}，但环境变量 {env} 没有密码；请先设置，如 export {env}=…"
+        "（Windows：set {env}=…）",
+        "smtp.user = {user} is set but the environment variable {env} holds no password; set "
+        "it first, e.g. export {env}=… (Windows: set {env}=…)",
+    ),
+    "settings.smtp-sender": (
+        '发件人地址无效：{got}；例如 sender = "客服中心 <kefu@example.com>"',
+        'not a valid sender address: {got}; e.g. sender = "Service centre <kefu@example.com>"',
+    ),
     "settings.at-least": ("应不小于 {low}（得到 {got}）", "must be at least {low} (got {got})"),
     "settings.empty-text": ("应为非空文字（得到 {got}）", "expected a non-empty text (got {got})"),
     "settings.scheme-needs-weights": (

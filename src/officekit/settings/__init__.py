@@ -23,7 +23,7 @@ from officekit.settings.model import (
     WebhookSettings,
 )
 from officekit.settings.parse import load_settings, parse_settings
-from officekit.settings.reference import settings_reference, settings_toml
+from officekit.settings.reference import section_toml, settings_reference, settings_toml
 
 __all__ = [
     "DEFAULT_ENUMS",
@@ -45,6 +45,7 @@ __all__ = [
     "WebhookSettings",
     "load_settings",
     "parse_settings",
+    "section_toml",
     "settings_reference",
     "settings_toml",
 ]

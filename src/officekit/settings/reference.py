@@ -35,12 +35,10 @@ def _comment(text: str, lang: str) -> list[str]:
     return ["# " + line for line in textwrap.wrap(text, 96 if lang == "en" else 48)]
 
 
-def _line(text: str, comment: str, off: bool, lang: str) -> list[str]:
-    """``key = value`` with its comment after it, or above it when the value is long."""
+def _line(text: str, comment: str, off: bool) -> list[str]:
+    """``key = value  # comment``, the comments lined up where the values are short."""
     text = ("# " if off else "") + text
-    if len(text) < COMMENT_COLUMN - 1:
-        return [f"{text:<{COMMENT_COLUMN - 1}} # {comment}"]
-    return [*_comment(comment, lang), text]
+    return [f"{text:<{COMMENT_COLUMN - 1}} # {comment}"]
 
 
 def _value(key: Key) -> str:
@@ -62,38 +60,43 @@ def _table_lines(key: Key, off: bool) -> Iterator[str]:
     yield from (("# " if off else "") + line for line in lines)
 
 
+def _section(name: str, lang: str, on: bool = False) -> list[str]:
+    """The lines of one top-level name, starting with a blank line; ``on``: none commented
+    out (what to paste in), else as init writes them."""
+    section = SECTIONS.get(name)
+    if section is None:
+        key = KEY_BY_NAME[name]
+        off = key.init == "off" and not on
+        if key.init == "doc":
+            return []
+        if _is_table(key):
+            return ["", *_comment(_help(key, lang), lang), *_table_lines(key, off)]
+        return _line(f"{key.leaf} = {_value(key)}", _help(key, lang), off)
+    keys = [k for k in KEYS if k.section == name and k.init != "doc"]
+    section_off = section.init == "off" and not on
+    out = ["", *_comment(_help(section, lang), lang), ("# " if section_off else "") + f"[{name}]"]
+    for key in keys:
+        off = section_off or (key.init == "off" and not on)
+        if isinstance(key.example, tuple):  # [kpi.schemes.<name>]: after the other keys
+            out += ["", *_comment(_help(key, lang), lang), *_table_lines(key, off)]
+        else:
+            out += _line(f"{key.leaf} = {_value(key)}", _help(key, lang), off)
+    return out
+
+
 def settings_toml(lang: str = "zh") -> str:
     """The commented ``officekit.toml`` of ``init``: the usual keys with their defaults, the
     rest commented out with an example. Read back, it gives exactly ``Settings()``."""
-    out = list(_HEADER["en" if lang == "en" else "zh"])
-    out.append("")
+    out = [*_HEADER["en" if lang == "en" else "zh"], ""]
     for name in TOP_NAMES:
-        keys = [k for k in KEYS if k.section == name and k.init != "doc"]
-        section = SECTIONS.get(name)
-        if section is None:
-            (key,) = [k for k in KEYS if k.name == name]
-            if key.init == "doc":
-                continue
-            if _is_table(key):
-                out += ["", *_comment(_help(key, lang), lang)]
-                out += _table_lines(key, key.init == "off")
-            else:
-                out += _line(f"{key.leaf} = {_value(key)}", _help(key, lang),
-                             key.init == "off", lang)
-            continue
-        if not keys:
-            continue
-        section_off = section.init == "off"
-        out += ["", *_comment(_help(section, lang), lang),
-                ("# " if section_off else "") + f"[{name}]"]
-        for key in keys:
-            off = section_off or key.init == "off"
-            if isinstance(key.example, tuple):  # [kpi.schemes.<name>]: after the other keys
-                out += ["", *_comment(_help(key, lang), lang)]
-                out += _table_lines(key, off)
-            else:
-                out += _line(f"{key.leaf} = {_value(key)}", _help(key, lang), off, lang)
+        out += _section(name, lang)
     return "\n".join(out) + "\n"
+
+
+def section_toml(name: str, lang: str = "zh") -> str:
+    """One section to paste into officekit.toml, e.g. ``[smtp]`` with example values, for an
+    error that says a section is missing."""
+    return "\n".join(_section(name, lang, on=True)).strip("\n")
 
 
 def _cell(text: str) -> str:

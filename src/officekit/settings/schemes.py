@@ -40,9 +40,10 @@ def _weights(key: str, raw: Any, name: str) -> dict[str, float]:
 
 def _scheme(key: str, name: str, entry: dict[str, Any], old: Scheme | None) -> Scheme:
     unknown(key, entry, SCHEME_KEYS)
-    for needed in ("weights", "roles"):
-        if old is None and needed not in entry:
-            raise SettingsError(f"{key}.{needed}", f"scheme-needs-{needed}")
+    if old is None and "weights" not in entry:
+        raise SettingsError(f"{key}.weights", "scheme-needs-weights")
+    if old is None and "roles" not in entry:
+        raise SettingsError(f"{key}.roles", "scheme-needs-roles")
     roles = _roles(f"{key}.roles", entry["roles"]) if "roles" in entry else (
         old.roles if old else ())
     weights = _weights(f"{key}.weights", entry["weights"], name) if "weights" in entry else (
