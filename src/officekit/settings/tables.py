@@ -12,6 +12,7 @@ from officekit.errors import SettingsError
 from officekit.kinds import KINDS
 from officekit.settings.model import (
     DEFAULT_ENUMS,
+    DEFAULT_GRADES,
     DEFAULT_TARGETS,
     DEFAULT_WEIGHTS,
     EnumSpec,
@@ -134,7 +135,7 @@ def _grades(key: str, raw: Any, _: Mapping[str, Any]) -> tuple[tuple[str, float]
              for name, lo in table(key, raw).items()]
     bands.sort(key=lambda b: -b[1])
     if not bands or bands[-1][1] > 0:
-        bands.append(("不合格", 0.0))
+        bands.append(DEFAULT_GRADES[-1])  # 不合格 from 0
     return tuple(bands)
 
 
