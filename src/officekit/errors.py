@@ -75,8 +75,9 @@ class SettingsError(OfficekitError):
         if what in UI:
             params = {**params, "what": t(what, lang)}
         text = t(key, lang, **params)
-        if f"{key}.hint" in UI:  # how to put it right, on lines of its own
-            text += "\n" + t(f"{key}.hint", lang, **params)
+        hint_key = key + ".hint"  # how to put it right, on lines of its own
+        if hint_key in UI:
+            text += "\n" + t(hint_key, lang, **params)
         return text
 
     def text(self, lang: str = "zh") -> str:
