@@ -49,12 +49,8 @@ def _metric(key: str) -> Column:
     return Column(key, metric.zh, metric.en, _UNIT_FORMATS[metric.unit])
 
 
-STAFF_COLUMNS = (
-    Column("staff_id", "工号", "ID"),
-    Column("name", "姓名", "Name"),
-    Column("department", "部门", "Department"),
-    Column("role", "岗位", "Role"),
-    Column("scheme", "考核方案", "Scheme"),
+# The complaint figures a person and a department share (kpis.results.ComplaintKpis).
+_COMPLAINT_COLUMNS = (
     Column("received", "受理量", "Received", "int"),
     Column("resolved", "办结量", "Resolved", "int"),
     _metric("closure_rate"),
@@ -63,6 +59,16 @@ STAFF_COLUMNS = (
     _metric("followup_rate"),
     Column("satisfaction", "满意度(1-5)", "Satisfaction (1-5)", "num2"),
     Column("satisfaction_100", "满意度(百分制)", "Satisfaction (0-100)", "num1"),
+)
+_SCORE_COLUMN = Column("score", "综合得分", "Score", "num1")
+
+STAFF_COLUMNS = (
+    Column("staff_id", "工号", "ID"),
+    Column("name", "姓名", "Name"),
+    Column("department", "部门", "Department"),
+    Column("role", "岗位", "Role"),
+    Column("scheme", "考核方案", "Scheme"),
+    *_COMPLAINT_COLUMNS,
     Column("visits_made", "回访次数", "Visits", "int"),
     _metric("visit_success_rate"),
     _metric("visit_timeliness"),
@@ -70,7 +76,7 @@ STAFF_COLUMNS = (
     _metric("visit_scored_rate"),
     Column("shifts_worked", "出勤班次", "Shifts", "int"),
     Column("night_shifts", "夜班次数", "Night shifts", "int"),
-    Column("score", "综合得分", "Score", "num1"),
+    _SCORE_COLUMN,
     Column("grade", "等级", "Grade"),
     Column("rank", "部门排名", "Rank", "int"),
 )
@@ -78,15 +84,8 @@ STAFF_COLUMNS = (
 DEPARTMENT_COLUMNS = (
     Column("department", "部门", "Department"),
     Column("headcount", "人数", "Headcount", "int"),
-    Column("received", "受理量", "Received", "int"),
-    Column("resolved", "办结量", "Resolved", "int"),
-    _metric("closure_rate"),
-    _metric("on_time_rate"),
-    _metric("resolution_days"),
-    _metric("followup_rate"),
-    Column("satisfaction", "满意度(1-5)", "Satisfaction (1-5)", "num2"),
-    Column("satisfaction_100", "满意度(百分制)", "Satisfaction (0-100)", "num1"),
-    Column("score", "综合得分", "Score", "num1"),
+    *_COMPLAINT_COLUMNS,
+    _SCORE_COLUMN,
 )
 
 _TEXT = {

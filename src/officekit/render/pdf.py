@@ -113,15 +113,14 @@ End Sub
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {kind} PUBLIC "-//OpenOffice.org//DTD '
          'OfficeDocument 1.0//EN" "{dtd}">\n')
+# The script and the dialog container both list the one library, Standard.
+_LIBRARIES = _HEAD.format(kind="library:libraries", dtd="libraries.dtd") + (
+    '<library:libraries xmlns:library="http://openoffice.org/2000/library" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink"><library:library library:name="Standard" '
+    'library:link="false"/></library:libraries>\n')
 _PROFILE_FILES = {
-    "user/basic/script.xlc": _HEAD.format(kind="library:libraries", dtd="libraries.dtd") + (
-        '<library:libraries xmlns:library="http://openoffice.org/2000/library" '
-        'xmlns:xlink="http://www.w3.org/1999/xlink"><library:library library:name="Standard" '
-        'library:link="false"/></library:libraries>\n'),
-    "user/basic/dialog.xlc": _HEAD.format(kind="library:libraries", dtd="libraries.dtd") + (
-        '<library:libraries xmlns:library="http://openoffice.org/2000/library" '
-        'xmlns:xlink="http://www.w3.org/1999/xlink"><library:library library:name="Standard" '
-        'library:link="false"/></library:libraries>\n'),
+    "user/basic/script.xlc": _LIBRARIES,
+    "user/basic/dialog.xlc": _LIBRARIES,
     "user/basic/Standard/script.xlb": _HEAD.format(kind="library:library", dtd="library.dtd") + (
         '<library:library xmlns:library="http://openoffice.org/2000/library" '
         'library:name="Standard" library:readonly="false" library:passwordprotected="false">'
