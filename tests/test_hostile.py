@@ -126,10 +126,10 @@ def test_a_fifo_or_a_folder_named_like_a_workbook_is_named_not_opened(tmp_path: 
     assert "文件夹.xlsx：是文件夹，其中没有工作簿文件" in result.output
     good = tmp_path / "好.xlsx"
     good.write_bytes(register_bytes(2))
-    result = runner.invoke(cli, ["validate", "--format", "json", str(special["fifo"]),
-                                 str(good)])
+    result = runner.invoke(cli, ["validate", "--lang", "en", "--format", "json",
+                                 str(special["fifo"]), str(good)])
     assert result.exit_code == 0, result.output
-    assert "管道.xlsx: not a regular file" in result.stderr
+    assert "管道.xlsx: not a regular file" in result.stderr  # the note in the language asked
     assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["好.xlsx"]
 
 

@@ -378,10 +378,12 @@ def test_claim_store_and_state_rules(ledger: Ledger) -> None:
     assert row is not None and row["destination"] == "/ws/archive/2026-10/a.xlsx"
     with pytest.raises(LedgerError, match="不能改为 claimed"):
         ledger.set_state(f.sha256, "claimed")
-    with pytest.raises(LedgerError, match="Unknown file state"):
+    with pytest.raises(LedgerError, match="未知的文件状态 done") as unknown:
         ledger.set_state(fid, "done")
-    with pytest.raises(LedgerError, match="No such file columns"):
+    assert unknown.value.text("en") == "Unknown file state done"
+    with pytest.raises(LedgerError, match="文件记录没有这些字段：colour") as columns:
         ledger.set_state(fid, "accepted", colour="red")
+    assert columns.value.text("en") == "No such file columns: colour"
     with pytest.raises(LedgerError, match="没有文件"):
         ledger.set_state("0" * 64, "failed")
 

@@ -286,7 +286,8 @@ def write_annotated(workbook: Workbook, issues: list[Issue], dest: Path,
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkspaceError(f"无法创建文件夹 {dest.parent}：{exc}") from exc
+        raise WorkspaceError(key="error.workspace.mkdir", path=str(dest.parent),
+                             detail=str(exc)) from exc
     list_name = _t("sheet", lang)
     sheet_names = safe_sheet_names([s.name for s in workbook.sheets], reserved=[list_name])
     names = dict(zip((s.name for s in workbook.sheets), sheet_names, strict=True))
@@ -313,7 +314,8 @@ def write_annotated(workbook: Workbook, issues: list[Issue], dest: Path,
         os.replace(tmp, dest)
     except (OSError, XlsxFileError) as exc:
         tmp.unlink(missing_ok=True)
-        raise WorkspaceError(f"无法写入校验结果文件 {dest}：{exc}") from exc
+        raise WorkspaceError(key="error.workspace.write-annotated", path=str(dest),
+                             detail=str(exc)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -156,8 +156,7 @@ def place_file(src: Path, dest: Path, *, move: bool) -> bool:
     if not src.exists():
         if dest.exists():
             return True  # moved already; only the bookkeeping after it was interrupted
-        raise ArchiveError(f"文件不见了：{src}（目标 {dest} 也不存在）"
-                           f" / The file is gone: {src} (and {dest} does not exist)")
+        raise ArchiveError(key="error.workspace.file-gone", path=str(src), dest=str(dest))
     if dest.exists():
         if not (os.path.samefile(src, dest) or _same_copy(src, dest)):
             return False

@@ -29,10 +29,7 @@ class Workspace:
             root = os.environ.get("OFFICEKIT_WORKSPACE") or Path.cwd()
         path = Path(root).expanduser().resolve()
         if not path.is_dir():
-            raise WorkspaceError(
-                f"工作区文件夹不存在：{path}",
-                hint="用 `officekit init 文件夹` 新建一个工作区，或用 -w 指定已有的工作区。",
-            )
+            raise WorkspaceError(key="error.workspace.missing", path=str(path))
         return cls(path, load_settings(path / SETTINGS_FILE))
 
     def is_workspace(self) -> bool:

@@ -131,7 +131,7 @@ def report(
         applicable, skipped = kinds_for(kinds, period)
         kinds = tuple(applicable)
     if staff_id and kinds != ("evaluation",):
-        raise UsageError("--staff 只能用于 evaluation（个人考核报告）/ --staff is for evaluation")
+        raise UsageError(key="error.cli.staff-only-evaluation")
     reqs = [
         ReportRequest(k, period, day, department, staff_id, pdf or ws.settings.pdf) for k in kinds
     ]
@@ -189,7 +189,7 @@ def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
         path = Path(name) if Path(name).exists() else ws.template_path(Path(name).name)
         kind = by_file.get(path.name)
         if not path.exists():
-            raise UsageError(f"找不到模板：{name} / no such template")
+            raise UsageError(key="error.cli.no-such-template", name=name)
         problems = check_template(path, sample_context(kind) if kind else None)
         failed = failed or bool(problems)
         out.append(

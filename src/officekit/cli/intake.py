@@ -13,11 +13,12 @@ import click
 
 from officekit.cli.app import Ctx, F, cli, common, day_of
 from officekit.errors import UsageError
+from officekit.i18n import t
 from officekit.model import FileResult
 from officekit.workspace import Workspace
 
 
-def _expand(paths: Sequence[Path]) -> list[Path]:
+def _expand(paths: Sequence[Path], lang: str) -> list[Path]:
     """Files as given; a folder stands for the workbooks directly inside it.
 
     A path that gives nothing to read — a folder with no workbooks (even one named like a
@@ -34,20 +35,16 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
                            if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
                            and ignore_reason(x.name) is None)
             if not found:
-                notes.append(f"{p}：是文件夹，其中没有工作簿文件（.xlsx/.xlsm/.xls/.ods）"
-                             f" / {p}: a folder with no workbook files in it")
+                notes.append(t("error.cli.folder-without-workbooks", lang, path=str(p)))
             out.extend(found)
         elif p.is_file():
             out.append(p)
         elif p.exists() or p.is_symlink():
-            notes.append(f"{p}：不是普通文件（如命名管道、设备或断开的链接），不会打开"
-                         f" / {p}: not a regular file (a FIFO, a device, a broken link); "
-                         "not opened")
+            notes.append(t("error.cli.not-a-regular-file", lang, path=str(p)))
         else:
-            raise UsageError(f"文件不存在：{p} / no such file")
+            raise UsageError(key="error.cli.no-such-file", path=str(p))
     if not out:
-        raise UsageError("\n".join([*notes, "没有要处理的工作簿文件（.xlsx/.xlsm/.xls/.ods）"
-                                               " / no workbook files given"]))
+        raise UsageError(key="error.cli.no-workbooks", notes="\n".join(notes))
     for note in notes:
         click.echo(note, err=True)
     return out
@@ -89,7 +86,7 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     from officekit.validate.pipeline import validate_paths
     from officekit.validate.view import EmptyView, LedgerView
 
-    paths = _expand(files)
+    paths = _expand(files, ctx.lang)
     ws = ctx.maybe_ws()
     settings = ws.settings if ws is not None else _default_settings()
     with _maybe_ledger(ws) as ledger:
@@ -131,7 +128,7 @@ def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
 
     ws = ctx.ws
     ws.ensure()
-    paths = _expand(files)
+    paths = _expand(files, ctx.lang)
     with ctx.steps("cli.steps.ingest", len(paths)) as steps:
         results = ingest_files(ws, paths, today=day_of(today), lang=ctx.lang, progress=steps)
     _print_results(ctx, results, fmt)

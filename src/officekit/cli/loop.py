@@ -56,7 +56,7 @@ def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
         _send_due(ctx, kinds, period_text, department, as_of_day(as_of), dry_run, fmt)
         return
     if period_text is None:
-        raise UsageError("请用 --period 指定期间（--kind due 除外）/ --period is required")
+        raise UsageError(key="error.cli.period-required")
     ws = ctx.ws
     period = parse_period(period_text)
     ws.ensure()
@@ -102,9 +102,7 @@ def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
     from officekit.loop.send import format_due_send, send_due
 
     if set(kinds) != {"due"} or period_text or department:
-        raise UsageError("--kind due 单独使用，不与其他文档类型、--period 或 --department 同用"
-                         " / --kind due goes alone, without other kinds, --period or "
-                         "--department")
+        raise UsageError(key="error.cli.due-alone")
     ws = ctx.ws
     ws.ensure()
     with Ledger.open(ws.database_url) as ledger:

@@ -34,7 +34,7 @@ import string
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from officekit.i18n import cli, delivery, documents, loop, settings, watch
+from officekit.i18n import cli, delivery, documents, errors, loop, settings, watch
 from officekit.i18n.click import CLICK_ZH
 from officekit.i18n.issues import ISSUES, PARAMS
 from officekit.kinds import KINDS
@@ -43,7 +43,7 @@ __all__ = ["CLICK_ZH", "ISSUES", "PARAMS", "UI", "IssueLike", "display", "issue_
 
 # The UI strings of every area: key → (zh, en)
 AREAS: tuple[dict[str, tuple[str, str]], ...] = (
-    cli.UI, documents.UI, delivery.UI, watch.UI, loop.UI, settings.UI,
+    cli.UI, documents.UI, delivery.UI, watch.UI, loop.UI, settings.UI, errors.UI,
 )
 UI: dict[str, tuple[str, str]] = {key: pair for area in AREAS for key, pair in area.items()}
 

@@ -91,9 +91,7 @@ def conninfo(url: str) -> str:
 
 def _check(ws: Workspace) -> None:
     if not is_distributed(ws.database_url):
-        raise UsageError(
-            "任务队列需要 PostgreSQL 账本：请在 officekit.toml 的 [database] url 中设置 "
-            "postgresql+psycopg://… / The job queue needs a PostgreSQL ledger ([database] url)")
+        raise UsageError(key="error.jobs.needs-postgresql")
 
 
 def ensure_schema(ledger: Ledger) -> None:

@@ -288,7 +288,6 @@ def write_xlsx(result: KpiResult, path: Path, lang: str = "zh") -> Path:
         book.close()
         os.replace(tmp, path)
     except (OSError, FileCreateError) as exc:
-        raise WorkspaceError(f"无法写入 {path}：{exc}",
-                             hint=f"Cannot write {path}; check the folder exists and the file "
-                                  "is not open in Excel.") from exc
+        raise WorkspaceError(key="error.workspace.write-xlsx", path=str(path),
+                             detail=str(exc)) from exc
     return path

@@ -48,7 +48,8 @@ class Period:
         limit = {"month": 12, "quarter": 4, "year": 0}[self.kind]
         low = 0 if self.kind == "year" else 1
         if not (low <= self.index <= limit) or not (1900 <= self.year <= 9998):
-            raise UsageError(f"无效的期间 / invalid period: {self.kind} {self.year} {self.index}")
+            raise UsageError(key="error.period.invalid", kind=self.kind, year=self.year,
+                             index=self.index)
 
     # ---------------------------------------------------------------- construction
 
@@ -69,11 +70,7 @@ class Period:
             if 1 <= index <= limit:
                 return cls(kind, year, index)
             break
-        raise UsageError(
-            f"无法识别的期间：{text!r}。可用的写法：{'、'.join(_ACCEPTED)}",
-            hint=f"Unrecognised period {text!r}; use a month (2026-10), a quarter (2026-Q4) "
-                 "or a year (2026).",
-        )
+        raise UsageError(key="error.period.unrecognised", text=text, accepted=_ACCEPTED)
 
     @classmethod
     def month_of(cls, day: date) -> Period:

@@ -109,15 +109,13 @@ def find_file(ledger: Ledger, ref: str) -> dict[str, Any]:
                 or_(files.c.path == text, files.c.destination == text,
                     files.c.name == name)).order_by(files.c.id)).mappings())
     if not rows:
-        raise UsageError(f"账本中没有这个文件：{ref}（可用 officekit files 查看）"
-                         f" / No such file in the ledger: {ref} (see officekit files)")
+        raise UsageError(key="error.ledger.no-such-file", ref=ref)
     accepted = [r for r in rows if r["state"] == "accepted"]
     if len(rows) > 1 and len(accepted) == 1:
         return dict(accepted[0])
     if len(rows) > 1:
-        listed = "；".join(f"{r['sha256'][:12]} {r['name']} ({r['state']})" for r in rows)
-        raise UsageError(f"有多个文件符合“{ref}”，请给出更长的 SHA256 前缀：{listed}"
-                         f" / Several files match {ref!r}; give a longer SHA256 prefix")
+        listed = [f"{r['sha256'][:12]} {r['name']} ({r['state']})" for r in rows]
+        raise UsageError(key="error.ledger.ambiguous-file", ref=ref, listed=listed)
     return dict(rows[0])
 
 
@@ -287,8 +285,7 @@ def apply_retraction(conn: Connection, plan: RetractPlan, *, by: str, forced: bo
     done = conn.execute(update(files).where(files.c.id == file_id, files.c.state == "accepted")
                         .values(state="retracted", updated=now))
     if done.rowcount != 1:
-        raise LedgerError(f"文件 {plan.file['name']} 已不是“已接收”状态，未撤回"
-                          f" / {plan.file['name']} is no longer accepted; not retracted")
+        raise LedgerError(key="error.ledger.not-accepted-any-more", name=plan.file["name"])
     conn.execute(insert(retractions).values(
         file_id=file_id, retracted_at=now, retracted_by=by, forced=forced,
         summary={**plan.counts(), "periods": sorted(plan.periods)}))
@@ -303,9 +300,8 @@ def retract(ledger: Ledger, ref: str, *, dry_run: bool = False, force: bool = Fa
     """
     row = find_file(ledger, ref)
     if row["state"] != "accepted":
-        raise UsageError(f"只能撤回已接收的文件；{row['name']} 的状态是 {row['state']}"
-                         f" / Only accepted files can be retracted; {row['name']} is "
-                         f"{row['state']}")
+        raise UsageError(key="error.ledger.retract-only-accepted", name=row["name"],
+                         state=row["state"])
     with ledger.transaction(write=not dry_run) as conn:
         plan = plan_retraction(conn, row)
         if dry_run:
@@ -353,8 +349,8 @@ def list_files(ledger: Ledger, *, kind: str | None = None, state: str | None = N
     kept them, and for files that stored nothing.
     """
     if state is not None and state not in schema.FILE_STATES:
-        raise UsageError(f"未知的文件状态 {state!r}；可用：{'、'.join(LISTED_STATES)}"
-                         f" / Unknown file state {state!r}")
+        raise UsageError(key="error.ledger.unknown-listed-state", state=state,
+                         states=LISTED_STATES)
     with ledger.transaction() as conn:
         query = select(files, contributions.c.inserted.label("c_inserted"),
                        contributions.c.updated.label("c_updated"),

@@ -122,7 +122,7 @@ class RecordQueries:
         ``_replaced_by_file_id``, ``_replaced_at`` and ``_reason`` (replaced | removed).
         """
         if kind not in RECORD_TABLES:
-            raise LedgerError(f"未知的记录类型 {kind!r} / Unknown record kind {kind!r}")
+            raise LedgerError(key="error.ledger.unknown-kind", kind=kind)
         if isinstance(key, str):
             text = key if key.startswith("[") else schema.encode_key((key,))
         else:

@@ -297,11 +297,6 @@ def from_json(kind: str, data: Mapping[str, Any]) -> Record:
     return record
 
 
-def _where(record: Mapping[str, Any]) -> str:
-    return f"「{record.get('_sheet')}」第{record.get('_row')}行 / sheet {record.get('_sheet')!r} " \
-        f"row {record.get('_row')}"
-
-
 def coerce(kind: str, name: str, value: Any, record: Mapping[str, Any]) -> Any:
     """``value`` checked against the column type of field ``name``; LedgerError when it cannot be.
 
@@ -323,11 +318,9 @@ def coerce(kind: str, name: str, value: Any, record: Mapping[str, Any]) -> Any:
     if ftype in (FieldType.INT, FieldType.SCALE) and isinstance(value, bool):
         ok = False
     if not ok:
-        raise LedgerError(
-            f"无法入账：{_where(record)} 字段 {name} 的值 {value!r} 不是{ftype.value}类型"
-            f" / Cannot store: field {name} value {value!r} is not of type {ftype.value}",
-            hint="这是程序内部的记录格式错误，请报告 / This is an internal record-format bug.",
-        )
+        raise LedgerError(key="error.ledger.bad-value", sheet=record.get("_sheet"),
+                          row=record.get("_row"), name=name, value=repr(value),
+                          type=ftype.value)
     return value
 
 
@@ -347,8 +340,7 @@ def natural_key(kind: str, record: Mapping[str, Any]) -> str:
     parts, optional = kinds.key_parts(KINDS[kind], record)
     missing = [i for i, p in enumerate(parts) if (p is None or p == "") and i not in optional]
     if missing:
-        raise LedgerError(
-            f"无法入账：{_where(record)} 缺少关键字段，无法确定是哪条{KINDS[kind].title_zh}记录"
-            f" / Cannot store: a {KINDS[kind].title_en} record lacks its key field(s)",
-        )
+        raise LedgerError(key="error.ledger.no-key", sheet=record.get("_sheet"),
+                          row=record.get("_row"), kind_zh=KINDS[kind].title_zh,
+                          kind_en=KINDS[kind].title_en)
     return encode_key(parts)

@@ -194,11 +194,7 @@ class Ledger(RecordQueries):
         try:
             engine = _make_engine(url)
         except (ArgumentError, ImportError, OSError, ValueError) as exc:
-            raise LedgerError(
-                f"无法打开账本 {url}：{exc} / Cannot open the ledger {url}: {exc}",
-                hint="检查 officekit.toml 中的 database_url 与 .officekit 目录"
-                     " / Check database_url in officekit.toml and the .officekit folder.",
-            ) from exc
+            raise LedgerError(key="error.ledger.open", url=str(url), detail=str(exc)) from exc
         ledger = cls(engine)
         try:
             ledger._ensure_schema()
@@ -234,10 +230,8 @@ class Ledger(RecordQueries):
                     yield conn
         except SQLAlchemyError as exc:
             detail = getattr(exc, "orig", None) or exc
-            raise LedgerError(
-                f"账本操作失败：{detail} / Ledger operation failed: {detail}",
-                hint=f"账本 / ledger: {self.url}",
-            ) from exc
+            raise LedgerError(key="error.ledger.failed", detail=str(detail),
+                              url=str(self.url)) from exc
 
     def _ensure_schema(self) -> None:
         with self._transaction(write=True) as conn:
@@ -254,12 +248,8 @@ class Ledger(RecordQueries):
                     {"key": "created_at", "value": _now().isoformat(timespec="seconds")},
                 ])
             elif found != str(schema.SCHEMA_VERSION):
-                raise LedgerError(
-                    f"账本结构版本为 {found}，本程序需要 {schema.SCHEMA_VERSION}"
-                    f" / The ledger has schema version {found}; this officekit needs "
-                    f"{schema.SCHEMA_VERSION}",
-                    hint=f"账本 / ledger: {self.url}",
-                )
+                raise LedgerError(key="error.ledger.schema-version", found=found,
+                                  needed=schema.SCHEMA_VERSION, url=str(self.url))
             else:
                 _allow_all_states(conn)
 
@@ -307,9 +297,7 @@ class Ledger(RecordQueries):
                 result = conn.execute(insert(files).values(
                     sha256=info.sha256, first_seen=now, attempts=1, **values))
         except IntegrityError as exc:  # another process stored it in between (PostgreSQL)
-            raise LedgerError(
-                "此文件内容刚被另一进程入账 / This content was just stored by another process",
-            ) from exc
+            raise LedgerError(key="error.ledger.stored-meanwhile") from exc
         return _new_id(result)
 
     @staticmethod
@@ -380,8 +368,7 @@ class Ledger(RecordQueries):
         now = _now()
         with self._transaction(write=True) as conn:
             if conn.execute(select(files.c.id).where(files.c.id == of_file_id)).first() is None:
-                raise LedgerError(
-                    f"账本中没有文件 {of_file_id} / No file {of_file_id} in the ledger")
+                raise LedgerError(key="error.ledger.no-file", file=of_file_id)
             same = conn.execute(select(files.c.id).where(
                 files.c.sha256 == info.sha256, files.c.duplicate_of.is_not(None),
                 files.c.path == info.path, files.c.mtime == schema.naive(info.mtime))).first()
@@ -456,10 +443,10 @@ class Ledger(RecordQueries):
         set again (e.g. to record ``destination`` after the archive move).
         """
         if state not in FILE_STATES:
-            raise LedgerError(f"未知的文件状态 {state!r} / Unknown file state {state!r}")
+            raise LedgerError(key="error.ledger.unknown-state", state=state)
         unknown = set(fields) - self._SETTABLE
         if unknown:
-            raise LedgerError(f"文件记录没有这些字段 / No such file columns: {sorted(unknown)}")
+            raise LedgerError(key="error.ledger.unknown-columns", columns=sorted(unknown))
         which = (files.c.id == file if isinstance(file, int)
                  else and_(files.c.sha256 == file, files.c.duplicate_of.is_(None)))
         with self._transaction(write=True) as conn:
@@ -470,9 +457,8 @@ class Ledger(RecordQueries):
                 return
             found = conn.execute(select(files.c.state).where(which)).scalar()
         if found is None:
-            raise LedgerError(f"账本中没有文件 {file} / No file {file} in the ledger")
-        raise LedgerError(f"文件 {file} 已是终态 {found}，不能改为 {state}"
-                          f" / File {file} is {found} (final); cannot become {state}")
+            raise LedgerError(key="error.ledger.no-file", file=file)
+        raise LedgerError(key="error.ledger.final-state", file=file, found=found, state=state)
 
     def _files(self, *where: ColumnElement[bool], order: Iterable[Any] = (),
                limit: int | None = None) -> list[dict[str, Any]]:
@@ -528,7 +514,7 @@ class Ledger(RecordQueries):
                     error: str | None = None, path: str | None = None) -> int:
         """Record one e-mail delivery attempt of a document (``sent`` or ``failed``)."""
         if status not in schema.SEND_STATUSES:
-            raise LedgerError(f"未知的发送状态 {status!r} / Unknown send status {status!r}")
+            raise LedgerError(key="error.ledger.unknown-send-status", status=status)
         with self._transaction(write=True) as conn:
             result = conn.execute(insert(sends).values(
                 doc_sha256=doc_sha256, recipient=recipient, path=path, sent_at=_now(),

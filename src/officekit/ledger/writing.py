@@ -136,7 +136,7 @@ def _between(column: Any, start: date | datetime | None,
 def _new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     if key is None:
-        raise LedgerError("数据库没有返回新记录编号 / The database returned no new row id")
+        raise LedgerError(key="error.ledger.no-row-id")
     return int(key[0])
 
 
@@ -196,7 +196,7 @@ def _prepare_all(sheets: Iterable[SheetResult]) -> dict[str, dict[str, dict[str,
         if sheet.kind is None:
             continue
         if sheet.kind not in RECORD_TABLES:
-            raise LedgerError(f"未知的记录类型 {sheet.kind!r} / Unknown record kind {sheet.kind!r}")
+            raise LedgerError(key="error.ledger.unknown-kind", kind=sheet.kind)
         by_key = prepared[sheet.kind]
         for record in sheet.records:
             values = _prepare(sheet.kind, {"_sheet": sheet.name, **record})

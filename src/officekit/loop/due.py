@@ -257,8 +257,8 @@ def due_list(source: Any, settings: Settings, as_of: date, *, department: str | 
         known = result.departments()
         if department not in known and department not in {
                 str(s.get("department")) for s in source.staff()}:
-            raise UsageError(f"没有部门“{department}”；已有：{'、'.join(known) or '—'}"
-                             f" / unknown department {department!r}")
+            raise UsageError(key="error.unknown-department", department=department,
+                             known=known or "—")
         result = result.only(lambda r: r.department == department)
     if staff:
         result = result.only(lambda r: staff in (r.handler_id, r.handler_name))

@@ -115,8 +115,8 @@ def write_due_xlsx(due: DueList, path: Path, lang: str = "zh") -> Path:
         os.replace(tmp, path)
     except (OSError, FileCreateError) as exc:
         tmp.unlink(missing_ok=True)
-        raise WorkspaceError(f"无法写入 {path}：{exc}",
-                             hint=f"Cannot write {path}; is it open in Excel?") from exc
+        raise WorkspaceError(key="error.workspace.write-xlsx", path=str(path),
+                             detail=str(exc)) from exc
     return path
 
 

@@ -199,8 +199,8 @@ def write_samples(dest: Path, *, seed: int = 2026, flawed: bool = True) -> list[
     try:
         return _write_all(dest, seed, flawed)
     except (OSError, FileCreateError) as exc:
-        raise UsageError(f"无法把示例文件写到 {dest}：{exc}",
-                         hint=f"Cannot write the sample files into {dest}.") from exc
+        raise UsageError(key="error.workspace.write-samples", path=str(dest),
+                         detail=str(exc)) from exc
 
 
 def _write_all(dest: Path, seed: int, flawed: bool) -> list[Path]:

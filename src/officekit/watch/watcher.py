@@ -184,11 +184,8 @@ class Watcher:
                 try:
                     self.area.open()
                 except OSError as exc:
-                    raise WorkspaceError(
-                        f"无法在收件箱中建立处理文件夹：{self.area.root}（{exc}）"
-                        f" / Cannot create the processing folder in the inbox: {exc}",
-                        hint="请检查收件箱的写入权限 / Check that the inbox is writable.",
-                    ) from exc
+                    raise WorkspaceError(key="error.workspace.processing-folder",
+                                         path=str(self.area.root), detail=str(exc)) from exc
                 # the first file must not wait for a reader to start and import the stack
                 shared_pool().warm(["officekit.validate.pipeline"])
                 handoff = None

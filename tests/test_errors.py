@@ -1,0 +1,100 @@
+"""Exceptions carry a catalogue key and params; the text is made in the language asked for.
+
+The command line prints an error in ``--lang`` (Chinese by default); the same exception gives
+either language, and its hint comes from the entry ``<key>.hint``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import officekit
+from officekit.cli import cli
+from officekit.errors import LedgerError, OfficekitError, UsageError, WorkspaceError
+from officekit.i18n import UI
+from officekit.kpis.periods import Period
+from officekit.ledger.store import Ledger
+from officekit.workspace import Workspace
+
+
+def test_an_error_gives_its_text_in_either_language() -> None:
+    with pytest.raises(UsageError) as err:
+        Period.parse("2026-13")
+    assert err.value.catalogue_key == "error.period.unrecognised"
+    assert err.value.params["text"] == "2026-13"
+    zh, en = err.value.text("zh"), err.value.text("en")
+    assert zh.startswith("无法识别的期间：“2026-13”。可用的写法：2026-10、2026年10月、")
+    assert en == ('Unrecognised period "2026-13"; use a month (2026-10), a quarter (2026-Q4) '
+                  "or a year (2026).")
+    assert str(err.value) == zh  # logs and tracebacks: the Chinese text
+
+
+def test_the_hint_comes_from_the_catalogue_in_the_same_language(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError) as err:
+        Workspace.open(tmp_path / "nowhere")
+    zh, en = err.value.text("zh").splitlines(), err.value.text("en").splitlines()
+    assert zh == [f"工作区文件夹不存在：{tmp_path / 'nowhere'}",
+                  "用 `officekit init 文件夹` 新建一个工作区，或用 -w 指定已有的工作区。"]
+    assert en == [f"The workspace folder does not exist: {tmp_path / 'nowhere'}",
+                  "Make one with `officekit init FOLDER`, or name an existing one with -w."]
+
+
+def test_a_ledger_error_names_the_ledger_in_both_languages(tmp_path: Path) -> None:
+    with Ledger.for_path(tmp_path / "ledger.db") as ledger, \
+            pytest.raises(LedgerError) as err:
+        ledger.set_state(999, "failed")
+    assert err.value.text("zh") == "账本中没有文件 999"
+    assert err.value.text("en") == "No file 999 in the ledger"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    (None, "错误：无法识别的期间：“someday”。可用的写法："),
+    ("zh", "错误：无法识别的期间：“someday”。可用的写法："),
+    ("en", 'error: Unrecognised period "someday"; use a month (2026-10)'),
+])
+def test_the_cli_prints_an_error_in_the_language_asked(
+        tmp_path: Path, lang: str | None, expected: str) -> None:
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws)]).exit_code == 0
+    args = ["kpis", "-w", str(ws), "--period", "someday"] + (["--lang", lang] if lang else [])
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(expected), result.stderr
+    other = "Unrecognised" if lang != "en" else "无法识别"
+    assert other not in result.stderr  # one language, not both
+
+
+def test_cli_usage_errors_in_english(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = tmp_path / "nope.xlsx"
+    result = runner.invoke(cli, ["validate", "--lang", "en", str(missing)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: no such file: {missing}"
+    result = runner.invoke(cli, ["validate", str(missing)])
+    assert result.stderr.strip() == f"错误：文件不存在：{missing}"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(cli, ["validate", "--lang", "en", str(empty)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {empty}: a folder with no workbook files in it", "no workbook files given"]
+
+
+_KEY = re.compile(r"\bkey=\"([a-z][\w.-]+)\"")
+
+
+def test_every_key_an_exception_is_raised_with_is_in_the_catalogue() -> None:
+    src = Path(officekit.__file__).parent
+    used = {(p.name, k) for p in src.rglob("*.py")
+            for k in _KEY.findall(p.read_text(encoding="utf-8"))}
+    assert len(used) > 40
+    assert [(name, k) for name, k in sorted(used) if k not in UI] == []
+
+
+def test_an_unknown_key_shows_the_key_rather_than_nothing() -> None:
+    assert OfficekitError(key="error.no-such-entry").text("en") == "error.no-such-entry"
