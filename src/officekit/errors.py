@@ -12,19 +12,21 @@ from officekit.i18n import UI, t
 class OfficekitError(Exception):
     """Root of every error officekit raises on purpose. ``exit_code`` is what the CLI returns.
 
-    Either a finished ``message`` (Chinese, the older way) or a catalogue ``key`` of
-    :data:`officekit.i18n.UI` with its ``params``: then :meth:`text` gives it in either language
-    and the entry ``<key>.hint``, when the catalogue has one, is its hint.
+    Raised with a catalogue ``key`` of :data:`officekit.i18n.UI` (``error.…`` entries) and its
+    ``params``: :meth:`text` gives it in either language and the entry ``<key>.hint`` (or
+    ``hint_key``), when the catalogue has one, is its hint; ``str()`` gives both languages. A
+    finished ``message`` is still taken, for texts that are not officekit's (a library's own).
     """
 
     exit_code = 2
 
     def __init__(self, message: str = "", *, hint: str | None = None, key: str | None = None,
-                 **params: object) -> None:
+                 hint_key: str | None = None, **params: object) -> None:
         self.catalogue_key = key
+        self.hint_key = hint_key
         self.params = params
         if key is not None and not message:
-            message = self._from_catalogue("zh")
+            message = self._both()
         super().__init__(message)
         self.message = message
         self.hint = hint
@@ -32,10 +34,18 @@ class OfficekitError(Exception):
     def _from_catalogue(self, lang: str) -> str:
         key = self.catalogue_key or ""
         text = t(key, lang, **self.params)
-        hint_key = key + ".hint"
+        hint_key = self.hint_key or key + ".hint"
         if hint_key in UI:
             text += "\n" + t(hint_key, lang, **self.params)
         return text
+
+    def _both(self) -> str:
+        """Both languages, for where no language is asked (logs, tracebacks): "zh / en", or
+        the Chinese lines then the English ones when the text has more than one line."""
+        zh, en = self._from_catalogue("zh"), self._from_catalogue("en")
+        if zh == en:
+            return zh
+        return f"{zh}\n{en}" if "\n" in zh + en else f"{zh} / {en}"
 
     def text(self, lang: str = "zh") -> str:
         """The message (and hint) in ``lang``: what the CLI prints."""

@@ -149,13 +149,13 @@ class MailTemplates:
             try:
                 text = path.read_text(encoding="utf-8-sig")  # Notepad may add a BOM
             except OSError as exc:
-                raise TemplateError(f"无法读取邮件模板 {path}：{exc}"
-                                    f" / Cannot read the mail template {path}") from exc
+                raise TemplateError(key="error.mail.template-unreadable", path=str(path),
+                                    detail=str(exc)) from exc
             try:
                 self._compiled[kind] = (path, _ENV.from_string(text))
             except jinja2.TemplateSyntaxError as exc:
-                raise TemplateError(f"邮件模板 {path} 第 {exc.lineno} 行有语法错误：{exc.message}"
-                                    f" / Syntax error in {path}, line {exc.lineno}") from exc
+                raise TemplateError(key="error.mail.template-syntax", path=str(path),
+                                    line=exc.lineno, detail=exc.message) from exc
         return self._compiled[kind]
 
     def render(self, kind: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -164,10 +164,8 @@ class MailTemplates:
         try:
             text = template.render(context)
         except jinja2.TemplateError as exc:
-            raise TemplateError(
-                f"邮件模板 {path} 无法生成：{exc} / The mail template {path} failed: {exc}",
-                hint="可用的变量 / variables: " + ", ".join(sorted(context)),
-            ) from exc
+            raise TemplateError(key="error.mail.template-failed", path=str(path),
+                                detail=str(exc), variables=", ".join(sorted(context))) from exc
         lines = text.splitlines()
         while lines and not lines[0].strip():
             lines.pop(0)
@@ -175,8 +173,7 @@ class MailTemplates:
         for prefix in _SUBJECT_PREFIXES:
             subject = subject.removeprefix(prefix).strip()
         if not subject:
-            raise TemplateError(f"邮件模板 {path} 的第一行应是邮件主题，现在为空"
-                                f" / The first line of {path} must be the subject")
+            raise TemplateError(key="error.mail.no-subject", path=str(path))
         while lines and not lines[0].strip():
             lines.pop(0)
         return subject, "\n".join(lines).rstrip() + "\n"
@@ -235,8 +232,7 @@ def plan_sends(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[
     """
     unknown = [k for k in kinds if k not in DOCUMENT_KINDS]
     if unknown:
-        raise UsageError(f"未知的文档类型：{', '.join(unknown)}；可用：{', '.join(DOCUMENT_KINDS)}"
-                         f" / unknown document kind")
+        raise UsageError(key="error.mail.unknown-kind", unknown=unknown, kinds=DOCUMENT_KINDS)
     key = _period_key(period)
     report = SendReport(period=key, dry_run=False)
     directory = Directory.from_ledger(ledger, ws.settings)

@@ -95,9 +95,8 @@ def relative_to_outbox(outbox: Path, path: Path | str) -> str:
     try:
         rel = p.resolve().relative_to(outbox.resolve())
     except ValueError as exc:
-        raise ManifestError(
-            f"文档不在发件箱中：{p}（发件箱 {outbox}）"
-            f" / The document is not inside the outbox: {p} (outbox {outbox})") from exc
+        raise ManifestError(key="error.manifest.outside-outbox", path=str(p),
+                            outbox=str(outbox)) from exc
     return rel.as_posix()
 
 
@@ -119,8 +118,8 @@ def _parse_time(text: str, line: int) -> datetime | None:
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise ManifestError(f"{MANIFEST} 第 {line} 行：时间 {text!r} 无法识别"
-                        f" / line {line}: unreadable time {text!r}")
+    raise ManifestError(key="error.manifest.bad-time", file=MANIFEST, line=line,
+                        text=repr(text))
 
 
 def _parse(text: str) -> list[ManifestRow]:
@@ -128,9 +127,8 @@ def _parse(text: str) -> list[ManifestRow]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ManifestError(
-            f"{MANIFEST} 缺少列：{', '.join(missing)}（应有：{', '.join(COLUMNS)}）"
-            f" / {MANIFEST} lacks the columns {', '.join(missing)}")
+        raise ManifestError(key="error.manifest.columns", file=MANIFEST,
+                            missing=", ".join(missing), columns=", ".join(COLUMNS))
     reader.fieldnames = header
     rows: list[ManifestRow] = []
     for line, raw in enumerate(reader, start=2):
@@ -153,7 +151,8 @@ def read_manifest(outbox: Path) -> list[ManifestRow]:
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"无法读取 {path}：{exc} / Cannot read {path}: {exc}") from exc
+        raise ManifestError(key="error.manifest.unreadable", path=str(path),
+                            detail=str(exc)) from exc
     return _parse(text)
 
 
@@ -163,17 +162,16 @@ def _clean(path: str) -> str:
         return ""
     pure = PurePosixPath(path.replace("\\", "/"))
     if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", path):
-        raise ManifestError(f"清单中的路径必须相对于发件箱：{path}"
-                            f" / Manifest paths must be relative to the outbox: {path}")
+        raise ManifestError(key="error.manifest.absolute-path", path=path)
     return pure.as_posix()
 
 
 def _check(row: ManifestRow) -> ManifestRow:
     if row.kind not in DOCUMENT_KINDS:
-        raise ManifestError(f"未知的文档类型 {row.kind!r}；可用：{', '.join(DOCUMENT_KINDS)}"
-                            f" / Unknown document kind {row.kind!r}")
+        raise ManifestError(key="error.manifest.unknown-kind", kind=repr(row.kind),
+                            kinds=", ".join(DOCUMENT_KINDS))
     if not row.path or not row.period:
-        raise ManifestError(f"清单行缺少 path 或 period：{row} / A row lacks path or period")
+        raise ManifestError(key="error.manifest.incomplete-row", row=str(row))
     return replace(row, path=_clean(row.path), pdf=_clean(row.pdf))
 
 
@@ -193,9 +191,8 @@ def _locked(outbox: Path) -> Iterator[None]:
             except FileNotFoundError:
                 continue
             if _time.monotonic() > deadline:
-                raise ManifestError(
-                    f"{MANIFEST} 正被另一个进程写入（锁文件 {lock}）；请稍后再试"
-                    f" / {MANIFEST} is being written by another process (lock {lock})") from None
+                raise ManifestError(key="error.manifest.locked", file=MANIFEST,
+                                    lock=str(lock)) from None
             _time.sleep(0.05)
             continue
         break
@@ -215,10 +212,7 @@ def _replace(tmp: Path, dest: Path) -> None:
         except PermissionError as exc:  # Windows: Excel has the file open
             if attempt + 1 == _REPLACE_TRIES:
                 tmp.unlink(missing_ok=True)
-                raise ManifestError(
-                    f"无法更新 {dest}：文件可能正在 Excel 中打开，请关闭后重试"
-                    f" / Cannot update {dest}: it may be open in Excel; close it and retry",
-                ) from exc
+                raise ManifestError(key="error.manifest.replace", path=str(dest)) from exc
             _time.sleep(0.2 * (attempt + 1))
 
 

@@ -197,16 +197,12 @@ class Mailer:
                 conn.login(s.user, self._password or "")
         except smtplib.SMTPNotSupportedError as exc:
             conn.close()
-            raise SmtpSetupError(
-                f"服务器 {s.host}:{s.port} 不支持 STARTTLS / the server does not offer STARTTLS",
-                hint="检查 smtp.port 与 smtp.security（STARTTLS 常用 587，SSL 常用 465）"
-                     " / check smtp.port and smtp.security") from exc
+            raise SmtpSetupError(key="error.smtp.no-starttls", host=s.host, port=s.port,
+                                 hint_key="error.smtp.check-port") from exc
         except smtplib.SMTPAuthenticationError as exc:
             conn.close()
-            raise SmtpSetupError(
-                f"登录发信服务器失败（{_describe(exc)}）/ login to the SMTP server failed",
-                hint=f"检查 smtp.user 与环境变量 {s.password_env} 中的密码（有的邮箱要用授权码）"
-                     f" / check smtp.user and the password in {s.password_env}") from exc
+            raise SmtpSetupError(key="error.smtp.login", detail=_describe(exc),
+                                 env=s.password_env) from exc
         except BaseException:
             conn.close()
             raise
@@ -239,11 +235,9 @@ class Mailer:
                 return
             except ssl.SSLError as exc:
                 self._drop()
-                raise SmtpSetupError(
-                    f"与 {self.smtp.host}:{self.smtp.port} 建立加密连接失败：{exc}"
-                    " / TLS with the SMTP server failed",
-                    hint="检查 smtp.port 与 smtp.security（STARTTLS 常用 587，SSL 常用 465）"
-                         " / check smtp.port and smtp.security") from exc
+                raise SmtpSetupError(key="error.smtp.tls", host=self.smtp.host,
+                                     port=self.smtp.port, detail=str(exc),
+                                     hint_key="error.smtp.check-port") from exc
             except smtplib.SMTPException as exc:
                 if _permanent(exc):
                     raise MessageRefused(_describe(exc)) from exc

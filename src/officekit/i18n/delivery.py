@@ -66,4 +66,68 @@ UI: dict[str, tuple[str, str]] = {
         "Total: {sent} sent, {pending} to send, {before} sent before, {failed} failed, "
         "{skipped} not attempted, {missing} missing.",
     ),
+    # errors of sending (officekit.deliver): the SMTP server, the mail templates, the manifest
+    "error.smtp.no-starttls": (
+        "服务器 {host}:{port} 不支持 STARTTLS", "The server {host}:{port} does not offer STARTTLS"),
+    "error.smtp.check-port": (
+        "检查 smtp.port 与 smtp.security（STARTTLS 常用 587，SSL 常用 465）",
+        "Check smtp.port and smtp.security (STARTTLS is usually 587, SSL 465)",
+    ),
+    "error.smtp.login": (
+        "登录发信服务器失败（{detail}）", "Login to the SMTP server failed ({detail})"),
+    "error.smtp.login.hint": (
+        "检查 smtp.user 与环境变量 {env} 中的密码（有的邮箱要用授权码）",
+        "Check smtp.user and the password in the environment variable {env} (some mail "
+        "services want an app password)",
+    ),
+    "error.smtp.tls": (
+        "与 {host}:{port} 建立加密连接失败：{detail}",
+        "TLS with the SMTP server {host}:{port} failed: {detail}",
+    ),
+    "error.mail.template-unreadable": (
+        "无法读取邮件模板 {path}：{detail}", "Cannot read the mail template {path}: {detail}"),
+    "error.mail.template-syntax": (
+        "邮件模板 {path} 第 {line} 行有语法错误：{detail}",
+        "Syntax error in the mail template {path}, line {line}: {detail}",
+    ),
+    "error.mail.template-failed": (
+        "邮件模板 {path} 无法生成：{detail}", "The mail template {path} failed: {detail}"),
+    "error.mail.template-failed.hint": ("可用的变量：{variables}", "Variables: {variables}"),
+    "error.mail.no-subject": (
+        "邮件模板 {path} 的第一行应是邮件主题，现在为空",
+        "The first line of the mail template {path} must be the subject; it is empty",
+    ),
+    "error.mail.unknown-kind": (
+        "未知的文档类型：{unknown}；可用：{kinds}",
+        "Unknown document kind: {unknown}; use {kinds}",
+    ),
+    "error.manifest.outside-outbox": (
+        "文档不在发件箱中：{path}（发件箱 {outbox}）",
+        "The document is not inside the outbox: {path} (outbox {outbox})",
+    ),
+    "error.manifest.bad-time": (
+        "{file} 第 {line} 行：时间 {text} 无法识别",
+        "{file} line {line}: unreadable time {text}",
+    ),
+    "error.manifest.columns": (
+        "{file} 缺少列：{missing}（应有：{columns}）",
+        "{file} lacks the columns {missing} (it should have {columns})",
+    ),
+    "error.manifest.unreadable": ("无法读取 {path}：{detail}", "Cannot read {path}: {detail}"),
+    "error.manifest.absolute-path": (
+        "清单中的路径必须相对于发件箱：{path}",
+        "Manifest paths must be relative to the outbox: {path}",
+    ),
+    "error.manifest.unknown-kind": (
+        "未知的文档类型 {kind}；可用：{kinds}", "Unknown document kind {kind}; use {kinds}"),
+    "error.manifest.incomplete-row": (
+        "清单行缺少 path 或 period：{row}", "A manifest row lacks path or period: {row}"),
+    "error.manifest.locked": (
+        "{file} 正被另一个进程写入（锁文件 {lock}）；请稍后再试",
+        "{file} is being written by another process (lock {lock}); try again later",
+    ),
+    "error.manifest.replace": (
+        "无法更新 {path}：文件可能正在 Excel 中打开，请关闭后重试",
+        "Cannot update {path}: it may be open in Excel; close it and retry",
+    ),
 }

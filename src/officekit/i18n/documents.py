@@ -1,5 +1,6 @@
-"""Texts about the documents: the notes of a report run (officekit.render.reports) and the
-annotated copy of a rejected file (officekit.annotate).
+"""Texts about the documents: the notes of a report run (officekit.render.reports), the
+annotated copy of a rejected file (officekit.annotate), and the errors of rendering: templates,
+pictures, charts and PDF (``error.template.…``, ``error.pdf.…``).
 """
 
 from __future__ import annotations
@@ -34,4 +35,176 @@ UI: dict[str, tuple[str, str]] = {
     "annotate.column": ("列", "Column"),
     "annotate.value": ("值", "Value"),
     "annotate.message": ("说明", "Message"),
+    # errors of the documents (officekit.render): templates, pictures, charts, PDF
+    "error.report.unknown-kind": (
+        "未知的报告类型“{kind}”；可用：{kinds}", 'Unknown report kind "{kind}"; use {kinds}'),
+    "error.report.unknown-staff": (
+        "{period} 没有工号或姓名为“{staff}”的人员",
+        'No staff member "{staff}" in {period}',
+    ),
+    "error.report.unknown-department": (
+        "{period} 没有部门“{department}”的数据；已有：{known}",
+        'No data for department "{department}" in {period}; the departments are: {known}',
+    ),
+    "error.report.handbook-month": (
+        "岗位职责手册按月生成（含当月排班），请用 --period 2026-10 这样的月份",
+        "The handbook is made per month (it holds the month's duty calendar): use a month "
+        "such as --period 2026-10",
+    ),
+    "error.report.handbook-department": (
+        "岗位职责表里没有部门“{department}”；已有：{known}",
+        'The duty catalogue has no department "{department}"; the departments are: {known}',
+    ),
+    "error.report.no-duties": ("—（请先导入岗位职责表）", "— (store a duty catalogue first)"),
+    "error.template.not-found": ("模板文件不存在：{path}", "Template not found: {path}"),
+    "error.template.not-docx": (
+        "无法读取模板 {name}：不是有效的 Word 文档（.docx）",
+        "Cannot read the template {name}: not a valid Word document (.docx)",
+    ),
+    "error.template.no-main-part": (
+        "{name} 不是 Word 文档（找不到正文）", "{name} is not a Word document (no main part)"),
+    "error.template.bad-xml": (
+        "模板 {file} 的 {part} 不是有效的 XML：{detail}",
+        "{part} in the template {file} is not valid XML: {detail}",
+    ),
+    "error.template.render-failed": (
+        "渲染 {path} 失败：\n{detail}", "Rendering {path} failed:\n{detail}"),
+    "error.template.problems": (
+        "模板 {name} 有 {count} 处错误：\n{listed}[[\n  ……另有 {more} 处]]",
+        "Template {name} has {count} problem(s):\n{listed}[[\n  … and {more} more]]",
+    ),
+    "error.template.unsupported": (
+        "不支持的对象 {name}：officekit 不支持 {what}",
+        "{name} is not supported: officekit does not support {what}",
+    ),
+    "error.template.unsupported.Subdoc": ("子文档（Subdoc）", "sub-documents (Subdoc)"),
+    "error.template.unsupported.InlineImage": (
+        "docxtpl 的图片对象（InlineImage，请用 officekit 的 Image）",
+        "docxtpl's InlineImage (use officekit's Image)",
+    ),
+    "error.template.unsupported.DocxTemplate": ("docxtpl 模板对象", "a DocxTemplate"),
+    "error.template.unsupported.Document": ("python-docx 文档对象", "a python-docx Document"),
+    "error.template.not-word-content": (
+        "对象 {name} 无法输出为 Word 内容（不支持）：{detail}",
+        "{name} cannot be written into Word (not supported): {detail}",
+    ),
+    "error.template.invalid-word-xml": (
+        "对象 {name} 的内容不是有效的 Word XML（不支持）：{detail}",
+        "{name} does not give valid Word XML (not supported): {detail}",
+    ),
+    "error.template.foreign-relationship": (
+        "对象 {name} 引用了本文档中不存在的关系 {ref}（不支持来自其他库的图片或链接）",
+        "{name} refers to relationship {ref}, which this document does not have (objects of "
+        "other libraries are not supported)",
+    ),
+    "error.template.not-text": (
+        "对象 {name} 的内容不是文字、文字块或段落（不支持）",
+        "{name} gives neither text, runs nor paragraphs (not supported)",
+    ),
+    "error.template.paragraph-needs-p": (
+        "多段文字（RichTextParagraph）须用 {{{{p 变量 }}}} 单独占一段",
+        "a RichTextParagraph needs its own paragraph: {{{{p x }}}}",
+    ),
+    "error.template.paragraph-needs-p/run": (
+        "多段文字（RichTextParagraph）须用 {{{{p 变量 }}}}",
+        "a RichTextParagraph needs {{{{p x }}}}",
+    ),
+    "error.template.blocks-need-p": (
+        "对象 {name} 是整段内容，须用 {{{{p 变量 }}}} 单独占一段",
+        "{name} gives paragraphs: use {{{{p x }}}}",
+    ),
+    "error.template.bad-colour": (
+        "[[{what}]]颜色应为 RRGGBB 十六进制：{value}",
+        "[[{what_en} ]]colour must be RRGGBB hex: {value}",
+    ),
+    "error.template.bad-font-region": (
+        "字体区域应为 ascii/hAnsi/eastAsia/cs：{region}",
+        "font region must be ascii, hAnsi, eastAsia or cs: {region}",
+    ),
+    "error.picture.size": (
+        "图片尺寸必须大于 0（宽 {width} mm，高 {height} mm）",
+        "picture size must be positive (width {width} mm, height {height} mm)",
+    ),
+    "error.picture.unreadable": (
+        "图片文件无法读取：{path}", "cannot read the picture file {path}"),
+    "error.picture.bad-data": (
+        "图片数据应为 bytes 或文件路径，而不是 {type}",
+        "picture data must be bytes or a path, not {type}",
+    ),
+    "error.picture.format": (
+        "图片格式无法识别（请用 PNG 或 JPEG）", "unrecognised picture format (use PNG or JPEG)"),
+    "error.picture.no-session": (
+        "图片和链接只能在文档渲染时插入", "pictures and links need a document render session"),
+    "error.chart.size": (
+        "图表尺寸必须大于 0（宽 {width} mm，高 {height} mm）",
+        "chart size must be positive (width {width} mm, height {height} mm)",
+    ),
+    "error.chart.series-length": (
+        "图表数据长度不符：{name} 有 {values} 个值，类别有 {categories} 个",
+        "series {name} has {values} values for {categories} categories",
+    ),
+    "error.chart.trend-length": (
+        "趋势图数据长度不符：{name} 有 {values} 个值，期间有 {periods} 个",
+        "trend series {name} has {values} values for {periods} periods",
+    ),
+    "error.chart.not-png": ("不是 PNG 图片", "not a PNG image"),
+    "error.chart.no-cjk-font": (
+        "找不到中文字体，图表中的汉字无法显示。请安装 fonts-noto-cjk（Debian/Ubuntu："
+        "apt install fonts-noto-cjk）或文泉驿微米黑（fonts-wqy-microhei）后重试。",
+        "No CJK font found for the chart labels; install fonts-noto-cjk (Debian/Ubuntu: apt "
+        "install fonts-noto-cjk) or WenQuanYi Micro Hei (fonts-wqy-microhei) and try again.",
+    ),
+    "error.chart.no-cjk-font.hint": (
+        "安装字体后如仍无效，请删除 matplotlib 字体缓存（~/.cache/matplotlib）。",
+        "If it still fails after installing, delete matplotlib's font cache "
+        "(~/.cache/matplotlib).",
+    ),
+    "error.document.write-folder": (
+        "无法在 {path} 写入文档：{detail}", "Cannot write documents in {path}: {detail}"),
+    "error.document.write": (
+        "无法写入 {path}（文件可能正在 Word 中打开）：{detail}",
+        "Cannot write {path} (is it open in Word?): {detail}",
+    ),
+    # PDF (officekit.render.pdf, .wordpdf); ``.install`` is the hint of the LibreOffice ones
+    "error.pdf.install": (
+        "请安装 LibreOffice：apt-get install libreoffice-writer（Windows 请从 "
+        "https://zh-cn.libreoffice.org 下载安装）",
+        "Install LibreOffice: apt-get install libreoffice-writer (Windows: download it from "
+        "libreoffice.org)",
+    ),
+    "error.pdf.no-libreoffice": (
+        "未找到 LibreOffice，无法生成 PDF", "LibreOffice not found, cannot make PDF files"),
+    "error.pdf.no-converter": (
+        "未找到 LibreOffice 或 Word，无法生成 PDF",
+        "Neither LibreOffice nor Word was found, cannot make PDF files",
+    ),
+    "error.pdf.no-converter.hint": (
+        "请安装 LibreOffice：apt-get install libreoffice-writer（Windows 请从 "
+        "https://zh-cn.libreoffice.org 下载安装）；或安装 Microsoft Word",
+        "Install LibreOffice: apt-get install libreoffice-writer (Windows: download it from "
+        "libreoffice.org), or install Microsoft Word",
+    ),
+    "error.pdf.not-in-with": (
+        "PdfConverter 须在 with 语句中使用", "use PdfConverter in a with block"),
+    "error.pdf.cannot-start": (
+        "无法启动 LibreOffice（{program}）：{detail}",
+        "Cannot start LibreOffice ({program}): {detail}",
+    ),
+    "error.pdf.start-timeout": (
+        "LibreOffice 初始化超时", "LibreOffice did not finish starting"),
+    "error.pdf.did-not-start": (
+        "LibreOffice 启动失败：{detail}", "LibreOffice did not start: {detail}"),
+    "error.pdf.no-document": (
+        "找不到要转换的文档：{path}", "Document not found: {path}"),
+    "error.pdf.failed": (
+        "{name} 转换为 PDF 失败：{detail}", "Converting {name} to PDF failed: {detail}"),
+    "error.pdf.batch": (
+        "{count} 个文档未能转换为 PDF：\n{listed}",
+        "{count} document(s) could not be converted:\n{listed}",
+    ),
+    "error.pdf.word-start": ("无法启动 Word：{detail}", "Cannot start Word: {detail}"),
+    "error.pdf.word-failed": (
+        "{name} 转换为 PDF 失败（Word）：{detail}",
+        "Converting {name} to PDF with Word failed: {detail}",
+    ),
 }

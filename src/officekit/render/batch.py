@@ -42,8 +42,9 @@ def _render_one(template: WordTemplate, source: ContextSource, out: str | Path,
     try:
         return template.render(context, out, comment=comment, properties=properties)
     except TemplateProblemsError as exc:
-        raise TemplateProblemsError(f"渲染 {out} 失败 / rendering {out} failed:\n{exc}",
-                                    exc.problems) from exc
+        raise TemplateProblemsError(problems=exc.problems, key="error.template.render-failed",
+                                    path=str(out), detail_zh=exc.text("zh"),
+                                    detail_en=exc.text("en")) from exc
 
 
 def _pool_context() -> Any:

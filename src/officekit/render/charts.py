@@ -72,12 +72,7 @@ def cjk_font_name() -> str:
     for name in sorted(names):
         if any(mark.lower() in name.lower() for mark in _CJK_NAME_MARKS):
             return name
-    raise ChartError(
-        "找不到中文字体，图表中的汉字无法显示。请安装 fonts-noto-cjk（Debian/Ubuntu："
-        "apt install fonts-noto-cjk）或文泉驿微米黑（fonts-wqy-microhei）后重试。"
-        " / No CJK font found for chart labels; install the package fonts-noto-cjk.",
-        hint="安装字体后如仍无效，请删除 matplotlib 字体缓存（~/.cache/matplotlib）。",
-    )
+    raise ChartError(key="error.chart.no-cjk-font")
 
 
 def _rc() -> dict[Any, Any]:
@@ -216,9 +211,8 @@ def trend_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[floa
                 for name, values in series)
     for name, values in key:
         if len(values) != len(labels):
-            raise ChartError(
-                f"趋势图数据长度不符：{name} 有 {len(values)} 个值，期间有 {len(labels)} 个"
-                f" / trend series {name!r} has {len(values)} values for {len(labels)} periods")
+            raise ChartError(key="error.chart.trend-length", name=name, values=len(values),
+                             periods=len(labels))
     return _trend(tuple(labels), key, title, y_label, y_min, y_max, percent, width_cm, height_cm)
 
 
@@ -402,5 +396,5 @@ def _pie(items: tuple[tuple[str, float], ...], title: str, width_cm: float,
 def png_size(data: bytes) -> tuple[int, int]:
     """Pixel ``(width, height)`` of PNG bytes, read from the IHDR chunk (for checks and tests)."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ChartError("不是 PNG 图片 / not a PNG image")
+        raise ChartError(key="error.chart.not-png")
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

@@ -83,29 +83,27 @@ _MAX_LISTED = 20
 class TemplateProblemsError(TemplateError):
     """A :class:`TemplateError` carrying the problems found, each located in Word terms."""
 
-    def __init__(self, message: str, problems: Sequence[TemplateProblem] = (), *,
-                 hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(self, message: str = "", problems: Sequence[TemplateProblem] = (), *,
+                 hint: str | None = None, key: str | None = None, **params: Any) -> None:
+        super().__init__(message, hint=hint, key=key, **params)
         self.problems = list(problems)
 
 
 def _problems_error(name: str, problems: Sequence[TemplateProblem]) -> TemplateProblemsError:
     listed = problems[:_MAX_LISTED]
-    more_zh = f"\n  ……另有 {len(problems) - len(listed)} 处" if len(problems) > len(listed) else ""
-    more_en = f"\n  … and {len(problems) - len(listed)} more" if len(problems) > len(listed) else ""
-    zh = "\n".join(f"  {p.message('zh')}" for p in listed)
-    en = "\n".join(f"  {p.message('en')}" for p in listed)
-    message = (f"模板 {name} 有 {len(problems)} 处错误：\n{zh}{more_zh}\n"
-               f"Template {name} has {len(problems)} problem(s):\n{en}{more_en}")
-    return TemplateProblemsError(message, problems)
+    return TemplateProblemsError(
+        problems=problems, key="error.template.problems", name=name, count=len(problems),
+        listed_zh="\n".join(f"  {p.message('zh')}" for p in listed),
+        listed_en="\n".join(f"  {p.message('en')}" for p in listed),
+        more=len(problems) - len(listed) or "")
 
 
 def _preprocess(name: str, xml: bytes, file_name: str) -> PartSource | None:
     try:
         return preprocess_part(name, xml)
     except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"模板 {file_name} 的 {name} 不是有效的 XML"
-                            f" / {name} in {file_name} is not valid XML: {exc}") from exc
+        raise TemplateError(key="error.template.bad-xml", file=file_name, part=name,
+                            detail=str(exc)) from exc
 
 
 def load_parts(path: Path) -> list[PartSource]:
@@ -384,7 +382,7 @@ def compile_template(path: str | Path) -> WordTemplate:
     try:
         stat = resolved.stat()
     except OSError as exc:
-        raise TemplateError(f"模板文件不存在：{path} / template not found: {path}") from exc
+        raise TemplateError(key="error.template.not-found", path=str(path)) from exc
     key = (stat.st_mtime_ns, stat.st_size)
     hit = _CACHE.get(resolved)
     if hit is not None and hit[0] == key:

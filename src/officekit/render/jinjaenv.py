@@ -30,6 +30,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from officekit.errors import TemplateError
+from officekit.i18n import t
 from officekit.render.session import (
     EMU_PER_MM,
     IMAGE_REL,
@@ -68,13 +69,9 @@ __all__ = ["EMU_PER_MM", "IMAGE_REL", "LINK_REL", "PAGE_MARK", "PARAGRAPH_MARK",
 _OPEN_RUN = '</w:t></w:r>'
 _REOPEN_RUN = '<w:r><w:t xml:space="preserve">'
 # Objects of docxtpl's Python API: they only work inside docxtpl's own render.
-_UNSUPPORTED = {
-    "Subdoc": "子文档（Subdoc）/ sub-documents (Subdoc)",
-    "InlineImage": "docxtpl 的图片对象（InlineImage，请用 officekit 的 Image）/ docxtpl's "
-                   "InlineImage (use officekit's Image)",
-    "DocxTemplate": "docxtpl 模板对象 / a DocxTemplate",
-    "Document": "python-docx 文档对象 / a python-docx Document",
-}
+# Objects of other libraries a template cannot take; the catalogue's
+# ``error.template.unsupported.<name>`` says what each is
+_UNSUPPORTED = frozenset({"Subdoc", "InlineImage", "DocxTemplate", "Document"})
 _RUN_CONTENT = frozenset({"r", "hyperlink", "bookmarkStart", "bookmarkEnd", "proofErr",
                           "commentRangeStart", "commentRangeEnd", "ins", "del", "fldSimple",
                           "smartTag", "sdt"})
@@ -90,10 +87,9 @@ _FRAGMENT_NS = (f'xmlns:w="{"http://schemas.openxmlformats.org/wordprocessingml/
 
 def _not_supported(value: Any) -> TemplateError:
     name = type(value).__name__
-    what = _UNSUPPORTED.get(name, f"{name}")
-    return TemplateError(f"不支持的对象 {name}：officekit 不支持 {what.split(' / ')[0]}"
-                         f" / {name} is not supported: officekit does not support "
-                         f"{what.split(' / ')[-1]}")
+    return TemplateError(key="error.template.unsupported", name=name,
+                         what_zh=t(f"error.template.unsupported.{name}", "zh"),
+                         what_en=t(f"error.template.unsupported.{name}", "en"))
 
 
 def _html_kind(value: Any) -> tuple[str, str]:
@@ -110,25 +106,21 @@ def _html_kind(value: Any) -> tuple[str, str]:
     try:
         xml = str(value.__html__())
     except Exception as exc:  # foreign objects fail in their own ways
-        raise TemplateError(f"对象 {name} 无法输出为 Word 内容（不支持）：{exc}"
-                            f" / {name} cannot be written into Word (not supported): {exc}") \
-            from exc
+        raise TemplateError(key="error.template.not-word-content", name=name,
+                            detail=str(exc)) from exc
     if "<" not in xml:
         return "text", xml
     try:
         root = etree.fromstring(f"<ok {_FRAGMENT_NS}>{xml}</ok>".encode())
     except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"对象 {name} 的内容不是有效的 Word XML（不支持）"
-                            f" / {name} does not give valid Word XML (not supported): {exc}") \
-            from exc
+        raise TemplateError(key="error.template.invalid-word-xml", name=name,
+                            detail=str(exc)) from exc
     known = current().known_rel_ids() if active() is not None else frozenset()
     for el in root.iter():
         for attr, ref in el.attrib.items():
             if attr.startswith(f"{{{R_NS}}}") and ref not in known:
-                raise TemplateError(
-                    f"对象 {name} 引用了本文档中不存在的关系 {ref}（不支持来自其他库的图片或链接）"
-                    f" / {name} refers to relationship {ref}, which this document does not "
-                    "have (objects of other libraries are not supported)")
+                raise TemplateError(key="error.template.foreign-relationship", name=name,
+                                    ref=ref)
     tags = {etree.QName(el).localname for el in root}
     if not tags:
         return "text", xml
@@ -136,8 +128,7 @@ def _html_kind(value: Any) -> tuple[str, str]:
         return "runs", xml
     if tags <= _BLOCK_CONTENT:
         return "blocks", xml
-    raise TemplateError(f"对象 {name} 的内容不是文字、文字块或段落（不支持）"
-                        f" / {name} gives neither text, runs nor paragraphs (not supported)")
+    raise TemplateError(key="error.template.not-text", name=name)
 
 
 def _finalize(value: Any) -> Any:
@@ -159,8 +150,7 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Drawable):
         return WordXml(f"{_OPEN_RUN}<w:r>{value.word_drawing(current())}</w:r>{_REOPEN_RUN}")
     if isinstance(value, RichTextParagraph):
-        raise TemplateError("多段文字（RichTextParagraph）须用 {{p 变量 }} 单独占一段"
-                            " / a RichTextParagraph needs its own paragraph: {{p x }}")
+        raise TemplateError(key="error.template.paragraph-needs-p")
     if hasattr(value, "__html__"):
         return _inline_html(value)
     if type(value).__name__ in _UNSUPPORTED:
@@ -174,8 +164,7 @@ def _inline_html(value: Any) -> WordXml:
         return WordXml(html_text(xml))
     if kind == "runs":
         return WordXml(f"{_OPEN_RUN}{xml}{_REOPEN_RUN}")
-    raise TemplateError(f"对象 {type(value).__name__} 是整段内容，须用 {{{{p 变量 }}}} 单独占一段"
-                        f" / {type(value).__name__} gives paragraphs: use {{{{p x }}}}")
+    raise TemplateError(key="error.template.blocks-need-p", name=type(value).__name__)
 
 
 def _run_filter(value: Any) -> WordXml:
@@ -187,16 +176,14 @@ def _run_filter(value: Any) -> WordXml:
     if isinstance(value, Drawable):
         return WordXml(f"<w:r>{value.word_drawing(current())}</w:r>")
     if isinstance(value, RichTextParagraph):
-        raise TemplateError("多段文字（RichTextParagraph）须用 {{p 变量 }}"
-                            " / a RichTextParagraph needs {{p x }}")
+        raise TemplateError(key="error.template.paragraph-needs-p/run")
     if hasattr(value, "__html__") and not isinstance(value, WordXml):
         kind, xml = _html_kind(value)
         if kind == "text":
             return WordXml(f'<w:r><w:t xml:space="preserve">{html_text(xml)}</w:t></w:r>')
         if kind == "runs":
             return WordXml(xml)
-        raise TemplateError(f"对象 {type(value).__name__} 是整段内容，须用 {{{{p 变量 }}}}"
-                            f" / {type(value).__name__} gives paragraphs: use {{{{p x }}}}")
+        raise TemplateError(key="error.template.blocks-need-p", name=type(value).__name__)
     if type(value).__name__ in _UNSUPPORTED:
         raise _not_supported(value)
     text = "" if value is None else str(value)

@@ -64,14 +64,12 @@ class Chart:
 
     def __post_init__(self) -> None:
         if self.width_mm <= 0 or self.height_mm <= 0:
-            raise TemplateError(f"图表尺寸必须大于 0（宽 {self.width_mm} mm，高 {self.height_mm}"
-                                f" mm）/ chart size must be positive")
+            raise TemplateError(key="error.chart.size", width=self.width_mm,
+                                height=self.height_mm)
         for name, values in self.series:
             if len(values) != len(self.categories):
-                raise TemplateError(
-                    f"图表数据长度不符：{name} 有 {len(values)} 个值，类别有 "
-                    f"{len(self.categories)} 个 / series {name!r} has {len(values)} values "
-                    f"for {len(self.categories)} categories")
+                raise TemplateError(key="error.chart.series-length", name=name,
+                                    values=len(values), categories=len(self.categories))
 
     @classmethod
     def of(cls, kind: ChartKind, items: Any, *, width_mm: float, height_mm: float,

@@ -72,14 +72,11 @@ def read_template(path: Path) -> tuple[list[Member], dict[str, bytes]]:
         names = _templated_names(member_bytes(by_name[CONTENT_TYPES]))
         parts = {n: member_bytes(by_name[n]) for n in names if n in by_name}
     except FileNotFoundError as exc:
-        raise TemplateError(f"模板文件不存在：{path} / template not found: {path}") from exc
+        raise TemplateError(key="error.template.not-found", path=str(path)) from exc
     except (OSError, zipfile.BadZipFile, KeyError, zlib.error, etree.XMLSyntaxError) as exc:
-        raise TemplateError(
-            f"无法读取模板 {path.name}：不是有效的 Word 文档（.docx）"
-            f" / cannot read template {path.name}: not a valid .docx file") from exc
+        raise TemplateError(key="error.template.not-docx", name=path.name) from exc
     if not parts:
-        raise TemplateError(f"{path.name} 不是 Word 文档（找不到正文）"
-                            f" / {path.name} is not a Word document (no main part)")
+        raise TemplateError(key="error.template.no-main-part", name=path.name)
     return members, parts
 
 
@@ -173,8 +170,8 @@ def write_atomic(path: Path, data: bytes, mode: int = DEFAULT_FILE_MODE) -> None
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise WorkspaceError(f"无法在 {path.parent} 写入文档 / cannot write to {path.parent}: "
-                             f"{exc}") from exc
+        raise WorkspaceError(key="error.document.write-folder", path=str(path.parent),
+                             detail=str(exc)) from exc
     try:
         if hasattr(os, "fchmod"):  # POSIX; on Windows the mode is only the read-only flag
             os.fchmod(fd, mode)
@@ -183,6 +180,5 @@ def write_atomic(path: Path, data: bytes, mode: int = DEFAULT_FILE_MODE) -> None
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise WorkspaceError(
-            f"无法写入 {path}（文件可能正在 Word 中打开）/ cannot write {path} "
-            f"(is it open in Word?): {exc}") from exc
+        raise WorkspaceError(key="error.document.write", path=str(path),
+                             detail=str(exc)) from exc

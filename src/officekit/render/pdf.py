@@ -23,13 +23,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from xml.sax.saxutils import escape
 
 from officekit.errors import PdfError
 
-INSTALL_HINT = ("请安装 LibreOffice：apt-get install libreoffice-writer（Windows 请从 "
-                "https://zh-cn.libreoffice.org 下载安装）/ install LibreOffice: "
-                "apt-get install libreoffice-writer (Windows: download it from libreoffice.org)")
+INSTALL_HINT = "error.pdf.install"  # the catalogue's hint of the errors that need LibreOffice
 _CANDIDATES = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
     r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
@@ -159,9 +158,9 @@ def libreoffice_available() -> bool:
 class PdfBatchError(PdfError):
     """Some documents of a batch failed; ``converted`` are the PDFs that were made."""
 
-    def __init__(self, message: str, converted: list[Path] | None = None,
-                 failed: dict[Path, str] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, converted: list[Path] | None = None,
+                 failed: dict[Path, str] | None = None, **catalogue: Any) -> None:
+        super().__init__(**catalogue)
         self.converted = converted or []
         self.failed = failed or {}
 
@@ -204,8 +203,7 @@ class PdfConverter:
                  soffice: str | None = None) -> None:
         found = soffice or find_soffice()
         if found is None or (not Path(found).exists() and shutil.which(found) is None):
-            raise PdfError("未找到 LibreOffice，无法生成 PDF / LibreOffice not found, cannot "
-                           "make PDF files", hint=INSTALL_HINT)
+            raise PdfError(key="error.pdf.no-libreoffice", hint_key=INSTALL_HINT)
         self.soffice = found
         self.timeout = timeout
         self.startup_timeout = startup_timeout
@@ -233,7 +231,7 @@ class PdfConverter:
     @property
     def _root(self) -> Path:
         if self._tmp is None:
-            raise PdfError("PdfConverter 须在 with 语句中使用 / use PdfConverter in a with block")
+            raise PdfError(key="error.pdf.not-in-with")
         return Path(self._tmp.name)
 
     @property
@@ -254,14 +252,13 @@ class PdfConverter:
                                     stderr=subprocess.DEVNULL, creationflags=_GROUP_FLAGS,
                                     start_new_session=not _WINDOWS)
         except OSError as exc:
-            raise PdfError(f"无法启动 LibreOffice（{self.soffice}）/ cannot start LibreOffice: "
-                           f"{exc}", hint=INSTALL_HINT) from exc
+            raise PdfError(key="error.pdf.cannot-start", program=self.soffice, detail=str(exc),
+                           hint_key=INSTALL_HINT) from exc
         try:
             init.wait(timeout=self.startup_timeout)
         except subprocess.TimeoutExpired as exc:
             _kill(init)
-            raise PdfError("LibreOffice 初始化超时 / LibreOffice did not finish starting",
-                           hint=INSTALL_HINT) from exc
+            raise PdfError(key="error.pdf.start-timeout", hint_key=INSTALL_HINT) from exc
         for name, text in _PROFILE_FILES.items():
             target = profile / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -295,16 +292,16 @@ class PdfConverter:
                                     stderr=subprocess.STDOUT, creationflags=_GROUP_FLAGS,
                                     start_new_session=not _WINDOWS, env=self._env())
         except OSError as exc:
-            raise PdfError(f"无法启动 LibreOffice（{self.soffice}）/ cannot start LibreOffice: "
-                           f"{exc}", hint=INSTALL_HINT) from exc
+            raise PdfError(key="error.pdf.cannot-start", program=self.soffice, detail=str(exc),
+                           hint_key=INSTALL_HINT) from exc
         finally:
             log.close()
         deadline = time.monotonic() + self.startup_timeout
         while not (queue / "ready").exists():
             if proc.poll() is not None or time.monotonic() > deadline:
                 _kill(proc)
-                raise PdfError(f"LibreOffice 启动失败 / LibreOffice did not start: "
-                               f"{self._log_tail()}", hint=INSTALL_HINT)
+                raise PdfError(key="error.pdf.did-not-start", detail=self._log_tail(),
+                               hint_key=INSTALL_HINT)
             time.sleep(_POLL)
         self._proc = proc
         return proc
@@ -334,7 +331,7 @@ class PdfConverter:
         source = Path(docx)
         target = Path(pdf) if pdf is not None else source.with_suffix(".pdf")
         if not source.is_file():
-            raise PdfError(f"找不到要转换的文档：{source} / document not found: {source}")
+            raise PdfError(key="error.pdf.no-document", path=str(source))
         for attempt in (1, 2):
             proc = self._proc if self._proc is not None and self._proc.poll() is None \
                 else self._start()
@@ -348,8 +345,7 @@ class PdfConverter:
                 self.restarts += 1
                 continue
             if outcome != "ok":
-                raise PdfError(f"{source.name} 转换为 PDF 失败：{outcome} / converting "
-                               f"{source.name} to PDF failed: {outcome}")
+                raise PdfError(key="error.pdf.failed", name=source.name, detail=outcome)
             target.parent.mkdir(parents=True, exist_ok=True)
             staged = target.with_name(f".{target.stem[:40]}.{base}.tmp")
             shutil.move(str(self._queue / f"{base}.pdf"), str(staged))
@@ -391,8 +387,8 @@ class PdfConverter:
                 failed[Path(document)] = exc.message
         if failed:
             lines = "\n".join(f"  {p.name}: {why}" for p, why in failed.items())
-            raise PdfBatchError(f"{len(failed)} 个文档未能转换为 PDF / {len(failed)} document(s) "
-                                f"could not be converted:\n{lines}", converted, failed)
+            raise PdfBatchError(converted, failed, key="error.pdf.batch", count=len(failed),
+                                listed=lines)
         return converted
 
 

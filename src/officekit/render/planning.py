@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from officekit.errors import UsageError
+from officekit.i18n import t
 from officekit.kpis.calendar import WorkCalendar
 from officekit.kpis.complaint_figures import complaint_figures
 from officekit.kpis.compute import KpiResult, StaffKpi, kpis_for_period
@@ -119,10 +120,8 @@ def _evaluation_jobs(data: ReportData, req: ReportRequest) -> list[Job]:
         and (req.staff_id is None or req.staff_id in (r.staff_id, r.name))
     ]
     if req.staff_id is not None and not rows:
-        raise UsageError(
-            f"{req.period} 没有工号或姓名为“{req.staff_id}”的人员 / "
-            f"no staff member {req.staff_id!r} in {req.period}"
-        )
+        raise UsageError(key="error.report.unknown-staff", period=str(req.period),
+                         staff=req.staff_id)
     sources = data.sources(req.period, contexts.EVALUATION_KINDS)
     jobs = []
     skipped: dict[str, int] = {}
@@ -164,10 +163,8 @@ def _departments(result: KpiResult, req: ReportRequest) -> list[str]:
     names = [d.department for d in result.departments]
     if req.department is not None:
         if req.department not in names:
-            raise UsageError(
-                f"{req.period} 没有部门“{req.department}”的数据；已有："
-                f"{'、'.join(names) or '—'} / unknown department"
-            )
+            raise UsageError(key="error.report.unknown-department", period=str(req.period),
+                             department=req.department, known=names or "—")
         return [req.department]
     return names
 
@@ -250,18 +247,14 @@ def _visits_jobs(data: ReportData, req: ReportRequest) -> list[Job]:
 
 def _handbook_jobs(data: ReportData, req: ReportRequest) -> list[Job]:
     if req.period.kind != "month":
-        raise UsageError(
-            "岗位职责手册按月生成（含当月排班），请用 --period 2026-10 这样的月份 / "
-            "the handbook needs a month period"
-        )
+        raise UsageError(key="error.report.handbook-month")
     duties = data.ledger.duties()
     depts = sorted({str(d["department"]) for d in duties})
     if req.department is not None:
         if req.department not in depts:
-            raise UsageError(
-                f"岗位职责表里没有部门“{req.department}”；已有："
-                f"{'、'.join(depts) or '—（请先导入岗位职责表）'} / unknown department"
-            )
+            raise UsageError(key="error.report.handbook-department", department=req.department,
+                             known_zh=depts or t("error.report.no-duties", "zh"),
+                             known_en=depts or t("error.report.no-duties", "en"))
         depts = [req.department]
     staff = data.ledger.staff()
     schedule = data.ledger.schedule(req.period.start, req.period.end)

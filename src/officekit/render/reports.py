@@ -93,9 +93,7 @@ def render_documents(
     want_pdf = False
     for req in reqs:
         if req.kind not in BUILDERS:
-            raise UsageError(
-                f"未知的报告类型“{req.kind}”；可用：{', '.join(REPORT_KINDS)} / unknown report kind"
-            )
+            raise UsageError(key="error.report.unknown-kind", kind=req.kind, kinds=REPORT_KINDS)
         note(progress, f"{req.kind} {req.period}")
         jobs = BUILDERS[req.kind](data, req)
         for job in jobs:  # within Windows' 260 characters, however deep the workspace

@@ -41,9 +41,8 @@ class Image:
     def __post_init__(self) -> None:
         if ((self.width_mm is not None and self.width_mm <= 0)
                 or (self.height_mm is not None and self.height_mm <= 0)):
-            raise TemplateError(
-                f"图片尺寸必须大于 0（宽 {self.width_mm} mm，高 {self.height_mm} mm）"
-                f" / picture size must be positive")
+            raise TemplateError(key="error.picture.size", width=self.width_mm,
+                                height=self.height_mm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,19 +155,15 @@ class RenderSession:
             try:
                 data = source.read_bytes()
             except OSError as exc:
-                raise TemplateError(f"图片文件无法读取：{source} / cannot read picture file") \
-                    from exc
+                raise TemplateError(key="error.picture.unreadable", path=str(source)) from exc
         elif isinstance(source, (bytes, bytearray)):
             data = bytes(source)
         else:
-            raise TemplateError(f"图片数据应为 bytes 或文件路径，而不是 {type(source).__name__}"
-                                f" / picture data must be bytes or a path, not "
-                                f"{type(source).__name__}")
+            raise TemplateError(key="error.picture.bad-data", type=type(source).__name__)
         try:
             info = DocxImage.from_blob(data)
         except Exception as exc:  # python-docx raises its own UnrecognizedImageError
-            raise TemplateError("图片格式无法识别（请用 PNG 或 JPEG）/ unrecognised picture "
-                                "format (use PNG or JPEG)") from exc
+            raise TemplateError(key="error.picture.format") from exc
         number = len(self.images) + 1
         ext = str(info.ext).lower()
         media = f"word/media/ok_image{number}.{ext}"
@@ -252,6 +247,5 @@ def active() -> RenderSession | None:
 def current() -> RenderSession:
     current = _SESSION.get()
     if current is None:  # only reachable when a template is rendered outside WordTemplate
-        raise TemplateError("图片和链接只能在文档渲染时插入 / pictures and links need a document "
-                            "render session")
+        raise TemplateError(key="error.picture.no-session")
     return current

@@ -60,7 +60,7 @@ class WordConverter:
         try:
             self._word = self._dispatch()
         except Exception as exc:
-            raise PdfError(f"无法启动 Word / cannot start Word: {exc}") from exc
+            raise PdfError(key="error.pdf.word-start", detail=str(exc)) from exc
         self._word.Visible = False
         self._word.DisplayAlerts = 0
         return self
@@ -75,7 +75,7 @@ class WordConverter:
         source = Path(docx).resolve()
         target = Path(pdf).resolve() if pdf is not None else source.with_suffix(".pdf")
         if not source.is_file():
-            raise PdfError(f"找不到要转换的文档：{source} / document not found: {source}")
+            raise PdfError(key="error.pdf.no-document", path=str(source))
         target.parent.mkdir(parents=True, exist_ok=True)
         document = None
         try:
@@ -85,8 +85,8 @@ class WordConverter:
             document.Fields.Update()
             document.ExportAsFixedFormat(str(target), PDF_FORMAT)
         except Exception as exc:
-            raise PdfError(f"{source.name} 转换为 PDF 失败（Word）：{exc} / converting "
-                           f"{source.name} to PDF with Word failed: {exc}") from exc
+            raise PdfError(key="error.pdf.word-failed", name=source.name,
+                           detail=str(exc)) from exc
         finally:
             if document is not None:
                 document.Close(DONT_SAVE)
@@ -97,12 +97,10 @@ def open_converter(*, timeout: float, platform: str = sys.platform,
                    dispatch: Callable[[], Any] | None = None) -> Converter:
     """LibreOffice when installed; else Word on Windows; else a :class:`PdfError` that says
     how to get one of them."""
-    from officekit.render.pdf import INSTALL_HINT, PdfConverter, find_soffice
+    from officekit.render.pdf import PdfConverter, find_soffice
 
     if find_soffice() is not None:
         return PdfConverter(timeout=timeout)
     if platform == "win32" and word_available(dispatch, platform):
         return WordConverter(dispatch=dispatch)
-    raise PdfError("未找到 LibreOffice 或 Word，无法生成 PDF / neither LibreOffice nor Word "
-                   "was found, cannot make PDF files",
-                   hint=INSTALL_HINT + "；或安装 Microsoft Word / or install Microsoft Word")
+    raise PdfError(key="error.pdf.no-converter")

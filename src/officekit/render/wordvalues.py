@@ -47,12 +47,14 @@ class Run:
     url: str | None = None
 
 
+_WHAT_EN = {"底色": "highlight"}  # the colours _hex checks, as the messages name them
+
+
 def _hex(value: str, what: str) -> str:
     value = value.removeprefix("#")
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
-        raise TemplateError(f"{what}应为 RRGGBB 十六进制：{value!r} / {what} must be RRGGBB hex"
-                            if what else f"颜色应为 RRGGBB 十六进制：{value!r}"
-                            " / color must be RRGGBB hex")
+        raise TemplateError(key="error.template.bad-colour", what_zh=what or "颜色",
+                            what_en=_WHAT_EN.get(what, "colour"), value=repr(value))
     return value.upper()
 
 
@@ -134,8 +136,7 @@ def _fonts_xml(font: str) -> str:
     if ":" in font:
         region, name = font.split(":", 1)
         if region not in ("ascii", "hAnsi", "eastAsia", "cs"):
-            raise TemplateError(f"字体区域应为 ascii/hAnsi/eastAsia/cs：{region!r}"
-                                " / font region must be ascii, hAnsi, eastAsia or cs")
+            raise TemplateError(key="error.template.bad-font-region", region=repr(region))
         return f'<w:rFonts w:{region}="{escape(name)}"/>'
     f = escape(font)
     return f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}"/>'
