@@ -94,7 +94,7 @@ def ingest_loaded(ws: Workspace, ledger: Ledger, item: LoadedFile, *, today: dat
 
     res = check_loaded(item, ledger, ws.settings, today)
     info = FileInfo.from_path(item.path, item.sha256)
-    issue_dicts = [i.to_dict(lang) for i in res.issues]
+    issue_dicts = [i.to_stored() for i in res.issues]  # code + params, no finished text
     if res.status == "accepted":
         res.file_id = ledger.store_accepted(info, res.sheets, issue_dicts)
     else:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from officekit.i18n import issue_message
+from officekit.i18n import display, issue_message
 
 Severity = Literal["error", "warning", "info"]
 FileStatus = Literal["accepted", "rejected", "duplicate"]
@@ -69,6 +70,88 @@ class Issue:
             "value": json_value(self.value),
             "message": self.message(lang),
         }
+
+    def to_stored(self) -> dict[str, Any]:
+        """What the ledger keeps of the issue: where it is, its code and its params, no finished
+        text; :func:`stored_message` makes the message in the language asked."""
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "value": json_value(self.value),
+            "params": {k: _stored_param(v) for k, v in self.params.items()},
+        }
+
+
+def _stored_param(value: Any) -> Any:
+    """A param as JSON keeps it and the message shows it alike: a datetime as the text it is
+    shown as, a set as a sorted list."""
+    if isinstance(value, datetime):
+        return display(value)
+    if isinstance(value, (set, frozenset)):
+        return [_stored_param(v) for v in sorted(value, key=str)]
+    if isinstance(value, (list, tuple)):
+        return [_stored_param(v) for v in value]
+    return json_value(value)
+
+
+_STORED_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?")
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredIssue:
+    """An issue as the ledger keeps it (:meth:`Issue.to_stored`), read for its message."""
+
+    stored: Mapping[str, Any]
+
+    @property
+    def code(self) -> str:
+        return str(self.stored.get("code") or "")
+
+    @property
+    def params(self) -> dict[str, Any]:
+        params = self.stored.get("params")
+        return dict(params) if isinstance(params, Mapping) else {}
+
+    @property
+    def column(self) -> str | None:
+        return self.stored.get("column")
+
+    @property
+    def value(self) -> Any:
+        value = self.stored.get("value")
+        if isinstance(value, str) and _STORED_DATETIME.fullmatch(value):
+            return datetime.fromisoformat(value)  # shown as the datetime it was
+        return value
+
+    @property
+    def field(self) -> str | None:
+        return self.stored.get("field")
+
+    @property
+    def row(self) -> int | None:
+        return self.stored.get("row")
+
+    @property
+    def sheet(self) -> str | None:
+        return self.stored.get("sheet")
+
+    @property
+    def cell(self) -> str | None:
+        return self.stored.get("cell")
+
+
+def stored_message(stored: Mapping[str, Any], lang: str = "zh") -> str:
+    """The message of an issue the ledger keeps, in ``lang``: made by the catalogue from its
+    code and params. A row stored before the ledger kept params shows its finished text as it
+    is (it was written in the language of its day)."""
+    if "params" not in stored:
+        return str(stored.get("message") or stored.get("code") or "")
+    return issue_message(_StoredIssue(stored), lang)
 
 
 def json_value(value: Any) -> Any:

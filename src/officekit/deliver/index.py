@@ -27,7 +27,7 @@ from officekit.kpis.coverage import KIND_LABELS as COVERAGE_LABELS
 from officekit.kpis.coverage import coverage_for
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
-from officekit.model import ANNOTATED_SUFFIX
+from officekit.model import ANNOTATED_SUFFIX, stored_message
 from officekit.workspace import Workspace
 
 INDEX = "index.html"
@@ -178,7 +178,7 @@ def _issue_reasons(issues: Any) -> list[tuple[str, str]]:
         cell = issue.get("cell")
         sheet = issue.get("sheet")
         where = f"{sheet}!{cell}" if sheet and cell else str(cell or sheet or "")
-        out.append((where, str(issue.get("message") or issue.get("code") or "")))
+        out.append((where, stored_message(issue, "zh")))  # the page is in Chinese
     return out
 
 
