@@ -6,7 +6,7 @@ Exceptions are for things that stop a command: a bad setting, an unreadable file
 
 from __future__ import annotations
 
-from officekit.i18n import UI, t
+from officekit.i18n import UI, code_message, t
 
 
 class OfficekitError(Exception):
@@ -108,10 +108,14 @@ class WorkbookError(OfficekitError):
 
     exit_code = 1
 
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, **params: object) -> None:
         self.code = code
+        super().__init__(code_message(code, "zh", **params))
         self.params = params
+
+    def text(self, lang: str = "zh") -> str:
+        """The issue ``code``'s message in ``lang`` (the catalogue's :data:`ISSUES` entry)."""
+        return code_message(self.code, lang, **self.params)
 
 
 class LedgerError(OfficekitError):

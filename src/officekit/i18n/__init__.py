@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
@@ -39,7 +40,8 @@ from officekit.i18n.click import CLICK_ZH
 from officekit.i18n.issues import ISSUES, PARAMS
 from officekit.kinds import KINDS
 
-__all__ = ["CLICK_ZH", "ISSUES", "PARAMS", "UI", "IssueLike", "display", "issue_message", "t"]
+__all__ = ["CLICK_ZH", "ISSUES", "PARAMS", "UI", "IssueLike", "code_message", "display",
+           "issue_message", "t"]
 
 # The UI strings of every area: key → (zh, en)
 AREAS: tuple[dict[str, tuple[str, str]], ...] = (
@@ -147,6 +149,26 @@ def issue_message(issue: IssueLike, lang: str = "zh") -> str:
         if key.endswith(suffix):  # x_en / x_zh fill {x} in their language
             values[key[:-3]] = display(value, lang)
     return _render(_pick(pair, lang), values)
+
+
+@dataclass(frozen=True, slots=True)
+class _FileIssue:
+    """An issue of a whole file: a code and params, no place in a sheet."""
+
+    code: str
+    params: dict[str, Any]
+    column: str | None = None
+    value: Any = None
+    field: str | None = None
+    row: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+
+def code_message(code: str, lang: str = "zh", **params: Any) -> str:
+    """The message of the issue ``code`` with ``params`` and no cell (a file-level issue, as
+    :class:`officekit.errors.WorkbookError` raises it) in ``lang``."""
+    return issue_message(_FileIssue(code, params), lang)
 
 
 def t(key: str, lang: str = "zh", **params: Any) -> str:

@@ -60,31 +60,6 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
 # BIFF2–BIFF5 workbooks saved outside an OLE container (Excel 2.x–4.x): calamine cannot read them.
 _OLD_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
 
-# Chinese messages for each code; the catalogue renders English from the code and params.
-_MESSAGES: dict[str, str] = {
-    "empty-file": "文件“{file}”是空的：没有任何单元格内容。请确认保存了正确的文件后重新放入。",
-    "not-a-workbook": "文件“{file}”不是 Excel 工作簿（看起来是 {detected}）。"
-                      "请在 Excel 或 WPS 中另存为 .xlsx 后重新放入。",
-    "corrupt-file": "文件“{file}”已损坏或不完整，无法打开（{detail}）。"
-                    "请重新从原处复制，或在 Excel/WPS 中打开后另存为 .xlsx。",
-    "encrypted-file": "文件“{file}”设有打开密码，无法读取。请在 Excel/WPS 中取消密码"
-                      "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新放入。",
-    "unsupported-format": "文件“{file}”的格式（{detected}）不受支持。"
-                          "请在 Excel 或 WPS 中另存为 .xlsx 后重新放入。",
-    "too-large": "文件“{file}”的工作表“{sheet}”使用范围过大（到第 {rows} 行、第 {cols} 列），"
-                 "多半是远处有误输入的单元格。请删除数据以外的多余行和列后保存，再重新放入。",
-    "too-large/rows": "文件“{file}”的工作表“{sheet}”太大（{rows} 行 × {cols} 列），超过了"
-                      "一次能读取的 {limit} 个单元格。请把它拆成几个较小的文件分别放入"
-                      "（或请管理员调高 officekit.toml 中 [limits] 的 max_cells）。",
-    "over-limit": "文件“{file}”读取时超出了限制（{what}），已停止读取。这样的文件多半已损坏"
-                  "或是“压缩炸弹”；如果确是正常的大文件，请拆成几个较小的文件分别放入"
-                  "（或请管理员调高 officekit.toml 中 [limits] 的 {key}）。",
-    "reader-died": "读取文件“{file}”时读取进程意外终止（{detail}）。文件多半已损坏或是被"
-                   "恶意构造的；请用 Excel/WPS 打开并另存为 .xlsx 后重新放入。",
-    "not-a-regular-file": "“{file}”不是普通文件（是{detected}），不会被打开。"
-                          "请放入工作簿文件本身。",
-}
-
 # What each limit is, for the over-limit message: limit → (zh, en, the [limits] key).
 LIMIT_WHAT: dict[str, tuple[str, str, str]] = {
     "memory": ("内存超过 {value} MB", "memory over {value} MB", "memory_mb"),
@@ -98,9 +73,7 @@ RATIO_FLOOR = 16 << 20
 _XML_HEAD = 4096
 
 def _fail(code: str, path: Path, **params: Any) -> WorkbookError:
-    params = {"file": path.name, **params}
-    key = f"{code}/{params['variant']}" if "variant" in params else code
-    return WorkbookError(code, _MESSAGES[key].format(**params), **params)
+    return WorkbookError(code, file=path.name, **params)
 
 
 def over_limit(path: Path, limit: str, value: Any) -> WorkbookError:
