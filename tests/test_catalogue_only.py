@@ -50,6 +50,9 @@ DATA_MODULES: dict[str, str] = {
     "kpis/coverage.py": "register names in the coverage table (document content)",
     "kpis/periods.py": "period patterns and labels (2026年10月, 第四季度)",
     "understand/headers.py": "header patterns: 序号, 合计, 制表 rows of office sheets",
+    "understand/answers.py": "the answers offices write (满意, 是/否) and phone patterns",
+    "understand/text.py": "markers of empty or required cells (暂无, 必填)",
+    "kpis/rules.py": "Chinese numerals read in natural keys",
     "understand/schedule.py": "date and weekday patterns of schedule sheets",
     "understand/numbered.py": "numbering patterns (一、二、)",
     "understand/classify.py": "sheet-name words (汇总, 说明) and month patterns",
@@ -93,9 +96,11 @@ PENDING: dict[str, int] = {
     "cli/start.py": 1,
     "cli/status.py": 7,
     # the send report's lines (format_send_report) and the delivery states
-    "deliver/mail.py": 21,
-    # SmtpSettings errors (the settings engineer's), the SMTP failure details and retries
-    "deliver/smtp.py": 17,
+    "deliver/mail.py": 23,
+    # a queued document that changed before it was sent
+    "deliver/outgoing.py": 1,
+    # the SMTP failure details and the retry notes
+    "deliver/smtp.py": 8,
     # RetractRefused's message, AlreadyStoredError's message
     "ledger/lifecycle.py": 6,
     "ledger/store.py": 3,
@@ -111,10 +116,11 @@ PENDING: dict[str, int] = {
     "render/planning.py": 1,
     # the Task Scheduler task's description
     "taskxml.py": 2,
-    # EXPECTED (the zh/en names of the field types) and the value hints
-    "understand/values.py": 92,
-    # the commented officekit.toml of init (the settings engineer moves it to the key table)
-    "workspace.py": 1,
+    # EXPECTED (the zh/en names of the field types, examples) and the value hints
+    "understand/problems.py": 16,
+    "understand/values.py": 14,
+    # date patterns (data) and one hint written inline
+    "understand/dates.py": 11,
 }
 
 
