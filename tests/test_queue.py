@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from procrastinate.periodic import PeriodicDeferrer
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from officekit.cli import cli
 from officekit.jobs.queue import (
     DUE,
     INGEST,
     RENDER,
+    RENDER_LOCK,
     daily_max_delay,
     ensure_schema,
     hand_off,
@@ -63,7 +65,7 @@ def jobs(ledger: Ledger) -> list[dict[str, object]]:
 
 
 @pytest.mark.slow
-def test_two_workers_200_files_each_once_one_render_and_a_killed_worker_taken_over(
+def test_two_workers_200_files_each_once_one_render_and_killed_workers_jobs_taken_over(
         tmp_path: Path, pg_database: PgDatabase) -> None:
     ws = make_ws(tmp_path / "ws", database_url=pg_database.fresh_url())
     area = ws.inbox / ".processing" / "watcher-1"
@@ -77,8 +79,15 @@ def test_two_workers_200_files_each_once_one_render_and_a_killed_worker_taken_ov
         assert queue_status(ledger)["waiting"] == 200
     shown = CliRunner().invoke(cli, ["status", "-w", str(ws.root)])
     assert "任务队列  等待 200，进行中 0，失败 0" in shown.output
-    log_a, log_b = tmp_path / "a.log", tmp_path / "b.log"
-    a, b = worker(ws.root, log_a), worker(ws.root, log_b)
+    period = period_of(month_ago())
+    logs = [tmp_path / f"{name}.log" for name in ("a", "b", "c")]
+    a, b = worker(ws.root, logs[0]), worker(ws.root, logs[1])
+    workers = [a, b]
+    # the test holds the period's render lock, so the render job, once a worker starts it,
+    # is held there until the test has killed that worker
+    holder = create_engine(ws.database_url, poolclass=NullPool).connect()  # closed = released
+    holder.execute(text("SELECT pg_advisory_lock(:k, hashtext(:p))"),
+                   {"k": RENDER_LOCK, "p": period})
     try:
         def a_is_working() -> list[object]:
             with Ledger.open(ws.database_url) as ledger:
@@ -86,8 +95,21 @@ def test_two_workers_200_files_each_once_one_render_and_a_killed_worker_taken_ov
             return [j["id"] for j in running if str(j["machine"]).endswith(f":{a.pid}")]
 
         held = wait_for(a_is_working, timeout=60)
-        os.kill(a.pid, signal.SIGKILL)
+        os.kill(a.pid, signal.SIGKILL)  # mid-ingest
         assert a.wait(timeout=10) == -signal.SIGKILL
+        workers.append(worker(ws.root, logs[2]))  # the machine comes back
+
+        def rendering() -> subprocess.Popen[bytes] | None:
+            with Ledger.open(ws.database_url) as ledger:
+                running = queue_status(ledger)["running_jobs"]
+            pids = {int(str(j["machine"]).rpartition(":")[2]) for j in running
+                    if j["task"] == RENDER and j["machine"]}
+            return next((w for w in workers[1:] if w.pid in pids), None)
+
+        renderer = wait_for(rendering, timeout=180, interval=0.2)
+        os.kill(renderer.pid, signal.SIGKILL)  # mid-render
+        assert renderer.wait(timeout=10) == -signal.SIGKILL
+        holder.close()
 
         def drained() -> bool:
             with Ledger.open(ws.database_url) as ledger:
@@ -95,7 +117,8 @@ def test_two_workers_200_files_each_once_one_render_and_a_killed_worker_taken_ov
             return status["waiting"] == 0 and status["running"] == 0
         wait_for(drained, timeout=180, interval=0.5)
     finally:
-        for proc in (a, b):
+        holder.close()
+        for proc in workers:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=30)
@@ -113,12 +136,14 @@ def test_two_workers_200_files_each_once_one_render_and_a_killed_worker_taken_ov
     assert len(ingests) == 200 and {j["status"] for j in ingests} == {"succeeded"}
     assert len({j["args"]["sha256"] for j in ingests}) == 200  # type: ignore[index]
     renders = [j for j in done if j["task_name"] == RENDER]
-    assert [(j["status"], j["args"]) for j in renders] == [
-        ("succeeded", {"period": period_of(month_ago())})]
+    # one render job for the period: the killed renderer's job, finished by the other worker
+    assert [(j["status"], j["args"]) for j in renders] == [("succeeded", {"period": period})]
     assert status["failed"] == 0
     assert {j["id"] for j in done if j["status"] == "succeeded"} >= set(held)
-    assert "retry stalled job" in log_b.read_text("utf-8")
-    assert list((ws.outbox / period_of(month_ago())).rglob("*_投诉分析报告.docx"))
+    survivor = next(log for log, w in zip(logs, workers, strict=True) if w.returncode == 0)
+    taken_over = survivor.read_text("utf-8")
+    assert "retry stalled job" in taken_over and f"render {period}" in taken_over
+    assert list((ws.outbox / period).rglob("*_投诉分析报告.docx"))
 
 
 def test_the_watcher_hands_files_to_the_queue_and_a_worker_does_the_rest(

@@ -61,6 +61,7 @@ MACHINE = f"{socket.gethostname()}:{os.getpid()}"
 QUEUE_OWNER = "queue"  # ledger owner of a file handed to the queue (never reclaimed by a watcher)
 _SCHEMA_LOCK = 0x0FF1CF
 _GATE_LOCK = 0x0FF1D0
+RENDER_LOCK = 0x0FF1D1  # with hashtext(period): one writer of a period's documents
 _WORKERS = "officekit_queue_workers"
 _TODO = "officekit_queue_todo"  # what finished ingests changed: 'render:<period>', 'due'
 _FINISHED = "officekit_queue_finished"  # ingest jobs whose work is done (their status may lag)
@@ -235,7 +236,12 @@ def run_render(ws: Workspace, period: str) -> list[Path]:
     from officekit.publish import publish_reports
     from officekit.render.reports import ALL_KINDS, ReportRequest, data_as_of, kinds_for
 
-    with Ledger.open(ws.database_url) as ledger:
+    with Ledger.open(ws.database_url) as ledger, ledger.atomic() as conn:
+        # one writer of the period's documents in the shared outbox: a render job retried
+        # from a worker that only looked dead (no heartbeat) waits here until that worker's
+        # connection, and with it this lock, is gone
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k, hashtext(:p))"),
+                     {"k": RENDER_LOCK, "p": period})
         parsed = Period.parse(period)
         kinds, _ = kinds_for(ALL_KINDS, parsed)
         as_of = data_as_of(ledger, parsed, date.today())  # as the in-process watcher does
