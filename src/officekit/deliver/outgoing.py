@@ -23,6 +23,7 @@ from typing import Any
 
 from officekit.deliver.recipients import Recipient
 from officekit.deliver.smtp import Progress, send_each
+from officekit.i18n import t
 from officekit.ledger.store import Ledger, sha256_of
 from officekit.workspace import Workspace
 
@@ -113,9 +114,8 @@ def send_recorded(ws: Workspace, ledger: Ledger, mail: Mail, *,
         return mail
     if mail.key_is_attachment and (not mail.attachments or not mail.attachments[0].is_file()
                                    or sha256_of(mail.attachments[0]) != mail.key):
-        mail.status, mail.error = "failed", (
-            "文档在排队后已改变或不存在，请重新运行 officekit send"
-            " / the document changed or vanished after it was queued; run send again")
+        mail.status = "failed"
+        mail.error = " / ".join(t("mail.queued-changed", lang) for lang in ("zh", "en"))
         return mail
     deliver(ws, ledger, [mail], label=lambda m: f"→ {m.recipient.label()}",
             ssl_context=ssl_context, backoff=backoff)

@@ -1,9 +1,14 @@
-"""Sending: the group robots (officekit.deliver.robot, .wecom, .dingtalk, .chat).
+"""Sending: the group robots (officekit.deliver.robot, .wecom, .dingtalk, .chat) and queued
+e-mail (officekit.deliver.outgoing).
 """
 
 from __future__ import annotations
 
 UI: dict[str, tuple[str, str]] = {
+    "mail.queued-changed": (
+        "文档在排队后已改变或不存在，请重新运行 officekit send",
+        "the document changed or vanished after it was queued; run officekit send again",
+    ),
     "robot.retry": (
         "{robot}机器人暂时无法访问（{detail}），{delay} 秒后第 {attempt} 次尝试",
         "The {robot} robot cannot be reached ({detail}); try {attempt} in {delay} s",
