@@ -79,9 +79,7 @@ class Delivery(Mail):
         return {"path": self.row.path, "kind": self.row.kind, "department": self.row.department,
                 "staff_id": self.row.staff_id, "sha256": self.key,
                 "recipient": {"staff_id": r.staff_id, "name": r.name, "email": r.email,
-                              "relation": r.relation},
-                "attachments": [p.name for p in self.attachments], "subject": self.subject,
-                "status": self.status, "error": self.error}
+                              "relation": r.relation}, **self.outcome_json()}
 
 
 @dataclass(slots=True)

@@ -45,6 +45,11 @@ class Mail:
     status: str = "pending"
     error: str | None = None
 
+    def outcome_json(self) -> dict[str, Any]:
+        """The part of a message's JSON every kind shares: what it carries, what became of it."""
+        return {"attachments": [p.name for p in self.attachments], "subject": self.subject,
+                "status": self.status, "error": self.error}
+
     def job_args(self, outbox: Path) -> dict[str, Any]:
         """The send job's arguments (JSON): everything a worker on another machine needs."""
         r = self.recipient

@@ -47,10 +47,8 @@ class DueMail(Mail):
         r = self.recipient
         return {"role": self.role, "recipient": {"staff_id": r.staff_id, "name": r.name,
                                                  "email": r.email},
-                "department": r.department, "complaints": [x.complaint_id for x in
-                                                           self.rows.rows()],
-                "attachments": [p.name for p in self.attachments], "subject": self.subject,
-                "status": self.status, "error": self.error}
+                "department": r.department,
+                "complaints": [x.complaint_id for x in self.rows.rows()], **self.outcome_json()}
 
 
 @dataclass(slots=True)
