@@ -29,6 +29,12 @@ UI: dict[str, tuple[str, str]] = {
         "--kind due 单独使用，不与其他文档类型、--period 或 --department 同用",
         "--kind due goes alone, without other kinds, --period or --department",
     ),
+    "error.jobs.not-installed": (
+        "账本在 PostgreSQL 上，要用任务队列（多台电脑）需先安装：.venv/bin/pip install -e "
+        "\".[distributed]\"；只用这一台电脑则在 officekit.toml 中设 [queue] enabled = false",
+        "The ledger is on PostgreSQL and the job queue (several machines) needs: .venv/bin/pip "
+        "install -e \".[distributed]\"; on one machine set [queue] enabled = false instead",
+    ),
     "error.jobs.needs-postgresql": (
         "任务队列需要 PostgreSQL 账本：请在 officekit.toml 的 [database] url 中设置 "
         "postgresql+psycopg://…",

@@ -97,7 +97,10 @@ def _check(ws: Workspace) -> None:
 
 def ensure_schema(ledger: Ledger) -> None:
     """Create procrastinate's tables (and ours) in the ledger's database, once."""
-    from procrastinate.schema import SchemaManager
+    try:
+        from procrastinate.schema import SchemaManager
+    except ImportError as exc:
+        raise UsageError(key="error.jobs.not-installed") from exc
 
     with ledger.atomic() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK})
