@@ -97,8 +97,6 @@ PENDING: dict[str, int] = {
     "cli/status.py": 7,
     # the send report's lines (format_send_report) and the delivery states
     "deliver/mail.py": 23,
-    # a queued document that changed before it was sent
-    "deliver/outgoing.py": 1,
     # the SMTP failure details and the retry notes
     "deliver/smtp.py": 8,
     # RetractRefused's message, AlreadyStoredError's message
