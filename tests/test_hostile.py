@@ -35,7 +35,7 @@ from make_hostile import make_special, register_bytes, write_corpus, zipbomb_sst
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="rlimits, FIFOs: POSIX")
 
-SCALE = 20  # MB each bomb inflates to (over read/workbook.RATIO_FLOOR, so its ratio counts)
+SCALE = 20  # MB each bomb inflates to (over read/detect.RATIO_FLOOR, so its ratio counts)
 INFLATED_MB = 16
 MEMORY_MB = 512
 LIMITS = (f"\n[limits]\nmemory_mb = {MEMORY_MB}\ninflated_mb = {INFLATED_MB}\n"

@@ -13,7 +13,8 @@ import pytest
 from python_calamine import CalamineError
 
 from officekit.errors import WorkbookError
-from officekit.read.workbook import check_complete, detect_format, open_workbook, sha256_file
+from officekit.read.detect import check_complete, detect_format, sha256_file
+from officekit.read.workbook import open_workbook
 from officekit.read.xlsx_meta import (
     _prefilter,
     _scan_bytes,

@@ -20,7 +20,7 @@ A caller that must stop (SIGTERM) passes ``stopping``: the child at work is kill
 :data:`POLL_SECONDS` and :class:`ReadInterrupted` is raised.
 
 Only POSIX has the resource limits; elsewhere the child runs without them (wall time and the
-inflated-bytes checks of :mod:`officekit.read.workbook` still apply).
+inflated-bytes checks of :mod:`officekit.read.detect` still apply).
 """
 
 from __future__ import annotations

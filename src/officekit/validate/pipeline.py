@@ -18,14 +18,9 @@ from officekit.errors import WorkbookError
 from officekit.kinds import PERIOD_FIELDS
 from officekit.model import FileResult, FileStatus, Issue, Record, SheetResult
 from officekit.read import Workbook
+from officekit.read.detect import check_regular, over_limit, reader_died, sha256_file
 from officekit.read.guard import ChildLimits, ReaderDied, ReadOverLimit, shared_pool
-from officekit.read.workbook import (
-    check_regular,
-    open_workbook,
-    over_limit,
-    reader_died,
-    sha256_file,
-)
+from officekit.read.workbook import open_workbook
 from officekit.settings import Limits, Settings
 from officekit.understand.classify import gc_paused, understand_workbook
 from officekit.validate.rules import check_sheets

@@ -4,7 +4,7 @@ A file is *ignored* (left alone for ever) when its name says it belongs to an ed
 system — Office and LibreOffice lock files, temporary files, hidden files, Explorer's
 ``Thumbs.db`` / ``desktop.ini``, unfinished downloads. Every other file is taken once it has
 *settled*: its size and mtime were unchanged over the settle time and it opens as a whole
-workbook (:func:`officekit.read.workbook.check_complete`). A file that never becomes whole (a
+workbook (:func:`officekit.read.detect.check_complete`). A file that never becomes whole (a
 truncated upload) is taken once it has not changed for the grace time — as we saw it, or as
 its mtime says (a writer moves the mtime with every write) — and is then rejected as
 ``corrupt-file`` like any other broken file, so nothing sits in the inbox for ever.

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from officekit.ledger.store import Ledger
-from officekit.read.workbook import sha256_file
+from officekit.read.detect import sha256_file
 from officekit.watch.claims import PROCESSING
 from officekit.workspace import Workspace
 

@@ -41,8 +41,8 @@ from officekit.intake import Checkpoint
 from officekit.jobs.queue import ensure_schema, hand_off, is_distributed
 from officekit.ledger.store import Ledger
 from officekit.loop.daily import Clock, DailyDue
+from officekit.read.detect import check_complete
 from officekit.read.guard import shared_pool
-from officekit.read.workbook import check_complete
 from officekit.settings import Settings
 from officekit.watch.claims import ProcessingArea, new_owner_id
 from officekit.watch.log import close_log, msg, open_log

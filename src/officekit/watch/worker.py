@@ -31,8 +31,8 @@ from officekit.jobs.queue import QUEUE_OWNER
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import Ledger
 from officekit.model import FileResult, FileStatus
+from officekit.read.detect import sha256_file
 from officekit.read.guard import ReaderDied, ReadInterrupted
-from officekit.read.workbook import sha256_file
 from officekit.settings import Limits
 from officekit.validate.pipeline import LoadedFile, load_file, periods_touched
 from officekit.watch.claims import ProcessingArea
