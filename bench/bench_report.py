@@ -8,12 +8,13 @@ bench/out/report/. Then, in the same run:
 
 - officekit: ``officekit report evaluation --period 2026-10 --as-of 2026-11-23`` in a fresh
   process — KPIs, contexts, charts, rendering, manifest and index, everything the user waits for;
-- docxtpl (the baseline): the same template (templates/evaluation.docx — docxtpl reads our tags
-  as they are) rendered 300 times in one process, its usual way (a DocxTemplate per document,
-  autoescape on), from the SAME contexts, built beforehand with officekit's context builders
-  (that build is NOT counted in docxtpl's time; it is printed apart) and with each chart given
-  to docxtpl as a ready picture (officekit's matplotlib drawing of the same data, also not
-  counted) in an InlineImage — officekit's documents carry native Word charts instead;
+- docxtpl (the baseline): the same templates (the workspace's, as the command picks them per
+  person; docxtpl reads our tags as they are) rendered 300 times in one process, its usual way
+  (a DocxTemplate per document, autoescape on), from the SAME contexts, built beforehand by the
+  command's own job builder (render/planning.py: KPIs, sources box, attachments; that build is
+  NOT counted in docxtpl's time, it is printed apart) and with each chart given to docxtpl as
+  a ready picture (officekit's matplotlib drawing of the same data, also not counted) in an
+  InlineImage — officekit's documents carry native Word charts instead;
 - officekit again with nothing changed: every document's fingerprint matches, none is written
   (incremental rendering; printed apart, not the ratio);
 - where officekit's time goes: the same report in a fresh process, serial, with the library
@@ -173,35 +174,29 @@ def run_officekit(*, fresh: bool = True) -> tuple[float, int, float, float]:
     return seconds, docs, tree.cpu_seconds, tree.peak_kb / 1024
 
 
-def build_contexts() -> tuple[list[tuple[dict[str, Any], Path]], float]:
-    """The evaluation contexts exactly as ``report evaluation`` builds them (officekit's own
-    builders, same inputs) with each document's path in the outbox; and the seconds taken."""
+def build_contexts() -> tuple[list[tuple[dict[str, Any], Path, Path]], float]:
+    """The evaluation contexts exactly as ``report evaluation`` builds them — its own job
+    builder (render/planning.py), so the same KPIs, sources box and attachments — each with
+    the template it is rendered from and its path in the outbox; and the seconds taken."""
     from officekit.kpis.calendar import WorkCalendar
-    from officekit.kpis.compute import kpis_for_period
     from officekit.kpis.periods import Period
     from officekit.ledger.store import Ledger
-    from officekit.render import contexts
-    from officekit.render.reports import safe_name
+    from officekit.render.documents import ReportRequest, template_for
+    from officekit.render.planning import BUILDERS, ReportData
     from officekit.workspace import Workspace
 
     t0 = time.perf_counter()
     ws = Workspace.open(str(WS))
-    period = Period.parse(PERIOD)
-    as_of = date.fromisoformat(AS_OF)
-    calendar = WorkCalendar.from_settings(ws.settings)
-    with Ledger.open(ws.database_url) as ledger:
-        trend = [kpis_for_period(ledger, p, ws.settings, as_of, calendar=calendar)
-                 for p in period.trend(contexts.TREND_PERIODS)]
-    result = trend[-1]
+    request = ReportRequest("evaluation", Period.parse(PERIOD), date.fromisoformat(AS_OF))
     jobs = []
-    for row in result.staff:
-        who = row.staff_id or row.name or "?"
-        ctx = contexts.evaluation_context(row, result, ws.settings,
-                                          trend=contexts.score_trend(trend, who))
-        ctx = {k: as_picture(v) for k, v in ctx.items()}
-        name = safe_name(f"{row.name or who}_{period}_考核报告.docx")
-        jobs.append((ctx, Path(safe_name(str(period))) / safe_name(row.department or "未分部门")
-                     / name))
+    with Ledger.open(ws.database_url) as ledger:
+        data = ReportData(ledger, ws, request.as_of, WorkCalendar.from_settings(ws.settings))
+        for job in BUILDERS["evaluation"](data, request):
+            source = job.context
+            ctx = dict(source() if callable(source) else source)
+            ctx = {k: as_picture(v) for k, v in ctx.items()}
+            template = template_for(ws, "evaluation", job.template or "evaluation.docx")
+            jobs.append((ctx, template, job.doc.path.relative_to(ws.outbox)))
     return jobs, time.perf_counter() - t0
 
 
@@ -222,7 +217,7 @@ def as_picture(value: Any) -> Any:
     return Image(png, value.width_mm, alt=value.alt)
 
 
-def run_docxtpl(jobs: list[tuple[dict[str, Any], Path]], out: Path,
+def run_docxtpl(jobs: list[tuple[dict[str, Any], Path, Path]], out: Path,
                 ) -> tuple[float, float, float]:
     """docxtpl renders every context: (seconds, CPU seconds, peak RSS MB of this process)."""
     from docx.shared import Mm
@@ -231,12 +226,12 @@ def run_docxtpl(jobs: list[tuple[dict[str, Any], Path]], out: Path,
     from officekit.render.engine import Image
 
     shutil.rmtree(out, ignore_errors=True)
-    for _, rel in jobs:
+    for _, _, rel in jobs:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
     with TreeSampler(os.getpid()) as tree:
         t0, cpu0 = time.perf_counter(), time.process_time()
-        for context, rel in jobs:
-            tpl = DocxTemplate(str(TEMPLATE))
+        for context, template, rel in jobs:
+            tpl = DocxTemplate(str(template))
             data = {k: InlineImage(tpl, io.BytesIO(v.data), width=Mm(v.width_mm))
                     if isinstance(v, Image) and isinstance(v.data, bytes) else v
                     for k, v in context.items()}
@@ -254,10 +249,10 @@ def body_text(path: Path) -> str:
         return "".join(_W_T.findall(z.read("word/document.xml").decode("utf-8")))
 
 
-def same_text(jobs: list[tuple[dict[str, Any], Path]], docxtpl_out: Path) -> int:
+def same_text(jobs: list[tuple[dict[str, Any], Path, Path]], docxtpl_out: Path) -> int:
     """How many docxtpl documents hold exactly the text of officekit's for the same person."""
     return sum(body_text(docxtpl_out / rel) == body_text(WS / "outbox" / rel)
-               for _, rel in jobs if (WS / "outbox" / rel).exists())
+               for _, _, rel in jobs if (WS / "outbox" / rel).exists())
 
 
 # ------------------------------------------------------------------------------------------
@@ -268,6 +263,7 @@ def stages() -> dict[str, float]:
     """Run the report in this (fresh) process, serially, timing each library call."""
     started = time.perf_counter()
     import officekit.publish as publish
+    import officekit.render.planning as planning
     import officekit.render.reports as reports
     from officekit.kpis.periods import Period
     from officekit.ledger.store import Ledger
@@ -287,8 +283,8 @@ def stages() -> dict[str, float]:
 
         setattr(module, name, wrapper)
 
-    timed(reports, "kpis_for_period", "KPIs (6 periods)")
-    timed(reports.contexts, "evaluation_context", "contexts")
+    timed(planning, "kpis_for_period", "KPIs (6 periods)")
+    timed(planning.contexts, "evaluation_context", "contexts")
     timed(reports, "fingerprint", "fingerprints (incremental)")
     timed(reports, "render_many", "rendering (docx + native charts)", parallel=False)
     timed(publish, "_sha256", "manifest + index")

@@ -19,6 +19,7 @@ import pytest
 from lxml import etree
 
 from officekit.errors import TemplateError
+from officekit.render import nativechart
 from officekit.render.engine import Image, WordTemplate, set_cjk_font
 from officekit.render.nativechart import Chart
 from officekit.render.pdf import PdfConverter, libreoffice_available
@@ -201,3 +202,40 @@ def test_libreoffice_draws_the_charts_with_their_chinese_labels(rendered: Path) 
     for label in ("近6期综合得分（得分）", "10月", "考核等级分布（人数）", "优秀", "不合格",
                   "91.5", "累计占比", "90%", "100%"):
         assert label in text, label
+
+
+def workbook_parts(blob: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+@pytest.mark.parametrize("chart", [
+    trend(),
+    Chart("line", MONTHS, (("综合得分", (None, 61.25, None, 80.0, 1e-7, 79)),), width_mm=150,
+          height_mm=60, title="近6期综合得分", unit="得分", y_min=0, y_max=100),
+    grades(),
+    Chart.of("bar", [(g, 0) for g, _ in GRADES], width_mm=110, height_mm=55, title="考核等级分布"),
+    Chart.of("pie", [("电话", 3), ("网站", 2.5)], width_mm=110, height_mm=55),
+    Chart.of("pareto", [("收费问题", 7), ("服务态度", 2), ("其他", 2)], width_mm=150,
+             height_mm=70, title="投诉类别帕累托图", name="件数"),
+    Chart("barh", ("甲", "乙"), (("上月", (1.0, 2.0)), ("本月", (None, 3.5))), width_mm=100,
+          height_mm=50),
+], ids=["line", "line-other-numbers", "bar", "bar-empty", "pie", "pareto", "barh-two-series"])
+def test_a_layout_written_once_gives_what_writing_it_in_full_gives(chart: Chart) -> None:
+    """Charts of one layout are filled into a skeleton (nativechart._Skeleton): the part and
+    the workbook's cells must be exactly what python-pptx and XlsxWriter write for the chart."""
+    fonts = ("Times New Roman", "宋体")
+    twin = Chart(chart.kind, chart.categories,
+                 tuple((n, tuple(None if v is None else v + 1 for v in vs))
+                       for n, vs in chart.series), chart.width_mm, chart.height_mm,
+                 title=chart.title, unit=chart.unit)
+    twin.chart_part(fonts)  # the layout's skeleton may come from other numbers
+    xml, workbook = chart.chart_part(fonts)
+    fmt = "0%" if chart.percent else nativechart._number_format(chart.series)
+    full_xml, full_workbook = chart.build_part(fonts, chart._plotted(), fmt, chart.empty)
+    assert xml == full_xml
+    assert workbook_parts(workbook) == workbook_parts(full_workbook)
+    values = [v for _, vs in chart._plotted() for v in vs if v is not None]
+    assert [float(v.text) for v in etree.fromstring(xml).iter(f"{C}v")
+            if v.getparent().tag == f"{C}pt" and v.getparent().getparent().getparent().tag
+            == f"{C}numRef"] == [float(v) for v in values]

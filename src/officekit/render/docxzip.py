@@ -10,6 +10,7 @@ the fixed DOS time 1980-01-01 00:00, so the same context gives byte-identical do
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -40,10 +41,12 @@ class Member:
     dos_date: int = _EPOCH[1]
 
 
-def read_members(path: Path) -> list[Member]:
-    """Every member of the zip at ``path`` with its raw (still compressed) bytes, in order."""
+def read_members(source: Path | bytes) -> list[Member]:
+    """Every member of the zip at ``source`` (a path, or the zip's bytes) with its raw (still
+    compressed) bytes, in order."""
     members: list[Member] = []
-    with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+    with (zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf,
+          io.BytesIO(source) if isinstance(source, bytes) else source.open("rb") as fh):
         for info in zf.infolist():
             fh.seek(info.header_offset)
             header = fh.read(_LOCAL.size)
