@@ -354,3 +354,15 @@ def test_every_settings_error_is_in_the_catalogue() -> None:
     assert sites > 30  # the scan found them
     for section in SECTIONS.values():  # the errors of keys that must not be in the file
         assert all(f"settings.{problem}" in UI for problem in section.secrets.values())
+
+
+def test_every_settings_example_in_the_readme_is_valid() -> None:
+    """The README's ```toml blocks are officekit.toml excerpts: each parses with no error."""
+    import textwrap
+    import tomllib
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^ *```toml\n(.*?)^ *```", text, re.S | re.M)
+    assert len(blocks) >= 4
+    for block in blocks:
+        parse_settings(tomllib.loads(textwrap.dedent(block)))
