@@ -73,9 +73,12 @@ class SettingsError(OfficekitError):
 
     def __init__(self, key: str, problem: str, **params: object) -> None:
         self.problem = problem
-        super().__init__(f"officekit.toml: {key}: {self._problem('zh', params)}")
+        self.key = key  # the setting's dotted name; "" for the file as a whole
+        super().__init__(self._where() + self._problem("zh", params))
         self.params = params
-        self.key = key  # the setting's dotted name
+
+    def _where(self) -> str:
+        return f"officekit.toml: {self.key}: " if self.key else "officekit.toml: "
 
     def _problem(self, lang: str, params: dict[str, object]) -> str:
         key = f"settings.{self.problem}"
@@ -91,7 +94,7 @@ class SettingsError(OfficekitError):
         return text
 
     def text(self, lang: str = "zh") -> str:
-        return f"officekit.toml: {self.key}: {self._problem(lang, self.params)}"
+        return self._where() + self._problem(lang, self.params)
 
 
 class WorkspaceError(OfficekitError):

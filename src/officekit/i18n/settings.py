@@ -11,7 +11,10 @@ UI: dict[str, tuple[str, str]] = {
         "应为 HH:MM 形式的时间，如 \"08:00\"（得到 {got}）",
         'expected a time as HH:MM, e.g. "08:00" (got {got})',
     ),
-    "settings.time-range": ("时间超出范围：{got}", "time out of range: {got}"),
+    "settings.time-range": (
+        "时间超出范围：{got}（应在 00:00 到 24:00 之间）",
+        "time out of range: {got} (00:00 to 24:00)",
+    ),
     "settings.unknown-key": (
         "未知的设置项；可用的有：{allowed}",
         "unknown setting; the known ones are: {allowed}",
@@ -31,8 +34,10 @@ UI: dict[str, tuple[str, str]] = {
         "{value} is not one of the values: {values}",
     ),
     "settings.shift-times": (
-        "上班的班次需要 start 和 end 时间",
-        "a worked shift needs a start and an end time",
+        '上班的班次需要 start 和 end 时间，如 start = "08:00"、end = "16:00"；'
+        "不上班的写 worked = false",
+        'a worked shift needs a start and an end time, e.g. start = "08:00", end = "16:00"; '
+        "a day off is worked = false",
     ),
     "settings.unknown-shift": (
         "未知的班次代码 {code}；可用：{allowed}",

@@ -76,9 +76,9 @@ def load_settings(path: Path) -> Settings:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(path.name, "toml", detail=str(exc)) from exc
+        raise SettingsError("", "toml", detail=str(exc)) from exc
     except OSError as exc:
-        raise SettingsError(path.name, "unreadable", detail=str(exc)) from exc
+        raise SettingsError("", "unreadable", detail=str(exc)) from exc
     try:
         return parse_settings(data)
     except SettingsError as exc:
