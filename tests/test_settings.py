@@ -175,7 +175,8 @@ def test_init_writes_comments_in_the_language_asked(tmp_path: Path, lang: str) -
     assert res.exit_code == 0, res.output
     text = (tmp_path / "ws" / "officekit.toml").read_text(encoding="utf-8")
     assert text == settings_toml(lang)
-    assert load_settings(tmp_path / "ws" / "officekit.toml") == Settings()
+    # an office that set up in English gets its messages in English
+    assert load_settings(tmp_path / "ws" / "officekit.toml") == Settings(language=lang)
     comment = "# folders (relative to the workspace" if lang == "en" else "# 文件夹（相对于工作区"
     assert comment in text
     # every key init mentions is a key of the table (commented-out ones too)

@@ -75,7 +75,11 @@ class Key:
 
     @property
     def default(self) -> Any:
-        value: Any = DEFAULTS
+        return self.value_in(DEFAULTS)
+
+    def value_in(self, settings: Settings) -> Any:
+        """What ``settings`` hold for this key."""
+        value: Any = settings
         for part in self.target.split("."):
             value = getattr(value, part)
         return value

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from officekit.i18n import t
 from officekit.settings.keys import KEY_BY_NAME, KEYS, SECTIONS, TOP_NAMES, Key, Section
+from officekit.settings.model import Settings
 from officekit.settings.values import toml_key, toml_value
 
 COMMENT_COLUMN = 25
@@ -41,28 +42,28 @@ def _line(text: str, comment: str, off: bool) -> list[str]:
     return [f"{text:<{COMMENT_COLUMN - 1}} # {comment}"]
 
 
-def _value(key: Key) -> str:
+def _value(key: Key, values: Settings) -> str:
     if isinstance(key.example, str):
         return key.example
-    shown = key.kind.show(key.default)
+    shown = key.kind.show(key.value_in(values))
     if shown is None:
         raise ValueError(f"{key.name}: init can only comment it out with an example")
     return shown
 
 
-def _table_lines(key: Key, off: bool) -> Iterator[str]:
+def _table_lines(key: Key, off: bool, values: Settings) -> Iterator[str]:
     """A table of the office's own (deadlines, aliases…): its example lines or its default."""
     if isinstance(key.example, tuple):
         lines = list(key.example)
     else:
         lines = [f"[{key.name}]"] + [f"{toml_key(k)} = {toml_value(v)}"
-                                     for k, v in key.default.items()]
+                                     for k, v in key.value_in(values).items()]
     yield from (("# " if off else "") + line for line in lines)
 
 
-def _section(name: str, lang: str, on: bool = False) -> list[str]:
-    """The lines of one top-level name, starting with a blank line; ``on``: none commented
-    out (what to paste in), else as init writes them."""
+def _section(name: str, lang: str, values: Settings, on: bool = False) -> list[str]:
+    """The lines of one top-level name with ``values``, starting with a blank line; ``on``:
+    none commented out (what to paste in), else as init writes them."""
     section = SECTIONS.get(name)
     if section is None:
         key = KEY_BY_NAME[name]
@@ -70,33 +71,35 @@ def _section(name: str, lang: str, on: bool = False) -> list[str]:
         if key.init == "doc":
             return []
         if _is_table(key):
-            return ["", *_comment(_help(key, lang), lang), *_table_lines(key, off)]
-        return _line(f"{key.leaf} = {_value(key)}", _help(key, lang), off)
+            return ["", *_comment(_help(key, lang), lang), *_table_lines(key, off, values)]
+        return _line(f"{key.leaf} = {_value(key, values)}", _help(key, lang), off)
     keys = [k for k in KEYS if k.section == name and k.init != "doc"]
     section_off = section.init == "off" and not on
     out = ["", *_comment(_help(section, lang), lang), ("# " if section_off else "") + f"[{name}]"]
     for key in keys:
         off = section_off or (key.init == "off" and not on)
         if isinstance(key.example, tuple):  # [kpi.schemes.<name>]: after the other keys
-            out += ["", *_comment(_help(key, lang), lang), *_table_lines(key, off)]
+            out += ["", *_comment(_help(key, lang), lang), *_table_lines(key, off, values)]
         else:
-            out += _line(f"{key.leaf} = {_value(key)}", _help(key, lang), off)
+            out += _line(f"{key.leaf} = {_value(key, values)}", _help(key, lang), off)
     return out
 
 
 def settings_toml(lang: str = "zh") -> str:
     """The commented ``officekit.toml`` of ``init``: the usual keys with their defaults, the
-    rest commented out with an example. Read back, it gives exactly ``Settings()``."""
+    rest commented out with an example; comments and ``language`` in ``lang``. Read back, it
+    gives exactly the defaults (``Settings(language=lang)``)."""
+    values = Settings(language=lang)
     out = [*_HEADER["en" if lang == "en" else "zh"], ""]
     for name in TOP_NAMES:
-        out += _section(name, lang)
+        out += _section(name, lang, values)
     return "\n".join(out) + "\n"
 
 
 def section_toml(name: str, lang: str = "zh") -> str:
     """One section to paste into officekit.toml, e.g. ``[smtp]`` with example values, for an
     error that says a section is missing."""
-    return "\n".join(_section(name, lang, on=True)).strip("\n")
+    return "\n".join(_section(name, lang, Settings(language=lang), on=True)).strip("\n")
 
 
 def _cell(text: str) -> str:
