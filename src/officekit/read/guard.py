@@ -19,6 +19,10 @@ small file pays no start-up cost.
 A caller that must stop (SIGTERM) passes ``stopping``: the child at work is killed within
 :data:`POLL_SECONDS` and :class:`ReadInterrupted` is raised.
 
+A task may ask the caller a question while it runs (:func:`ask_caller`): what validation
+needs to know of the ledger, which stays in the caller. The caller answers through the
+``answer`` it passed to :meth:`ReaderPool.run` — only the questions that function accepts.
+
 Only POSIX has the resource limits; elsewhere the child runs without them (wall time and the
 inflated-bytes checks of :mod:`officekit.read.detect` still apply).
 """
@@ -145,8 +149,29 @@ def _portable(exc: Exception) -> Exception:
     return exc
 
 
+_CALLER: Connection | None = None  # in a child: the pipe to the caller, for ask_caller
+
+
+class AskRefused(Exception):
+    """The caller would not answer a task's question (see :func:`ask_caller`)."""
+
+
+def ask_caller(question: str, *args: Any) -> Any:
+    """In a task run by :meth:`ReaderPool.run`: the caller's answer to ``question(*args)``
+    (its ``answer`` function's result). Outside a child it raises :class:`AskRefused`."""
+    if _CALLER is None:
+        raise AskRefused(question)
+    _CALLER.send(("ask", (question, args)))
+    kind, value = _CALLER.recv()
+    if kind != "answer":
+        raise AskRefused(f"{question}: {value}")
+    return value
+
+
 def _child_main(conn: Connection) -> None:
     """The child's loop: one task at a time, each under the limits it comes with."""
+    global _CALLER
+    _CALLER = conn
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
     os.environ["RUST_BACKTRACE"] = "0"  # a reader that aborts says one line, not fifty
@@ -276,10 +301,13 @@ class ReaderPool:
             self._cond.notify()
 
     def run(self, fn: Callable[..., T], *args: Any, limits: ChildLimits,
-            stopping: Callable[[], bool] | None = None) -> T:
+            stopping: Callable[[], bool] | None = None,
+            answer: Callable[..., Any] | None = None) -> T:
         """``fn(*args)`` in a child under ``limits``; its result, or its exception re-raised.
 
-        ``fn`` must be a module-level function and ``args`` picklable. Raises
+        ``fn`` must be a module-level function and ``args`` picklable. ``answer(question,
+        *args)`` answers what ``fn`` asks with :func:`ask_caller` (None: nothing is answered);
+        it raises :class:`AskRefused` for a question it does not take. Raises
         :class:`ReadOverLimit`, :class:`ReaderDied` or :class:`ReadInterrupted` when the child
         gave no answer.
         """
@@ -292,22 +320,22 @@ class ReaderPool:
                 child.kill()
                 child = self._new_child()
                 child.conn.send((fn, args, limits))
-            answer = self._wait(child, limits, stopping)
-            if answer[0] != "memory":
+            outcome = self._wait(child, limits, stopping, answer)
+            if outcome[0] != "memory":
                 keep = child
         finally:
             if keep is None:
                 child.kill()
             self._give(keep)
-        kind, value = answer
+        kind, value = outcome
         if kind == "ok":
             return value  # type: ignore[no-any-return]
         if kind == "memory":
             raise ReadOverLimit(str(value), "memory")
         raise value
 
-    def _wait(self, child: _Child, limits: ChildLimits,
-              stopping: Callable[[], bool] | None) -> tuple[str, Any]:
+    def _wait(self, child: _Child, limits: ChildLimits, stopping: Callable[[], bool] | None,
+              answer: Callable[..., Any] | None) -> tuple[str, Any]:
         deadline = (time.monotonic() + limits.wall_seconds
                     if limits.wall_seconds is not None else None)
         while True:
@@ -320,16 +348,32 @@ class ReaderPool:
                 ready = True
             if ready:
                 try:
-                    answer: tuple[str, Any] = child.conn.recv()
-                    return answer
+                    message: tuple[str, Any] = child.conn.recv()
                 except (EOFError, OSError):
                     raise self._death(child, limits) from None
+                if message[0] != "ask":
+                    return message
+                self._answer(child, answer, *message[1])
+                continue
             if stopping is not None and stopping():
                 raise ReadInterrupted
             if not child.proc.is_alive():
                 raise self._death(child, limits)
             if deadline is not None and time.monotonic() >= deadline:
                 raise ReadOverLimit(f"wall time {limits.wall_seconds:g} s", "time")
+
+    @staticmethod
+    def _answer(child: _Child, answer: Callable[..., Any] | None, question: str,
+                args: tuple[Any, ...]) -> None:
+        """Answer a task's question (or refuse it: the task then raises AskRefused)."""
+        try:
+            if answer is None:
+                raise AskRefused(question)
+            reply: tuple[str, Any] = ("answer", answer(question, *args))
+        except AskRefused as exc:
+            reply = ("refused", str(exc))
+        with contextlib.suppress(OSError):  # a child that died meanwhile is seen next poll
+            child.conn.send(reply)
 
     @staticmethod
     def _death(child: _Child, limits: ChildLimits) -> ReadFailure:

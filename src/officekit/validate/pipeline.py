@@ -4,22 +4,32 @@
 loaded file against any :class:`~officekit.validate.view.LedgerView` — the ledger itself when
 :mod:`officekit.intake` stores it. Files are taken in the order that lets them check each
 other: staff lists before the sheets that name staff, complaints before the visits that follow
-them up.
+them up. One file alone is read *and* checked in the guarded child (:func:`check_file`): the
+child asks this process what it needs of the ledger and sends back only the issues — no rows
+or records cross between the processes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from officekit.errors import WorkbookError
 from officekit.kinds import PERIOD_FIELDS
 from officekit.model import FileResult, FileStatus, Issue, Record, SheetResult
 from officekit.read import Workbook
 from officekit.read.detect import check_regular, over_limit, reader_died, sha256_file
-from officekit.read.guard import ChildLimits, ReaderDied, ReadOverLimit, shared_pool
+from officekit.read.guard import (
+    AskRefused,
+    ChildLimits,
+    ReaderDied,
+    ReadOverLimit,
+    ask_caller,
+    shared_pool,
+)
 from officekit.read.workbook import open_workbook
 from officekit.settings import Limits, Settings
 from officekit.understand.classify import gc_paused, understand_workbook
@@ -36,9 +46,10 @@ Progress = Callable[[str], None]
 class LoadedFile:
     path: Path
     sha256: str
-    workbook: Workbook | None
+    workbook: Workbook | None  # None: unreadable, or not kept (see read_file)
     sheets: list[SheetResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    readable: bool = True
 
     @property
     def order(self) -> int:
@@ -46,9 +57,11 @@ class LoadedFile:
         return min(kinds) if kinds else len(KIND_ORDER)
 
 
-def read_file(path: Path, settings: Settings) -> LoadedFile:
+def read_file(path: Path, settings: Settings, keep_workbook: bool = True) -> LoadedFile:
     """Hash, open and understand one file in this process; an unreadable file becomes one
-    file-level error. What the guarded child runs (see :func:`load_file`)."""
+    file-level error. What the guarded child runs (see :func:`load_file`). Without
+    ``keep_workbook`` the cells as read are let go once understood (only the annotated copy of
+    a rejected file needs them), and not sent back."""
     sha = sha256_file(path)
     with gc_paused():  # a large sheet is millions of objects, none in a cycle
         try:
@@ -56,11 +69,12 @@ def read_file(path: Path, settings: Settings) -> LoadedFile:
         except WorkbookError as exc:
             return _unreadable(path, sha, exc)
         sheets, issues = understand_workbook(wb, settings, path.name)
-    return LoadedFile(path, sha, wb, sheets, list(issues))
+    return LoadedFile(path, sha, wb if keep_workbook else None, sheets, list(issues))
 
 
 def _unreadable(path: Path, sha: str, exc: WorkbookError) -> LoadedFile:
-    return LoadedFile(path, sha, None, [], [Issue("error", exc.code, params=dict(exc.params))])
+    return LoadedFile(path, sha, None, [], [Issue("error", exc.code, params=dict(exc.params))],
+                      readable=False)
 
 
 def child_limits(limits: Limits) -> ChildLimits:
@@ -68,7 +82,7 @@ def child_limits(limits: Limits) -> ChildLimits:
 
 
 def load_file(path: Path, settings: Settings, *, stopping: Callable[[], bool] | None = None,
-              on_death: str = "reject") -> LoadedFile:
+              on_death: str = "reject", keep_workbook: bool = True) -> LoadedFile:
     """:func:`read_file` in a guarded child process (:mod:`officekit.read.guard`), so no file
     can take this process down or hold it: a read over a limit is an ``over-limit``
     rejection; a child that died is a ``reader-died`` rejection, or with ``on_death="raise"``
@@ -81,23 +95,79 @@ def load_file(path: Path, settings: Settings, *, stopping: Callable[[], bool] | 
         return _unreadable(path, "", exc)
     limits = settings.limits
     try:
-        return shared_pool().run(read_file, path, settings, limits=child_limits(limits),
-                                 stopping=stopping)
+        return shared_pool().run(read_file, path, settings, keep_workbook,
+                                 limits=child_limits(limits), stopping=stopping)
     except ReadOverLimit as exc:
-        value = {"memory": limits.memory_mb, "cpu": f"{limits.cpu_seconds:g}",
-                 "time": f"{limits.wall_seconds:g}"}[exc.limit or "time"]
-        return _unreadable(path, sha256_file(path), over_limit(path, exc.limit or "time", value))
+        return _over_limit(path, limits, exc)
     except ReaderDied as exc:
         if on_death == "raise":
             raise
         return _unreadable(path, sha256_file(path), reader_died(path, exc.detail))
 
 
+def _over_limit(path: Path, limits: Limits, exc: ReadOverLimit) -> LoadedFile:
+    value = {"memory": limits.memory_mb, "cpu": f"{limits.cpu_seconds:g}",
+             "time": f"{limits.wall_seconds:g}"}[exc.limit or "time"]
+    return _unreadable(path, sha256_file(path), over_limit(path, exc.limit or "time", value))
+
+
+_QUESTIONS = frozenset({"staff_all", "complaints_by_id", "schedule_between"})
+
+
+class _AskedView:
+    """The caller's ledger view, seen from the guarded child: each question crosses the pipe
+    (:func:`~officekit.read.guard.ask_caller`) and the caller's view answers it."""
+
+    def staff_all(self) -> list[Record]:
+        return cast("list[Record]", ask_caller("staff_all"))
+
+    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
+        return cast("dict[str, Record]", ask_caller("complaints_by_id", list(ids)))
+
+    def schedule_between(self, start: date, end: date) -> list[Record]:
+        return cast("list[Record]", ask_caller("schedule_between", start, end))
+
+
+def _read_and_check(path: Path, settings: Settings, today: date) -> FileResult:
+    """What the child runs for :func:`check_file`: read, understand and check ``path``; the
+    result without its records (the caller prints issues and sheets, not rows)."""
+    item = read_file(path, settings, keep_workbook=False)
+    with gc_paused():
+        result = check_loaded(item, _AskedView(), settings, today)
+        result.sheets = [replace(s, records=[]) for s in result.sheets]
+    return result
+
+
+def check_file(path: Path, settings: Settings, view: LedgerView, today: date) -> FileResult:
+    """Read and check one file in the guarded child against ``view`` (asked from the child),
+    without storing anything: :func:`load_file` and :func:`check_loaded` in one step, with
+    only the result crossing back (no records). An unreadable file is a rejection as there."""
+    try:
+        check_regular(path)
+    except WorkbookError as exc:
+        return check_loaded(_unreadable(path, "", exc), view, settings, today)
+    limits = settings.limits
+
+    def answer(question: str, *args: Any) -> Any:
+        if question not in _QUESTIONS:
+            raise AskRefused(question)
+        return getattr(view, question)(*args)
+
+    try:
+        return shared_pool().run(_read_and_check, path, settings, today,
+                                 limits=child_limits(limits), answer=answer)
+    except ReadOverLimit as exc:
+        return check_loaded(_over_limit(path, limits, exc), view, settings, today)
+    except ReaderDied as exc:
+        item = _unreadable(path, sha256_file(path), reader_died(path, exc.detail))
+        return check_loaded(item, view, settings, today)
+
+
 def check_loaded(item: LoadedFile, view: LedgerView, settings: Settings,
                  today: date) -> FileResult:
     """Check one loaded file against ``view``: accepted unless an issue is an error."""
     issues = list(item.issues)
-    if item.workbook is not None and not any(i.severity == "error" and i.row is None
+    if item.readable and not any(i.severity == "error" and i.row is None
                                              and i.code == "no-known-sheet" for i in issues):
         with gc_paused():
             issues.extend(check_sheets(item.sheets, view, settings, today))
@@ -158,8 +228,12 @@ def validate_paths(paths: Sequence[Path], settings: Settings, view: LedgerView |
 
 def _validate(paths: Sequence[Path], settings: Settings, view: LedgerView, today: date,
               progress: Progress | None) -> list[FileResult]:
+    if len(paths) == 1:  # nothing for it to see of other files: checked in the child
+        if progress:
+            progress(paths[0].name)
+        return [check_file(paths[0], settings, view, today)]
     overlay = _OverlayView(view)
-    loaded = [load_file(p, settings) for p in paths]
+    loaded = [load_file(p, settings, keep_workbook=False) for p in paths]
     results: dict[Path, FileResult] = {}
     for item in sorted(loaded, key=lambda x: x.order):
         if progress:

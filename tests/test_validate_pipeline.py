@@ -1,0 +1,111 @@
+"""validate/pipeline.py: one file is read and checked in the guarded child, which asks the
+caller's ledger view what it needs; only the result comes back.
+
+Real sample workbooks, a real child process (read/guard.py); the ledger view is a small class
+in this process that records the questions it is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from officekit.model import Record
+from officekit.read.guard import AskRefused, ChildLimits, ReaderPool, ask_caller
+from officekit.samples.generate import write_samples
+from officekit.settings import Settings
+from officekit.validate.pipeline import read_file, validate_paths
+
+TODAY = date(2026, 11, 23)
+
+
+class RecordingView:
+    """A ledger view holding ``staff`` and ``complaints``; ``asked`` lists the questions."""
+
+    def __init__(self, staff: list[Record], complaints: dict[str, Record]) -> None:
+        self.staff, self.complaints = staff, complaints
+        self.asked: list[str] = []
+
+    def staff_all(self) -> list[Record]:
+        self.asked.append("staff_all")
+        return self.staff
+
+    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
+        self.asked.append("complaints_by_id")
+        return {k: v for k, v in self.complaints.items() if k in ids}
+
+    def schedule_between(self, start: date, end: date) -> list[Record]:
+        self.asked.append("schedule_between")
+        return []
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("samples")
+    write_samples(folder, flawed=False)
+    return folder
+
+
+def records(path: Path, kind: str) -> list[Record]:
+    loaded = read_file(path, Settings())
+    return [r for s in loaded.sheets if s.kind == kind for r in s.records]
+
+
+def test_the_child_asks_the_callers_view_and_sends_back_no_records(samples: Path) -> None:
+    register = next(samples.glob("*投诉登记*"))
+    staff = records(next(samples.glob("*花名册*")), "staff")
+    handlers = {r["handler_name"] for r in records(register, "complaints") if r["handler_name"]}
+    gone = sorted(handlers)[0]
+    view = RecordingView([r for r in staff if r["name"] != gone], {})
+    [result] = validate_paths([register], Settings(), view, today=TODAY)
+    assert "staff_all" in view.asked  # asked across the pipe, answered here
+    unknown = [i for i in result.issues if i.code == "unknown-staff"]
+    assert unknown and all(str(i.value).startswith(gone) for i in unknown)
+    assert result.status == "rejected"
+    assert result.sheets and all(not s.records for s in result.sheets)
+    assert sum(s.rows for s in result.sheets) > 0
+
+    everyone = RecordingView(staff, {})
+    [clean] = validate_paths([register], Settings(), everyone, today=TODAY)
+    assert not [i for i in clean.issues if i.code == "unknown-staff"]
+
+
+def test_a_visit_is_checked_against_the_complaints_the_view_holds(samples: Path) -> None:
+    visits = next(samples.glob("*回访记录*"))
+    staff = records(next(samples.glob("*花名册*")), "staff")
+    held = {str(r["complaint_id"]): r
+            for r in records(next(samples.glob("*投诉登记*")), "complaints")}
+    [without] = validate_paths([visits], Settings(), RecordingView(staff, {}), today=TODAY)
+    assert [i for i in without.issues if i.code == "unknown-complaint"]
+    view = RecordingView(staff, held)
+    [known] = validate_paths([visits], Settings(), view, today=TODAY)
+    assert "complaints_by_id" in view.asked
+    assert not [i for i in known.issues if i.code == "unknown-complaint"]
+
+
+def _ask(question: str) -> object:
+    return ask_caller(question, 2)
+
+
+def test_a_question_the_caller_does_not_take_is_refused_in_the_child() -> None:
+    pool = ReaderPool(1)
+    try:
+        limits = ChildLimits(None, None, 60.0)
+        assert pool.run(_ask, "double", limits=limits,
+                        answer=lambda q, n: n * 2 if q == "double" else None) == 4
+
+        def only_double(question: str, n: int) -> int:
+            if question != "double":
+                raise AskRefused(question)
+            return n * 2
+
+        with pytest.raises(AskRefused, match="secret"):
+            pool.run(_ask, "secret", limits=limits, answer=only_double)
+        with pytest.raises(AskRefused):
+            pool.run(_ask, "double", limits=limits)  # no answer given: nothing is answered
+        assert pool.run(_ask, "double", limits=limits, answer=only_double) == 4  # still alive
+    finally:
+        pool.close()
