@@ -36,6 +36,7 @@ from officekit.deliver.outgoing import Enqueue, Mail, deliver, tally, undelivere
 from officekit.deliver.recipients import RELATION, Directory, Recipient
 from officekit.deliver.smtp import Progress
 from officekit.errors import TemplateError, UsageError
+from officekit.i18n import t
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger, sha256_of
 from officekit.settings import SmtpSettings
@@ -281,7 +282,7 @@ def send_documents(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collect
         return report
     deliver(ws, ledger, report.deliveries,
             label=lambda d: f"{d.record_path} → {d.recipient.label()}",
-            not_attempted="连接失败，本次未发送 / not attempted after the connection failed",
+            not_attempted=t("mail.not-attempted", "zh") + " / " + t("mail.not-attempted", "en"),
             enqueue=enqueue, ssl_context=ssl_context, backoff=backoff, progress=progress)
     return report
 
@@ -292,46 +293,35 @@ def send_documents(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collect
 
 def format_send_report(report: SendReport, lang: str = "zh") -> str:
     """The report as the CLI prints it: one line per delivery, the undeliverable, the totals."""
-    en = lang == "en"
 
     def pick(pair: tuple[str, str]) -> str:
-        return pair[1] if en else pair[0]
+        return pair[1] if lang == "en" else pair[0]
 
     lines: list[str] = []
     if report.dry_run:
-        lines.append("Dry run: nothing is sent." if en
-                     else "演练：只列出将发送的内容，不实际发送。")
+        lines.append(t("mail.dry-run", lang))
     if not (report.deliveries or report.unaddressed or report.missing_files):
-        lines.append(f"No documents for {report.period} in outbox/manifest.csv." if en else
-                     f"发件箱清单中没有 {report.period} 的文档（先运行 officekit report）。")
+        lines.append(t("mail.nothing", lang, period=report.period))
         return "\n".join(lines)
     for d in report.deliveries:
-        status = ("would send" if en else "将发送") if report.dry_run and d.status == "pending" \
+        status = t("mail.would-send", lang) if report.dry_run and d.status == "pending" \
             else pick(STATUS_LABELS[d.status])
         extra = " +PDF" if len(d.attachments) > 1 else ""
         lines.append(f"[{status}] {pick(KIND_TITLES.get(d.row.kind, (d.row.kind,) * 2))} "
                      f"{d.row.path}{extra} → {d.recipient.label()}")
         if report.dry_run and d.status == "pending":
-            lines.append(f"    {'subject' if en else '主题'}: {d.subject}")
+            lines.append("    " + t("mail.subject", lang, subject=d.subject))
         if d.error:
             lines.append(f"    {d.error}")
     if report.unaddressed:
-        lines.append("Not deliverable:" if en else "无法发送（请补充后重新运行）：")
+        lines.append(t("mail.undeliverable", lang))
         lines.extend(f"  {u.row.path} → {u.who}: {u.reason}" for u in report.unaddressed)
     if report.missing_files:
-        lines.append("Listed in the manifest but missing:" if en else "清单中有、但文件不存在：")
+        lines.append(t("mail.missing", lang))
         lines.extend(f"  {r.path}" for r in report.missing_files)
     counts = tally(report.deliveries)
-    if en:
-        queued = f"{counts['queued']} queued for the workers, " if counts["queued"] else ""
-        lines.append(f"Total: {counts['sent']} sent, {queued}{counts['pending']} to send, "
-                     f"{counts['already-sent']} sent before, {counts['failed']} failed, "
-                     f"{counts['not-attempted']} not attempted, {len(report.unaddressed)} "
-                     f"without recipient, {len(report.missing_files)} missing.")
-    else:
-        queued = f"已排队（由工作机发送）{counts['queued']}，" if counts["queued"] else ""
-        lines.append(f"合计：已发送 {counts['sent']}，{queued}待发送 {counts['pending']}，"
-                     f"此前已发 {counts['already-sent']}，失败 {counts['failed']}，"
-                     f"未发送 {counts['not-attempted']}，无收件人 {len(report.unaddressed)}，"
-                     f"文件缺失 {len(report.missing_files)}。")
+    lines.append(t("mail.total", lang, sent=counts["sent"], queued=counts["queued"] or "",
+                   pending=counts["pending"], before=counts["already-sent"],
+                   failed=counts["failed"], skipped=counts["not-attempted"],
+                   unaddressed=len(report.unaddressed), missing=len(report.missing_files)))
     return "\n".join(lines)

@@ -135,4 +135,23 @@ UI: dict[str, tuple[str, str]] = {
         "无法更新 {path}：文件可能正在 Excel 中打开，请关闭后重试",
         "Cannot update {path}: it may be open in Excel; close it and retry",
     ),
+    # the send report of e-mail (officekit.deliver.mail.format_send_report)
+    "mail.dry-run": ("演练：只列出将发送的内容，不实际发送。", "Dry run: nothing is sent."),
+    "mail.nothing": (
+        "发件箱清单中没有 {period} 的文档（先运行 officekit report）。",
+        "No documents for {period} in outbox/manifest.csv.",
+    ),
+    "mail.would-send": ("将发送", "would send"),
+    "mail.subject": ("主题: {subject}", "subject: {subject}"),
+    "mail.undeliverable": ("无法发送（请补充后重新运行）：", "Not deliverable:"),
+    "mail.missing": ("清单中有、但文件不存在：", "Listed in the manifest but missing:"),
+    "mail.total": (
+        "合计：已发送 {sent}，[[已排队（由工作机发送）{queued}，]]待发送 {pending}，"
+        "此前已发 {before}，失败 {failed}，未发送 {skipped}，无收件人 {unaddressed}，"
+        "文件缺失 {missing}。",
+        "Total: {sent} sent, [[{queued} queued for the workers, ]]{pending} to send, {before} "
+        "sent before, {failed} failed, {skipped} not attempted, {unaddressed} without "
+        "recipient, {missing} missing.",
+    ),
+    "mail.not-attempted": ("连接失败，本次未发送", "not attempted after the connection failed"),
 }
