@@ -207,4 +207,62 @@ UI: dict[str, tuple[str, str]] = {
         "{name} 转换为 PDF 失败（Word）：{detail}",
         "Converting {name} to PDF with Word failed: {detail}",
     ),
+    "error.template.docxtpl-api": (
+        "不支持 {method}：officekit 只按模板和上下文生成文档，不提供 docxtpl 的这一接口；"
+        "图片请在上下文中给出 Image",
+        "{method} is not supported: officekit renders from the template and the context only; "
+        "give pictures as Image values in the context",
+    ),
+    # what is wrong with a Word template (officekit.render.wordlocation.problem): located in
+    # Word terms by the caller; ``template-problem.<code or key>``
+    "template-problem.unclosed-tag": (
+        "标签没有结束：缺少“{closer}”（标签须写在同一段内）",
+        "tag is not closed: '{closer}' is missing (a tag must stay in one paragraph)",
+    ),
+    "template-problem.cell-tag": (
+        "{{% {keyword} %}} 标签必须写在表格单元格里",
+        "a {{% {keyword} %}} tag must be inside a table cell",
+    ),
+    "template-problem.needs-argument": (
+        "{{% {keyword} %}} 缺少参数", "{{% {keyword} %}} needs an argument"),
+    "template-problem.misplaced-tag": (
+        "{{%{level} %}} 标签必须写在{where}里", "a {{%{level} %}} tag must be inside {where}"),
+    "template-problem.level.tr": ("表格行", "a table row"),
+    "template-problem.level.tc": ("表格单元格", "a table cell"),
+    "template-problem.level.r": ("文字", "a run"),
+    "template-problem.level.p": ("段落", "a paragraph"),
+    "template-problem.missing-path": (
+        "上下文没有提供 {path}", "the context does not provide {path}"),
+    "template-problem.missing-variable": (
+        "上下文没有提供变量 {name}", "the context does not provide variable {name}"),
+    "template-problem.bad-template": (
+        "无法作为 Word 模板读取：{detail}", "cannot be read as a Word template: {detail}"),
+    "template-problem.undefined-variable": (
+        "模板变量 {name} 没有提供（未定义）", "template variable {name} is undefined"),
+    "template-problem.sandbox": (
+        "模板访问了不允许访问的内容：{detail}",
+        "the template accessed something the sandbox forbids: {detail}",
+    ),
+    "template-problem.render-error": ("渲染出错：{detail}", "rendering failed: {detail}"),
+    "template-problem.broken-xml": (
+        "渲染结果不是有效的 XML：多半是普通的 {{% if %}}/{{% for %}} 跨越了段落或表格的边界；"
+        "整段的条件请用 {{%p if %}}，表格行的循环请用 {{%tr for %}}",
+        "the rendered XML is not well-formed: most likely a plain {{% if %}}/{{% for %}} "
+        "crosses a paragraph or table boundary; use {{%p if %}} for paragraphs and "
+        "{{%tr for %}} for table rows ({detail})",
+    ),
+    "template-problem.tag-syntax": ("标签语法错误：{detail}", "syntax error in tag: {detail}"),
+    "template-problem.no-matching-if": (
+        "“{keyword}”前面没有对应的 {{% if %}}", "'{keyword}' has no matching {{% if %}} before it"),
+    "template-problem.no-matching-open": (
+        "“{keyword}”前面没有对应的 {{% {opened} %}}",
+        "'{keyword}' has no matching {{% {opened} %}} before it",
+    ),
+    "template-problem.unclosed-block": ("缺少结束标签 {end}", "block is never closed: add {end}"),
+    "template-problem.unknown-filter": (
+        "没有名为 {name} 的过滤器", "there is no filter named {name}"),
+    "template-problem.unknown-test": (
+        "没有名为 {name} 的判断（is {name}）", "there is no test named {name}"),
+    "template-problem.template-syntax": (
+        "模板语法错误：{detail}", "template syntax error: {detail}"),
 }

@@ -20,6 +20,7 @@ from officekit.errors import TemplateError
 from officekit.render.engine import load_parts
 from officekit.render.jinjaenv import INTERNAL_NAMES, make_environment
 from officekit.render.syntax import compile_problem, syntax_problems
+from officekit.render.wordlocation import problem
 from officekit.render.wordxml import PartSource, TemplateProblem, WordLocation
 
 __all__ = ["TemplateProblem", "WordLocation", "check_template", "compile_problem",
@@ -98,10 +99,9 @@ class _Walker:
         if path in self.found:
             return
         tag = self.part.tag_at_line(node.lineno)
-        self.found[path] = TemplateProblem(
-            "missing-variable", f"上下文没有提供 {path}", f"the context does not provide {path}",
-            tag.location if tag else WordLocation(self.part.name),
-            tag.raw if tag else None, path)
+        self.found[path] = problem(
+            "missing-variable", tag.location if tag else WordLocation(self.part.name),
+            tag.raw if tag else None, path, entry="missing-path", path=path)
 
     def visit(self, node: nodes.Node, scope: dict[str, tuple[Any, str]]) -> None:
         if isinstance(node, nodes.Test) and node.name in _SKIP_TESTS:
@@ -169,10 +169,9 @@ def variable_problems(part: PartSource, env: Environment,
         if name not in walker.loads:
             continue  # only read where guarded
         tag = part.tag_at_line(walker.loads[name])
-        problems.append(TemplateProblem(
-            "missing-variable", f"上下文没有提供变量 {name}",
-            f"the context does not provide variable {name}",
-            tag.location if tag else WordLocation(part.name), tag.raw if tag else None, name))
+        problems.append(problem(
+            "missing-variable", tag.location if tag else WordLocation(part.name),
+            tag.raw if tag else None, name, name=name))
     problems.extend(walker.found.values())
     return problems
 
@@ -192,9 +191,7 @@ def check_template(path: str | Path,
     try:
         parts = load_parts(Path(path))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TemplateError) as exc:
-        return [TemplateProblem("bad-template", f"无法作为 Word 模板读取：{exc}",
-                                f"cannot be read as a Word template: {exc}",
-                                WordLocation(Path(path).name))]
+        return [problem("bad-template", WordLocation(Path(path).name), detail=str(exc))]
     problems: list[TemplateProblem] = []
     for part in parts:
         found = syntax_problems(part, env)

@@ -57,7 +57,7 @@ from officekit.render.package import (
     write_atomic,
 )
 from officekit.render.syntax import compile_problem, syntax_problems
-from officekit.render.wordlocation import TemplateProblem, WordLocation
+from officekit.render.wordlocation import TemplateProblem, WordLocation, problem
 from officekit.render.wordtags import PartSource
 from officekit.render.wordxml import preprocess_part
 
@@ -220,10 +220,7 @@ class WordTemplate:
     # docxtpl's Python API: officekit renders from the template and the context only.
 
     def _unsupported(self, method: str) -> TemplateError:
-        return TemplateError(
-            f"不支持 {method}：officekit 只按模板和上下文生成文档，不提供 docxtpl 的这一接口；"
-            f"图片请在上下文中给出 Image / {method} is not supported: officekit renders from the "
-            "template and the context only; give pictures as Image values in the context")
+        return TemplateError(key="error.template.docxtpl-api", method=method)
 
     def replace_pic(self, *args: Any, **kwargs: Any) -> None:
         """Not supported (docxtpl's picture replacement): raises :class:`TemplateError`."""
@@ -263,31 +260,19 @@ class WordTemplate:
         detail = getattr(exc, "message", None) or str(exc)
         if isinstance(exc, UndefinedError):
             name = _undefined_name(detail, tag.body if tag else "")
-            problem = TemplateProblem(
-                "undefined-variable", f"模板变量 {name} 没有提供（未定义）",
-                f"template variable {name} is undefined", location, raw, name)
+            found = problem("undefined-variable", location, raw, name, name=name)
         elif isinstance(exc, SecurityError):
-            problem = TemplateProblem(
-                "sandbox", f"模板访问了不允许访问的内容：{detail}",
-                f"the template accessed something the sandbox forbids: {detail}", location, raw)
+            found = problem("sandbox", location, raw, detail=detail)
         else:
-            problem = TemplateProblem(
-                "render-error", f"渲染出错：{detail}", f"rendering failed: {detail}",
-                location, raw)
-        return _problems_error(self.path.name, [problem])
+            found = problem("render-error", location, raw, detail=detail)
+        return _problems_error(self.path.name, [found])
 
     def _checked(self, part: PartSource, xml: bytes, marked: bool = False) -> bytes:
         try:
             root = etree.fromstring(xml, _HUGE)
         except etree.XMLSyntaxError as exc:
-            problem = TemplateProblem(
-                "broken-xml",
-                "渲染结果不是有效的 XML：多半是普通的 {% if %}/{% for %} 跨越了段落或表格的边界；"
-                "整段的条件请用 {%p if %}，表格行的循环请用 {%tr for %}",
-                "the rendered XML is not well-formed: most likely a plain {% if %}/{% for %} "
-                "crosses a paragraph or table boundary; use {%p if %} for paragraphs and "
-                f"{{%tr for %}} for table rows ({exc})", WordLocation(part.name))
-            raise _problems_error(self.path.name, [problem]) from exc
+            broken = problem("broken-xml", WordLocation(part.name), detail=str(exc))
+            raise _problems_error(self.path.name, [broken]) from exc
         changed = part.has_cell_loops and _fix_grids(root)
         if marked:
             split_marked_paragraphs(root, PARAGRAPH_MARK, PAGE_MARK)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from officekit.render.wordlocation import problem
 from officekit.render.wordxml import PartSource, Tag, TemplateProblem, WordLocation
 
 __all__ = ["compile_problem", "syntax_problems"]
@@ -39,8 +40,7 @@ def _end_tag(opening: Tag) -> str:
 
 
 def _syntax(tag: Tag, message: str) -> TemplateProblem:
-    return TemplateProblem("template-syntax", f"标签语法错误：{message}",
-                           f"syntax error in tag: {message}", tag.location, tag.raw)
+    return problem("template-syntax", tag.location, tag.raw, entry="tag-syntax", detail=message)
 
 
 def _opens_block(tag: Tag) -> bool:
@@ -71,10 +71,8 @@ def _block_problems(part: PartSource) -> Iterator[TemplateProblem]:
             stack.append(_Open(keyword, tag))
         elif keyword in _MIDDLE:
             if not stack or stack[-1].keyword not in _MIDDLE[keyword]:
-                yield TemplateProblem(
-                    "unexpected-end",
-                    f"“{keyword}”前面没有对应的 {{% if %}}",
-                    f"'{keyword}' has no matching {{% if %}} before it", tag.location, tag.raw)
+                yield problem("unexpected-end", tag.location, tag.raw, entry="no-matching-if",
+                              keyword=keyword)
         elif keyword.startswith("end") and keyword[3:] in _BLOCKS:
             opened = keyword[3:]
             if stack and stack[-1].keyword == opened:
@@ -84,19 +82,15 @@ def _block_problems(part: PartSource) -> Iterator[TemplateProblem]:
                     yield _unclosed(stack.pop().tag)
                 stack.pop()
             else:
-                yield TemplateProblem(
-                    "unexpected-end",
-                    f"“{keyword}”前面没有对应的 {{% {opened} %}}",
-                    f"'{keyword}' has no matching {{% {opened} %}} before it",
-                    tag.location, tag.raw)
+                yield problem("unexpected-end", tag.location, tag.raw, entry="no-matching-open",
+                              keyword=keyword, opened=opened)
     for still_open in reversed(stack):
         yield _unclosed(still_open.tag)
 
 
 def _unclosed(tag: Tag) -> TemplateProblem:
     end = _end_tag(tag)
-    return TemplateProblem("unclosed-block", f"缺少结束标签 {end}",
-                           f"block is never closed: add {end}", tag.location, tag.raw)
+    return problem("unclosed-block", tag.location, tag.raw, end=end)
 
 
 def _unknown_names(tag: Tag, ast: nodes.Template, env: Environment) -> Iterator[TemplateProblem]:
@@ -110,12 +104,9 @@ def _unknown_names(tag: Tag, ast: nodes.Template, env: Environment) -> Iterator[
             continue
         seen.add((("f" if is_filter else "t"), name))
         if is_filter:
-            yield TemplateProblem("unknown-filter", f"没有名为 {name} 的过滤器",
-                                  f"there is no filter named {name}", tag.location, tag.raw,
-                                  name)
+            yield problem("unknown-filter", tag.location, tag.raw, name, name=name)
         else:
-            yield TemplateProblem("unknown-test", f"没有名为 {name} 的判断（is {name}）",
-                                  f"there is no test named {name}", tag.location, tag.raw, name)
+            yield problem("unknown-test", tag.location, tag.raw, name, name=name)
 
 
 def syntax_problems(part: PartSource, env: Environment) -> list[TemplateProblem]:
@@ -150,6 +141,5 @@ def compile_problem(part: PartSource, exc: TemplateSyntaxError) -> TemplateProbl
     at = part.tag_at_line(exc.lineno)
     message = exc.message or str(exc)
     if at is None:
-        return TemplateProblem("template-syntax", f"模板语法错误：{message}",
-                               f"template syntax error: {message}", WordLocation(part.name))
+        return problem("template-syntax", WordLocation(part.name), detail=message)
     return _syntax(at, message)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from officekit.i18n import t
 from officekit.render.ooxml import W_P, W_TBL, W_TC, W_TR
 
 # Part file names → how a person calls them (zh, en); the main document has no label.
@@ -124,6 +125,16 @@ class TemplateProblem:
             "variable": self.variable,
             "message": self.message(lang),
         }
+
+
+def problem(code: str, location: WordLocation | None, tag: str | None = None,
+            variable: str | None = None, *, entry: str | None = None,
+            **params: Any) -> TemplateProblem:
+    """A problem whose text, in both languages, is the catalogue's
+    ``template-problem.<entry>`` (``entry`` defaults to the code) with ``params``."""
+    key = f"template-problem.{entry or code}"
+    return TemplateProblem(code, t(key, "zh", **params), t(key, "en", **params), location,
+                           tag, variable)
 
 
 def part_label(name: str) -> WordLocation:

@@ -24,6 +24,7 @@ from typing import Any
 
 from lxml import etree
 
+from officekit import i18n
 from officekit.render.ooxml import (
     W_NS,
     W_P,
@@ -45,6 +46,7 @@ from officekit.render.wordlocation import (
     WordLocation,
     locate_paragraphs,
     part_label,
+    problem,
 )
 from officekit.render.wordtags import (
     CELL_TAGS,
@@ -109,11 +111,7 @@ class _Compiler:
             end = full.find(closer, match.end())
             if end < 0:
                 raw = full[match.start():]
-                self.problems.append(TemplateProblem(
-                    "unclosed-tag",
-                    f"标签没有结束：缺少“{closer}”（标签须写在同一段内）",
-                    f"tag is not closed: '{closer}' is missing (a tag must stay in one paragraph)",
-                    location, raw))
+                self.problems.append(problem("unclosed-tag", location, raw, closer=closer))
                 break
             spans.append((match.start(), end + 2))
             pos = end + 2
@@ -225,10 +223,8 @@ class _Compiler:
         """``{% vm %}``, ``{% hm %}``, ``{% colspan n %}``, ``{% cellbg c %}``: the cell's own."""
         tc = next(p.iterancestors(W_TC), None) if p.tag == W_P else None
         if tc is None:
-            self.problems.append(TemplateProblem(
-                "misplaced-tag", f"{{% {tag.keyword} %}} 标签必须写在表格单元格里",
-                f"a {{% {tag.keyword} %}} tag must be inside a table cell", tag.location,
-                tag.raw))
+            self.problems.append(problem("misplaced-tag", tag.location, tag.raw,
+                                         entry="cell-tag", keyword=tag.keyword))
             return
         tag.source = ""
         self.cell_tags.append((tag, tc, t))
@@ -245,9 +241,8 @@ class _Compiler:
             keyword = tag.keyword
             arg = tag.body[len(keyword):].strip()
             if keyword in ("colspan", "cellbg") and not arg:
-                self.problems.append(TemplateProblem(
-                    "template-syntax", f"{{% {keyword} %}} 缺少参数",
-                    f"{{% {keyword} %}} needs an argument", tag.location, tag.raw))
+                self.problems.append(problem("template-syntax", tag.location, tag.raw,
+                                             entry="needs-argument", keyword=keyword))
                 continue
             if keyword == "colspan":
                 value = self._synthetic(tag, "expr", arg)
@@ -288,13 +283,10 @@ class _Compiler:
         else:
             element = next(p.iterancestors(_LEVEL_ELEMENT[tag.level]), None)
         if element is None:
-            where = {"tr": ("表格行", "a table row"), "tc": ("表格单元格", "a table cell"),
-                     "r": ("文字", "a run"), "p": ("段落", "a paragraph")}[tag.level]
-            self.problems.append(TemplateProblem(
-                "misplaced-tag",
-                f"{{%{tag.level} %}} 标签必须写在{where[0]}里",
-                f"a {{%{tag.level} %}} tag must be inside {where[1]}",
-                tag.location, tag.raw))
+            where = f"template-problem.level.{tag.level}"
+            self.problems.append(problem("misplaced-tag", tag.location, tag.raw,
+                                         level=tag.level, where_zh=i18n.t(where, "zh"),
+                                         where_en=i18n.t(where, "en")))
             return
         self.structural[tag.level].setdefault(element, []).append(tag)
 
