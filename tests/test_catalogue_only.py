@@ -101,14 +101,10 @@ PENDING: dict[str, int] = {
     "deliver/outgoing.py": 1,
     # the SMTP failure details and the retry notes
     "deliver/smtp.py": 8,
-    # RetractRefused's message, AlreadyStoredError's message
-    "ledger/lifecycle.py": 6,
+    # AlreadyStoredError's message
     "ledger/store.py": 3,
     # what a file was detected to be (detected=…) and the limits' names: issue params in Chinese
     "read/workbook.py": 27,
-    # the timed-out reason of a PDF, a progress note
-    "render/pdf.py": 2,
-    "render/planning.py": 1,
     # the Task Scheduler task's description
     "taskxml.py": 2,
     # EXPECTED (the zh/en names of the field types, examples) and the value hints

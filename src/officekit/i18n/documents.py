@@ -265,4 +265,9 @@ UI: dict[str, tuple[str, str]] = {
         "没有名为 {name} 的判断（is {name}）", "there is no test named {name}"),
     "template-problem.template-syntax": (
         "模板语法错误：{detail}", "template syntax error: {detail}"),
+    "error.pdf.timed-out": (
+        "{name} 转换为 PDF 超时（{seconds} 秒）",
+        "Converting {name} to PDF timed out after {seconds} s",
+    ),
+    "report.skipped.evaluations": ("{count} 份个人考核报告", "{count} evaluation(s)"),
 }

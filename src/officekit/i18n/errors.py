@@ -143,4 +143,11 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "error.ledger.unknown-listed-state": (
         "未知的文件状态 {state}；可用：{states}", "Unknown file state {state}; use {states}"),
+    "error.ledger.retract-refused": (
+        "不能撤回人员名单 {name}：仍有 {count} 条记录引用其中的人员：{shown}[[……等共 {more} 条]]",
+        "Cannot retract the staff list {name}: {count} record(s) name its people: {shown}"
+        "[[ … {more} in all]]",
+    ),
+    "error.ledger.retract-refused.hint": (
+        "先撤回这些文件，或加 --force 强制撤回。", "Retract those files first, or use --force."),
 }

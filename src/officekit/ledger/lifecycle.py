@@ -318,19 +318,12 @@ class RetractRefused(LedgerError):
     exit_code = 1
 
     def __init__(self, plan: RetractPlan) -> None:
-        shown = "；".join(f"{d['file']} {d['kind']} {d['key']}（{d['staff_id']}）"
-                         for d in plan.dependants[:DEPENDANTS_SHOWN])
-        more = len(plan.dependants) - DEPENDANTS_SHOWN
-        extra = f"……等共 {len(plan.dependants)} 条 / {len(plan.dependants)} in all" \
-            if more > 0 else ""
+        count = len(plan.dependants)
         super().__init__(
-            f"不能撤回人员名单 {plan.file['name']}："
-            f"仍有 {len(plan.dependants)} 条记录引用其中的人员：{shown}{extra}"
-            f" / Cannot retract the staff list {plan.file['name']}: "
-            f"{len(plan.dependants)} record(s) name its people",
-            hint="先撤回这些文件，或加 --force 强制撤回"
-                 " / Retract those files first, or use --force.",
-        )
+            key="error.ledger.retract-refused", name=plan.file["name"], count=count,
+            shown=[f"{d['file']} {d['kind']} {d['key']} ({d['staff_id']})"
+                   for d in plan.dependants[:DEPENDANTS_SHOWN]],
+            more=count if count > DEPENDANTS_SHOWN else "")
         self.plan = plan
 
 

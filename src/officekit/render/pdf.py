@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 
 from officekit.errors import PdfError
 
+TIMED_OUT = "timed-out"  # what _wait says of a document LibreOffice did not finish in time
 INSTALL_HINT = "error.pdf.install"  # the catalogue's hint of the errors that need LibreOffice
 _CANDIDATES = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -344,6 +345,9 @@ class PdfConverter:
             if outcome == "crashed" and attempt == 1:
                 self.restarts += 1
                 continue
+            if outcome == TIMED_OUT:
+                raise PdfError(key="error.pdf.timed-out", name=source.name,
+                               seconds=f"{self.timeout:g}")
             if outcome != "ok":
                 raise PdfError(key="error.pdf.failed", name=source.name, detail=outcome)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -369,7 +373,7 @@ class PdfConverter:
                 _kill(proc)
                 self._proc = None
                 self.restarts += 1
-                return f"超时（{self.timeout:g} 秒）/ timed out after {self.timeout:g} s"
+                return TIMED_OUT
             time.sleep(_POLL)
 
     def convert_many(self, documents: Iterable[str | Path]) -> list[Path]:

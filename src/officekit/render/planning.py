@@ -155,7 +155,8 @@ def _evaluation_jobs(data: ReportData, req: ReportRequest) -> list[Job]:
             )
         )
     for kind, count in skipped.items():
-        data.skip(req.period, kind, f"{count} 份个人考核报告", f"{count} evaluation(s)")
+        data.skip(req.period, kind, t("report.skipped.evaluations", "zh", count=count),
+                  t("report.skipped.evaluations", "en", count=count))
     return jobs
 
 
