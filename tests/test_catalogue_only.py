@@ -103,8 +103,6 @@ PENDING: dict[str, int] = {
     "deliver/smtp.py": 8,
     # AlreadyStoredError's message
     "ledger/store.py": 3,
-    # what a file was detected to be (detected=…) and the limits' names: issue params in Chinese
-    "read/workbook.py": 27,
     # the Task Scheduler task's description
     "taskxml.py": 2,
     # EXPECTED (the zh/en names of the field types, examples) and the value hints

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from officekit.i18n import cli, delivery, documents, errors, loop, settings, watch
+from officekit.i18n import cli, delivery, documents, errors, issues, loop, settings, watch
 from officekit.i18n.click import CLICK_ZH
 from officekit.i18n.issues import ISSUES, PARAMS
 from officekit.kinds import KINDS
@@ -45,7 +45,7 @@ __all__ = ["CLICK_ZH", "ISSUES", "PARAMS", "UI", "IssueLike", "code_message", "d
 
 # The UI strings of every area: key → (zh, en)
 AREAS: tuple[dict[str, tuple[str, str]], ...] = (
-    cli.UI, documents.UI, delivery.UI, watch.UI, loop.UI, settings.UI, errors.UI,
+    cli.UI, documents.UI, delivery.UI, watch.UI, loop.UI, settings.UI, errors.UI, issues.UI,
 )
 UI: dict[str, tuple[str, str]] = {key: pair for area in AREAS for key, pair in area.items()}
 

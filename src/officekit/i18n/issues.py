@@ -406,3 +406,32 @@ ISSUES: dict[str, tuple[str, str]] = {
         "below[[ (marked in the annotated copy {annotated})]], save, and drop it in again.",
     ),
 }
+
+# What a file turned out to be ({detected} of the file-level issues, read/workbook.py) and what
+# each reading limit is ({what} of over-limit): UI strings of the intake.
+UI: dict[str, tuple[str, str]] = {
+    "file-kind.folder": ("文件夹", "a folder"),
+    "file-kind.fifo": ("命名管道", "a FIFO"),
+    "file-kind.socket": ("套接字", "a socket"),
+    "file-kind.char-device": ("字符设备", "a device"),
+    "file-kind.block-device": ("块设备", "a device"),
+    "file-kind.special": ("特殊文件", "a special file"),
+    "file-kind.text": ("文本/CSV 文件", "a text/CSV file"),
+    "file-kind.html": ("HTML 网页", "a web page (HTML)"),
+    "file-kind.xml-2003": ("XML 表格 2003", "an XML Spreadsheet 2003"),
+    "file-kind.binary": ("二进制文件", "a binary file"),
+    "file-kind.xlsb": ("Excel 二进制工作簿 .xlsb", "an Excel binary workbook .xlsb"),
+    "file-kind.docx": ("Word 文档", "a Word document"),
+    "file-kind.pptx": ("PowerPoint 演示文稿", "a PowerPoint presentation"),
+    "file-kind.zip": ("ZIP 压缩包", "a ZIP archive"),
+    "file-kind.encrypted-xlsx": ("加密的 .xlsx", "an encrypted .xlsx"),
+    "file-kind.doc": ("Word 97-2003 文档", "a Word 97-2003 document"),
+    "file-kind.ppt": ("PowerPoint 97-2003 演示文稿", "a PowerPoint 97-2003 presentation"),
+    "file-kind.ole": ("OLE 复合文档", "an OLE compound file"),
+    "file-kind.biff": ("Excel 2.x–4.x 旧格式", "the old Excel 2.x–4.x format"),
+    "limit.memory": ("内存超过 {value} MB", "memory over {value} MB"),
+    "limit.cpu": ("CPU 时间超过 {value} 秒", "CPU time over {value} s"),
+    "limit.time": ("用时超过 {value} 秒", "time over {value} s"),
+    "limit.inflated": ("解压后超过 {value} MB", "over {value} MB once inflated"),
+    "limit.ratio": ("压缩比超过 {value} 倍", "compression ratio over {value}"),
+}

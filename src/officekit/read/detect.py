@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 import olefile  # type: ignore[import-untyped]  # comes with msoffcrypto-tool
 
 from officekit.errors import WorkbookError
+from officekit.i18n import t
 from officekit.settings import Limits
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -46,13 +47,11 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
 # BIFF2–BIFF5 workbooks saved outside an OLE container (Excel 2.x–4.x): calamine cannot read them.
 _OLD_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
 
-# What each limit is, for the over-limit message: limit → (zh, en, the [limits] key).
-LIMIT_WHAT: dict[str, tuple[str, str, str]] = {
-    "memory": ("内存超过 {value} MB", "memory over {value} MB", "memory_mb"),
-    "cpu": ("CPU 时间超过 {value} 秒", "CPU time over {value} s", "cpu_seconds"),
-    "time": ("用时超过 {value} 秒", "time over {value} s", "wall_seconds"),
-    "inflated": ("解压后超过 {value} MB", "over {value} MB once inflated", "inflated_mb"),
-    "ratio": ("压缩比超过 {value} 倍", "compression ratio over {value}", "max_ratio"),
+# Each limit's key in [limits]; what it is, for the over-limit message, is the catalogue's
+# ``limit.<limit>`` ({value}).
+LIMIT_KEYS: dict[str, str] = {
+    "memory": "memory_mb", "cpu": "cpu_seconds", "time": "wall_seconds",
+    "inflated": "inflated_mb", "ratio": "max_ratio",
 }
 # Parts that inflate past this are held to ``max_ratio`` (small parts compress wildly too).
 RATIO_FLOOR = 16 << 20
@@ -65,10 +64,9 @@ def reject(code: str, path: Path, **params: Any) -> WorkbookError:
 
 
 def over_limit(path: Path, limit: str, value: Any) -> WorkbookError:
-    """The ``over-limit`` rejection of ``path`` for ``limit`` (a key of :data:`LIMIT_WHAT`)."""
-    zh, en, key = LIMIT_WHAT[limit]
-    return reject("over-limit", path, limit=limit, what=zh.format(value=value),
-                 what_en=en.format(value=value), key=key)
+    """The ``over-limit`` rejection of ``path`` for ``limit`` (a key of :data:`LIMIT_KEYS`)."""
+    return reject("over-limit", path, limit=limit, what=t(f"limit.{limit}", "zh", value=value),
+                  what_en=t(f"limit.{limit}", "en", value=value), key=LIMIT_KEYS[limit])
 
 
 def reader_died(path: Path, detail: str) -> WorkbookError:
@@ -76,9 +74,17 @@ def reader_died(path: Path, detail: str) -> WorkbookError:
     return reject("reader-died", path, detail=detail)
 
 
-_KINDS_OF_FILE = ((stat.S_ISDIR, "文件夹", "a folder"), (stat.S_ISFIFO, "命名管道", "a FIFO"),
-                  (stat.S_ISSOCK, "套接字", "a socket"), (stat.S_ISCHR, "字符设备", "a device"),
-                  (stat.S_ISBLK, "块设备", "a device"))
+_KINDS_OF_FILE = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "fifo"), (stat.S_ISSOCK, "socket"),
+                  (stat.S_ISCHR, "char-device"), (stat.S_ISBLK, "block-device"))
+
+
+def _detected(what: str) -> dict[str, str]:
+    """The ``detected`` params of what a file turned out to be: the catalogue's
+    ``file-kind.<what>`` in both languages (a name such as PDF stays as it is)."""
+    key = f"file-kind.{what}"
+    if t(key, "zh") == key:
+        return {"detected": what}
+    return {"detected": t(key, "zh"), "detected_en": t(key, "en")}
 
 
 def check_regular(path: Path) -> None:
@@ -90,10 +96,10 @@ def check_regular(path: Path) -> None:
     mode = os.stat(path).st_mode
     if stat.S_ISREG(mode):
         return
-    for test, zh, en in _KINDS_OF_FILE:
+    for test, what in _KINDS_OF_FILE:
         if test(mode):
-            raise reject("not-a-regular-file", path, detected=zh, detected_en=en)
-    raise reject("not-a-regular-file", path, detected="特殊文件", detected_en="a special file")
+            raise reject("not-a-regular-file", path, **_detected(what))
+    raise reject("not-a-regular-file", path, **_detected("special"))
 
 
 def sha256_file(path: Path) -> str:
@@ -172,15 +178,15 @@ def check_complete(path: Path) -> bool:
 
 def _describe_text(head: bytes) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16)
-        return "文本/CSV 文件"
+        return "text"
     lower = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lower.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
-        return "HTML 网页"
+        return "html"
     if lower.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        return "XML 表格 2003"
+        return "xml-2003"
     if b"\x00" in head:
-        return "二进制文件"
-    return "文本/CSV 文件"
+        return "binary"
+    return "text"
 
 
 def _zip_budget(zf: zipfile.ZipFile, path: Path, limits: Limits) -> None:
@@ -223,7 +229,7 @@ def _zip_format(path: Path, limits: Limits) -> str:
                 macro = _MACRO_CONTENT in content or "xl/vbaProject.bin" in names
                 return "xlsm" if macro else "xlsx"
             if "xl/workbook.bin" in names:
-                raise reject("unsupported-format", path, detected="Excel 二进制工作簿 .xlsb")
+                raise reject("unsupported-format", path, **_detected("xlsb"))
             if "mimetype" in names:
                 mimetype = zf.read("mimetype").strip()
                 if mimetype in ODS_MIMETYPES:
@@ -232,17 +238,17 @@ def _zip_format(path: Path, limits: Limits) -> str:
                     return "ods"
                 _not_workbook(path, mimetype.decode("ascii", "replace"))
             if "word/document.xml" in names:
-                _not_workbook(path, "Word 文档")
+                _not_workbook(path, "docx")
             if "ppt/presentation.xml" in names:
-                _not_workbook(path, "PowerPoint 演示文稿")
-            _not_workbook(path, "ZIP 压缩包")
+                _not_workbook(path, "pptx")
+            _not_workbook(path, "zip")
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, NotImplementedError,
             RuntimeError, ValueError, OSError) as exc:
         raise reject("corrupt-file", path, detail=f"ZIP: {exc}") from exc
 
 
 def _not_workbook(path: Path, detected: str) -> NoReturn:
-    raise reject("not-a-workbook", path, detected=detected)
+    raise reject("not-a-workbook", path, **_detected(detected))
 
 
 _BIFF_FILEPASS, _BIFF_EOF, _BIFF_BOUNDSHEET, _BIFF_DIMENSIONS = 0x002F, 0x000A, 0x0085, 0x0200
@@ -289,7 +295,7 @@ def _ole_format(path: Path) -> str:
         raise reject("corrupt-file", path, detail=f"OLE: {exc}") from exc
     try:
         if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
-            raise reject("encrypted-file", path, detected="加密的 .xlsx")
+            raise reject("encrypted-file", path, **_detected("encrypted-xlsx"))
         for stream in ("Workbook", "Book"):
             if ole.exists(stream):
                 try:
@@ -300,13 +306,13 @@ def _ole_format(path: Path) -> str:
                     _xls_check(path, data)
                 return "xls"
         if ole.exists("WordDocument"):
-            _not_workbook(path, "Word 97-2003 文档")
+            _not_workbook(path, "doc")
         if ole.exists("PowerPoint Document"):
-            _not_workbook(path, "PowerPoint 97-2003 演示文稿")
+            _not_workbook(path, "ppt")
         if ole.parsing_issues or not ole.listdir():
-            issue = ole.parsing_issues[0][1] if ole.parsing_issues else "目录为空"
+            issue = ole.parsing_issues[0][1] if ole.parsing_issues else "empty directory"
             raise reject("corrupt-file", path, detail=f"OLE: {issue}")
-        _not_workbook(path, "OLE 复合文档")
+        _not_workbook(path, "ole")
     finally:
         ole.close()
 
@@ -327,11 +333,11 @@ def detect_format(path: Path, limits: Limits | None = None) -> str:
     if head.startswith(OLE_MAGIC):
         return _ole_format(path)
     if head.startswith(_OLD_BIFF):
-        raise reject("unsupported-format", path, detected="Excel 2.x–4.x 旧格式")
+        raise reject("unsupported-format", path, **_detected("biff"))
     for magic, what in _OTHER_MAGIC:
         if head.startswith(magic):
             _not_workbook(path, what)
     text = _describe_text(head)
-    if text == "XML 表格 2003":
-        raise reject("unsupported-format", path, detected=text)
+    if text == "xml-2003":
+        raise reject("unsupported-format", path, **_detected(text))
     _not_workbook(path, text)
