@@ -7,6 +7,7 @@ either language, and its hint comes from the entry ``<key>.hint``.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,17 @@ from click.testing import CliRunner
 
 import officekit
 from officekit.cli import cli
-from officekit.errors import LedgerError, OfficekitError, UsageError, WorkspaceError
+from officekit.errors import (
+    LedgerError,
+    OfficekitError,
+    UsageError,
+    WorkbookError,
+    WorkspaceError,
+)
 from officekit.i18n import UI
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
+from officekit.read.workbook import detect_format
 from officekit.workspace import Workspace
 
 
@@ -98,3 +106,17 @@ def test_every_key_an_exception_is_raised_with_is_in_the_catalogue() -> None:
 
 def test_an_unknown_key_shows_the_key_rather_than_nothing() -> None:
     assert OfficekitError(key="error.no-such-entry").text("en") == "error.no-such-entry"
+
+
+def test_a_file_level_error_names_what_the_file_is_in_the_language_asked(
+        tmp_path: Path) -> None:
+    path = tmp_path / "报表.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:  # a Word document renamed to .xlsx
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(WorkbookError) as err:
+        detect_format(path)
+    assert err.value.code == "not-a-workbook"
+    assert "（看起来是 Word 文档）" in err.value.text("zh")
+    assert "(it looks like a Word document)" in err.value.text("en")
+    assert "报表.xlsx" in err.value.text("en")
