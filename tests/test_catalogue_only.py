@@ -51,6 +51,9 @@ DATA_MODULES: dict[str, str] = {
     "kpis/periods.py": "period patterns and labels (2026年10月, 第四季度)",
     "understand/headers.py": "header patterns: 序号, 合计, 制表 rows of office sheets",
     "understand/answers.py": "the answers offices write (满意, 是/否) and phone patterns",
+    "understand/dates.py": "date and time patterns (2026年10月3日, 下午3点半)",
+    "understand/values.py": "leave and rest words of schedule cells (年假, 调休)",
+    "understand/problems.py": "example cell values the type messages show (张三, 满意)",
     "understand/text.py": "markers of empty or required cells (暂无, 必填)",
     "kpis/rules.py": "Chinese numerals read in natural keys",
     "understand/schedule.py": "date and weekday patterns of schedule sheets",
@@ -105,11 +108,6 @@ PENDING: dict[str, int] = {
     "ledger/store.py": 3,
     # the Task Scheduler task's description
     "taskxml.py": 2,
-    # EXPECTED (the zh/en names of the field types, examples) and the value hints
-    "understand/problems.py": 16,
-    "understand/values.py": 14,
-    # date patterns (data) and one hint written inline
-    "understand/dates.py": 11,
 }
 
 

@@ -82,8 +82,7 @@ def parse_datetime_text(text: str, year: int | None) -> datetime | None:
         day = _ymd(int(g["y8"]), int(g["m8"]), int(g["d8"]))
     else:
         if year is None:
-            raise type_problem(FieldType.DATE, "日期缺少年份，请写成 2026-10-03 的形式",
-                               "the date has no year; write it as 2026-10-03")
+            raise type_problem(FieldType.DATE, "hint.no-year")
         day = _ymd(year, int(g["m2"]), int(g["d2"]))
     if day is None:
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from officekit.errors import OfficekitError
+from officekit.i18n import t
 from officekit.kinds import FieldType
 from officekit.model import Severity
 
@@ -27,24 +28,27 @@ class ValueProblem(OfficekitError):
         self.params = params
 
 
-# type → (expected in Chinese, in English, an example the message can show)
-EXPECTED: dict[FieldType, tuple[str, str, str]] = {
-    FieldType.TEXT: ("文本", "text", "张三"),
-    FieldType.INT: ("整数", "whole number", "3"),
-    FieldType.DATE: ("日期", "date", "2026-10-03"),
-    FieldType.DATETIME: ("日期时间", "date and time", "2026-10-03 14:30"),
-    FieldType.PHONE: ("电话号码", "phone number", "13812345678"),
-    FieldType.EMAIL: ("邮箱地址", "email address", "zhangsan@example.com"),
-    FieldType.BOOL: ("是/否", "yes/no", "是"),
-    FieldType.ENUM: ("规定的选项", "one of the allowed values", ""),
-    FieldType.STAFF: ("工号或姓名", "staff number or name", "张三(1001)"),
-    FieldType.SCALE: ("1–5 分或满意程度", "a score 1–5 or a satisfaction word", "满意"),
-    FieldType.NUMBERED: ("文本", "text", "1、接听来电"),
+# type → an example the message can show (a cell value as offices write it); what each type
+# is, in either language, is the catalogue's ``field-type.<type>``
+EXAMPLES: dict[FieldType, str] = {
+    FieldType.TEXT: "张三",
+    FieldType.INT: "3",
+    FieldType.DATE: "2026-10-03",
+    FieldType.DATETIME: "2026-10-03 14:30",
+    FieldType.PHONE: "13812345678",
+    FieldType.EMAIL: "zhangsan@example.com",
+    FieldType.BOOL: "是",
+    FieldType.ENUM: "",
+    FieldType.STAFF: "张三(1001)",
+    FieldType.SCALE: "满意",
+    FieldType.NUMBERED: "1、接听来电",
 }
 
 
-def type_problem(ftype: FieldType, hint: str = "", hint_en: str = "") -> ValueProblem:
-    """The ``type`` problem for a value that is not a ``ftype``."""
-    zh, en, example = EXPECTED[ftype]
-    return ValueProblem("type", expected=zh, expected_en=en, example=example,
-                        hint=hint, hint_en=hint_en)
+def type_problem(ftype: FieldType, hint: str = "") -> ValueProblem:
+    """The ``type`` problem for a value that is not a ``ftype``; ``hint``, a catalogue key
+    (``hint.…``), says more."""
+    name = f"field-type.{ftype.value}"
+    return ValueProblem("type", expected=t(name, "zh"), expected_en=t(name, "en"),
+                        example=EXAMPLES[ftype], hint=t(hint, "zh") if hint else "",
+                        hint_en=t(hint, "en") if hint else "")

@@ -190,8 +190,7 @@ def read_wide(name: str, rows: list[list[Any]], layout: WideLayout, settings: Se
                                     column=header.text(who_col), field="staff_id"))
                 has_person = True  # once per row
             if col in bad:
-                problem = type_problem(FieldType.DATE, "该月没有这一天",
-                                       "the month has no such day")
+                problem = type_problem(FieldType.DATE, "hint.no-such-day")
                 issues.append(problem_issue(problem, name, r, col, column, "date", v))
                 continue
             parts = [v] if type(v) is not str else [p for p in _SHIFT_SEPARATORS.split(v) if p]

@@ -34,7 +34,7 @@ from officekit.understand.dates import (
     parse_datetime_text,
     serial_to_datetime,
 )
-from officekit.understand.problems import EXPECTED, ValueProblem, type_problem
+from officekit.understand.problems import EXAMPLES, ValueProblem, type_problem
 from officekit.understand.text import (
     NULL_MARKERS,
     Parser,
@@ -51,7 +51,7 @@ from officekit.understand.text import (
 # The parsing of single cells lives in the modules imported above; these names are read from
 # here as well (classify, schedule, headers, the tests).
 __all__ = [
-    "BOOL_WORDS", "EXPECTED", "NULL_MARKERS", "SCALE_WORDS", "SHIFT_SYNONYMS", "EnumLookup",
+    "BOOL_WORDS", "EXAMPLES", "NULL_MARKERS", "SCALE_WORDS", "SHIFT_SYNONYMS", "EnumLookup",
     "Memo", "Parser", "ValueProblem", "display", "fold", "fold_text", "is_blank",
     "make_date_parser", "make_datetime_parser", "make_parser", "nearest", "norm_key",
     "normalize_header", "parse_bool", "parse_column", "parse_datetime_text", "parse_email",
