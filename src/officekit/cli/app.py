@@ -80,6 +80,13 @@ class Ctx:
         return Steps(t(key, self.lang), total, quiet=self.quiet)
 
 
+
+def option_help(key: str) -> str:
+    """An option's help: the catalogue's ``help.<key>`` in both languages, "zh / en" (click
+    takes the help when the command is defined, before ``--lang`` is read)."""
+    entry = "help." + key
+    return f"{t(entry, 'zh')} / {t(entry, 'en')}"
+
 def _settings_language(workspace: str | None) -> str:
     """The language officekit.toml asks for, "zh" when there is none or it cannot be read."""
     try:
@@ -97,14 +104,14 @@ def _common_options(func: F) -> F:
             "--workspace",
             type=click.Path(file_okay=False),
             default=None,
-            help="工作区文件夹（默认：$OFFICEKIT_WORKSPACE，否则当前文件夹）/ workspace folder",
+            help=option_help("app.workspace"),
         ),
         click.option(
             "--lang", type=click.Choice(["zh", "en"]), default=None,
-            help="消息语言 / message language",
+            help=option_help("app.lang"),
         ),
-        click.option("-q", "--quiet", is_flag=True, help="不显示进度 / no progress output"),
-        click.option("--debug", is_flag=True, help="出错时显示完整的错误堆栈 / show tracebacks"),
+        click.option("-q", "--quiet", is_flag=True, help=option_help("app.quiet")),
+        click.option("--debug", is_flag=True, help=option_help("app.debug")),
     )):
         func = decorator(func)
     return func

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from officekit.cli.app import Ctx, as_of_day, cli, common, parse_period, warn_if_empty
+from officekit.cli.app import Ctx, as_of_day, cli, common, option_help, parse_period, warn_if_empty
 from officekit.errors import UsageError
 from officekit.i18n import t
 from officekit.scope import check_department, check_staff
@@ -17,29 +17,29 @@ from officekit.scope import check_department, check_staff
 
 @cli.command()
 @click.option(
-    "--period", "period_text", required=True, help="考核期：2026-10、2026-Q4 或 2026 / period"
+    "--period", "period_text", required=True, help=option_help("documents.period")
 )
-@click.option("--department", default=None, help="只看这个部门 / one department only")
+@click.option("--department", default=None, help=option_help("documents.department"))
 @click.option(
     "--as-of",
     "as_of",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="按这一天计算（默认今天），结果可复现 / compute as of this date",
+    help=option_help("documents.as-of"),
 )
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["json", "table", "xlsx"]),
     default="table",
-    help="输出格式 / output format",
+    help=option_help("documents.format"),
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="xlsx 的保存路径（默认 outbox/<期间>/考核指标_<期间>.xlsx）/ xlsx path",
+    help=option_help("documents.output"),
 )
 @common
 def kpis(
@@ -89,18 +89,18 @@ def kpis(
     "--period",
     "period_text",
     default=None,
-    help="期间：2026-10、2026-Q4 或 2026（默认上个月）/ period (default: last month)",
+    help=option_help("documents.period.2"),
 )
-@click.option("--department", default=None, help="只生成这个部门的 / one department only")
-@click.option("--staff", "staff_id", default=None, help="只生成这个人的（工号或姓名）/ one person")
+@click.option("--department", default=None, help=option_help("documents.department.2"))
+@click.option("--staff", "staff_id", default=None, help=option_help("documents.staff"))
 @click.option(
     "--as-of",
     "as_of",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="按这一天计算（默认今天）/ compute as of this date",
+    help=option_help("documents.as-of.2"),
 )
-@click.option("--pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）/ also write PDFs")
+@click.option("--pdf", is_flag=True, help=option_help("documents.pdf"))
 @common
 def report(
     ctx: Ctx,

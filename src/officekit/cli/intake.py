@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from officekit.cli.app import Ctx, F, cli, common, day_of
+from officekit.cli.app import Ctx, F, cli, common, day_of, option_help
 from officekit.errors import UsageError
 from officekit.i18n import t
 from officekit.model import FileResult
@@ -72,9 +72,9 @@ def _exit_for(results: list[FileResult]) -> None:
 def _intake_options(func: F) -> F:
     """--format and --today, shared by validate and ingest."""
     func = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                        help="把这一天当作今天（检查未来日期用）/ treat this date as today")(func)
+                        help=option_help("intake.today"))(func)
     return click.option("--format", "fmt", type=click.Choice(["text", "json"]),
-                        default="text", help="输出格式 / output format")(func)
+                        default="text", help=option_help("documents.format"))(func)
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from officekit.cli.app import Ctx, as_of_day, cli, common, parse_period
+from officekit.cli.app import Ctx, as_of_day, cli, common, option_help, parse_period
 from officekit.deliver.manifest import DOCUMENT_KINDS
 from officekit.errors import UsageError
 from officekit.scope import check_department
@@ -25,19 +25,18 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.option("--period", "period_text", default=None,
-              help="期间：2026-10、2026-Q4 或 2026（--kind due 不需要）/ period")
+              help=option_help("loop.period"))
 @click.option("--kind", "kinds", multiple=True, type=click.Choice([*DOCUMENT_KINDS, "due"]),
-              help="只发这类文档（可重复）；due 发今天的督办清单"
-                   " / only this kind of document (repeatable); due: today's due list")
+              help=option_help("loop.kind"))
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="--kind due：按这一天的督办清单（默认今天）/ the due list of this day")
-@click.option("--department", default=None, help="只发这个部门的 / one department only")
+              help=option_help("loop.as-of"))
+@click.option("--department", default=None, help=option_help("loop.department"))
 @click.option("--via", type=click.Choice(["mail", "wecom", "dingtalk"]), default="mail",
-              help="发送方式：邮件、企业微信群机器人或钉钉群机器人 / e-mail or a group robot")
+              help=option_help("loop.via"))
 @click.option("--dry-run", is_flag=True,
-              help="只列出会发给谁，不发送 / list what would go where; send nothing")
+              help=option_help("loop.dry-run"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="输出格式 / output format")
+              help=option_help("documents.format"))
 @common
 def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
          department: str | None, via: str, dry_run: bool, fmt: str) -> None:
@@ -118,13 +117,13 @@ def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
 
 @cli.command()
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="按这一天列出（默认今天）/ list as of this date")
-@click.option("--department", default=None, help="只看这个部门 / one department only")
-@click.option("--staff", "staff_id", default=None, help="只看这个人（工号或姓名）/ one person")
+              help=option_help("loop.as-of.2"))
+@click.option("--department", default=None, help=option_help("documents.department"))
+@click.option("--staff", "staff_id", default=None, help=option_help("loop.staff"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text",
-              help="输出格式 / output format")
+              help=option_help("documents.format"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="xlsx 的保存路径（默认 outbox/督办/<日期>_督办清单.xlsx）/ xlsx path")
+              help=option_help("loop.output"))
 @common
 def due(ctx: Ctx, as_of: Any, department: str | None, staff_id: str | None, fmt: str,
         output: Path | None) -> None:

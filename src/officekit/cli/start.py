@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from officekit.cli.app import Ctx, cli, common
+from officekit.cli.app import Ctx, cli, common, option_help
 from officekit.i18n import t
 
 
@@ -25,7 +25,7 @@ def init(ctx: Ctx, directory: Path) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--no-flawed", is_flag=True, help="不写有问题的样例 / skip the flawed examples")
+@click.option("--no-flawed", is_flag=True, help=option_help("start.no-flawed"))
 @common
 def sample(ctx: Ctx, directory: Path, no_flawed: bool) -> None:
     """写出示例工作簿 / write the bundled sample workbooks into DIRECTORY."""

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from officekit.cli.app import Ctx, cli, common, parse_period
+from officekit.cli.app import Ctx, cli, common, option_help, parse_period
 
 
 @cli.command()
@@ -54,14 +54,14 @@ def status(ctx: Ctx, fmt: str) -> None:
 
 @cli.command("files")
 @click.option("--kind", type=click.Choice(["staff", "schedule", "complaints", "visits", "duties"]),
-              default=None, help="只列出含这类表的文件 / only files holding this kind")
+              default=None, help=option_help("status.kind"))
 @click.option("--period", "period_text", default=None,
-              help="只列出记录落在这个期间的文件 / only files with records in this period")
+              help=option_help("status.period"))
 @click.option("--state", type=click.Choice(["accepted", "rejected", "duplicate", "failed",
                                             "retracted"]), default=None,
-              help="只列出这个状态的文件 / only files in this state")
+              help=option_help("status.state"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="输出格式 / output format")
+              help=option_help("documents.format"))
 @common
 def files_cmd(ctx: Ctx, kind: str | None, period_text: str | None, state: str | None,
               fmt: str) -> None:
@@ -80,11 +80,11 @@ def files_cmd(ctx: Ctx, kind: str | None, period_text: str | None, state: str | 
 
 @cli.command()
 @click.argument("file")
-@click.option("--dry-run", is_flag=True, help="只显示会改变什么 / show what would change")
+@click.option("--dry-run", is_flag=True, help=option_help("status.dry-run"))
 @click.option("--force", is_flag=True,
-              help="即使有记录引用人员名单中的人也撤回 / retract a staff list others depend on")
+              help=option_help("status.force"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="输出格式 / output format")
+              help=option_help("documents.format"))
 @common
 def retract(ctx: Ctx, file: str, dry_run: bool, force: bool, fmt: str) -> None:
     """撤回一个已接收的文件 / take one accepted FILE (name, path or SHA256 prefix) back out."""
