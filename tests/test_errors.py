@@ -120,3 +120,11 @@ def test_a_file_level_error_names_what_the_file_is_in_the_language_asked(
     assert "（看起来是 Word 文档）" in err.value.text("zh")
     assert "(it looks like a Word document)" in err.value.text("en")
     assert "报表.xlsx" in err.value.text("en")
+
+
+def test_every_options_help_is_in_the_catalogue() -> None:
+    src = Path(officekit.__file__).parent / "cli"
+    used = {k for p in src.glob("*.py")
+            for k in re.findall(r'option_help\("([^"]+)"\)', p.read_text(encoding="utf-8"))}
+    assert len(used) > 30
+    assert sorted(k for k in used if f"help.{k}" not in UI) == []
