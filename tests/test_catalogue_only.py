@@ -46,7 +46,8 @@ DATA_MODULES: dict[str, str] = {
     "kpis/compute.py": "status and shift words read from the ledger (离职, 夜班), numerals",
     "kpis/complaint_figures.py": "the complaint report's bucket labels (document content)",
     "kpis/visit_figures.py": "the visit report's bucket labels (document content)",
-    "kpis/calendar.py": "day kinds of the working calendar (document content)",
+    "kpis/calendar.py": "day kinds of the working calendar (document content); its warning "
+                        "comes from i18n/documents.py",
     "kpis/coverage.py": "register names in the coverage table (document content)",
     "kpis/periods.py": "period patterns and labels (2026年10月, 第四季度)",
     "understand/headers.py": "header patterns: 序号, 合计, 制表 rows of office sheets",
@@ -60,7 +61,8 @@ DATA_MODULES: dict[str, str] = {
     "understand/numbered.py": "numbering patterns (一、二、)",
     "understand/classify.py": "sheet-name words (汇总, 说明) and month patterns",
     "deliver/index.py": "the outbox index page, a Chinese document",
-    "deliver/recipients.py": "job-title words matched in the staff list (经理, 主管)",
+    "deliver/recipients.py": "job-title words matched in the staff list (经理, 主管); the "
+                             "reasons a document cannot be sent come from i18n/delivery.py",
     "ledger/writing.py": "the 上旬/中旬/下旬 of a schedule's month parts (stored values)",
     "settings/": "the settings key table's zh/en help (rendered by settings.reference); its "
                  "errors go through i18n/settings.py (the settings engineer's part of #11)",

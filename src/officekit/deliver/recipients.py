@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from officekit.i18n import t
 from officekit.model import Record
 from officekit.settings import Settings
 
@@ -73,9 +74,11 @@ def _who(person: Record) -> str:
     return f"{person.get('name') or ''}（{person['staff_id']}）"
 
 
-def _set_head_hint(department: str) -> str:
-    return (f"可在 officekit.toml 中指定：[departments.{department}] head = \"工号\""
-            f" / set it in officekit.toml: [departments.{department}] head = \"<staff id>\"")
+def _reason(key: str, **params: object) -> str:
+    """Why someone cannot receive a document, "zh / en", from the catalogue's
+    ``recipient.<key>`` (it is reported and kept in JSON as one text)."""
+    entry = "recipient." + key
+    return f"{t(entry, 'zh', **params)} / {t(entry, 'en', **params)}"
 
 
 class Directory:
@@ -116,20 +119,16 @@ class Directory:
         if configured:
             person = self._by_id.get(configured)
             if person is None:
-                return Undeliverable(who, f"设置的负责人工号 {configured} 不在人员名单中"
-                                          f" / the configured head {configured} is not in the "
-                                          "staff list")
+                return Undeliverable(who, _reason("unknown-head", staff_id=configured))
             return person
         members = self._members(department)
         if not members:
-            return Undeliverable(who, "人员名单中没有这个部门的在职人员"
-                                      " / no current staff in this department")
+            return Undeliverable(who, _reason("no-staff"))
         top = [m for m in members if not self._manager_inside(m, department)]
         pick = _only(top) or _by_role(top) or _by_role(members)
         if pick is None:
             names = "、".join(_who(m) for m in (top or members)[:5])
-            return Undeliverable(
-                who, f"无法确定部门负责人（候选：{names}）；{_set_head_hint(department)}")
+            return Undeliverable(who, _reason("which-head", names=names, department=department))
         return pick
 
     def _manager_inside(self, person: Record, department: str) -> bool:
@@ -140,12 +139,10 @@ class Directory:
                  who: str | None = None) -> Recipient | Undeliverable:
         label = who or _who(person)
         if person.get("status") == "离职":
-            return Undeliverable(label, "已离职，不发送 / has left; not sent")
+            return Undeliverable(label, _reason("left"))
         email = str(person.get("email") or "").strip()
         if not email:
-            return Undeliverable(label, "人员名单中没有邮箱；请在花名册“邮箱”列填写后重新导入"
-                                        " / no e-mail in the staff list; fill in 邮箱 and "
-                                        "ingest it again")
+            return Undeliverable(label, _reason("no-email"))
         return Recipient(str(person["staff_id"]), str(person.get("name") or ""), email,
                          str(person.get("department") or ""), relation)
 
@@ -173,16 +170,14 @@ class Directory:
             elif fallback_email:
                 found.append(Recipient(staff_id, staff_id, fallback_email, department, "self"))
             else:
-                found.append(Undeliverable(staff_id or "—",
-                                           "不在人员名单中，也没有邮箱 / not in the staff list "
-                                           "and no address"))
+                found.append(Undeliverable(staff_id or "—", _reason("unknown-person")))
         elif audience == "head":
             found.append(self._head_address(department))
         elif audience == "all-heads":
             depts = [only_department] if only_department else self.departments()
             found.extend(self._head_address(d) for d in depts)
         else:
-            found.append(Undeliverable(kind, "不发送这种文档 / this kind is not sent"))
+            found.append(Undeliverable(kind, _reason("not-sent")))
         recipients: list[Recipient] = []
         missing: list[Undeliverable] = []
         seen: set[str] = set()

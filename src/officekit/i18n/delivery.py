@@ -154,4 +154,25 @@ UI: dict[str, tuple[str, str]] = {
         "recipient, {missing} missing.",
     ),
     "mail.not-attempted": ("连接失败，本次未发送", "not attempted after the connection failed"),
+    # why someone cannot receive a document (officekit.deliver.recipients), shown "zh / en"
+    "recipient.unknown-head": (
+        "设置的负责人工号 {staff_id} 不在人员名单中",
+        "the configured head {staff_id} is not in the staff list",
+    ),
+    "recipient.no-staff": (
+        "人员名单中没有这个部门的在职人员", "no current staff in this department"),
+    "recipient.which-head": (
+        "无法确定部门负责人（候选：{names}）；可在 officekit.toml 中指定："
+        '[departments.{department}] head = "工号"',
+        "cannot tell who heads the department (candidates: {names}); set it in officekit.toml: "
+        '[departments.{department}] head = "<staff id>"',
+    ),
+    "recipient.left": ("已离职，不发送", "has left; not sent"),
+    "recipient.no-email": (
+        "人员名单中没有邮箱；请在花名册“邮箱”列填写后重新导入",
+        "no e-mail in the staff list; fill in 邮箱 and ingest it again",
+    ),
+    "recipient.unknown-person": (
+        "不在人员名单中，也没有邮箱", "not in the staff list and no address"),
+    "recipient.not-sent": ("不发送这种文档", "this kind is not sent"),
 }

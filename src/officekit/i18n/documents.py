@@ -270,4 +270,13 @@ UI: dict[str, tuple[str, str]] = {
         "Converting {name} to PDF timed out after {seconds} s",
     ),
     "report.skipped.evaluations": ("{count} 份个人考核报告", "{count} evaluation(s)"),
+    # a year the holiday calendar does not know (officekit.kpis.calendar), in reports and the CLI
+    "calendar.uncovered-year": (
+        "chinese-calendar 未收录 {year} 年的法定节假日安排，{year} 年的工作日按周一至周五计算"
+        "（未扣除节假日、未计调休）；可在 officekit.toml 的 [calendar] 中补充 "
+        "holidays / workdays。",
+        "chinese-calendar has no statutory holidays for {year}; working days in {year} are "
+        "Monday–Friday only (no holidays or make-up days). Add them under [calendar] holidays / "
+        "workdays in officekit.toml.",
+    ),
 }

@@ -17,6 +17,7 @@ from typing import Literal
 
 import chinese_calendar
 
+from officekit.i18n import t
 from officekit.settings import Settings
 
 DayKind = Literal["workday", "makeup", "weekend", "holiday"]
@@ -25,19 +26,9 @@ DAY_KIND_ZH: dict[DayKind, str] = {
     "workday": "工作日", "makeup": "调休上班", "weekend": "周末", "holiday": "法定节假日",
 }
 
-_UNCOVERED = (
-    "chinese-calendar 未收录 {year} 年的法定节假日安排，{year} 年的工作日按周一至周五计算"
-    "（未扣除节假日、未计调休）；可在 officekit.toml 的 [calendar] 中补充 holidays / workdays。",
-    "chinese-calendar has no statutory holidays for {year}; working days in {year} are "
-    "Monday–Friday only (no holidays or make-up days). Add them under [calendar] holidays / "
-    "workdays in officekit.toml.",
-)
-
-
 def uncovered_year_messages(years: Iterable[int], lang: str = "zh") -> list[str]:
     """One sentence per year chinese-calendar does not cover, for reports and the CLI."""
-    template = _UNCOVERED[1] if lang == "en" else _UNCOVERED[0]
-    return [template.format(year=year) for year in sorted(set(years))]
+    return [t("calendar.uncovered-year", lang, year=year) for year in sorted(set(years))]
 
 
 class WorkCalendar:
