@@ -39,7 +39,6 @@ DATA_MODULES: dict[str, str] = {
     "render/context_spec.py": "the documents' variables described for template authors "
                               "(docs/templates.md is generated from it)",
     "render/filters.py": "Chinese numerals and units the template filters write into documents",
-    "render/wordlocation.py": "Word's own names of the parts a location points at (页眉, 脚注)",
     "kpis/metrics.py": "metric names and units shown in documents and the KPI workbook",
     "kpis/schemes.py": "evaluation scheme names and the job titles they apply to",
     "kpis/export.py": "the KPI workbook's column headers (a document)",
@@ -92,6 +91,8 @@ DATA_LITERALS = frozenset({
 
 # module → inline message literals still there (may only go down)
 PENDING: dict[str, int] = {
+    # where a template problem is, as WordLocation words it (第 3 段, 表格 1 第 2 行, 页眉)
+    "render/wordlocation.py": 22,
     # STATUS_LABELS: the delivery states as zh/en pairs (shared with chat.py)
     "deliver/mail.py": 6,
     # a queued document that changed before it was sent

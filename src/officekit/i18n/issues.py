@@ -444,6 +444,12 @@ UI: dict[str, tuple[str, str]] = {
     "hint.no-year": (
         "日期缺少年份，请写成 2026-10-03 的形式", "the date has no year; write it as 2026-10-03"),
     "hint.no-such-day": ("该月没有这一天", "the month has no such day"),
+    "skip-reason.empty": ("空工作表", "the sheet is empty"),
+    "skip-reason.unknown-header": (
+        "前 15 行中没有人员名单、排班表、投诉登记表、回访记录表或岗位职责表的表头",
+        "no header of a staff list, schedule, complaint register, visit log or duty "
+        "catalogue in the first 15 rows",
+    ),
     "limit.memory": ("内存超过 {value} MB", "memory over {value} MB"),
     "limit.cpu": ("CPU 时间超过 {value} 秒", "CPU time over {value} s"),
     "limit.time": ("用时超过 {value} 秒", "time over {value} s"),

@@ -19,6 +19,7 @@ from operator import is_
 from pathlib import PurePath
 from typing import Any
 
+from officekit.i18n import t
 from officekit.kinds import KINDS, FieldType, Kind
 from officekit.model import Issue, Record, SheetResult, is_result_sheet
 from officekit.read import RawSheet, Workbook
@@ -52,15 +53,9 @@ from officekit.understand.values import (
 # its header has every required column of it.
 SUMMARY_HINTS = ("汇总", "统计", "说明", "目录", "图表", "封面", "分析", "示例说明")
 
-# reason → (zh, en), carried in the ``skipped-sheet`` issue's params
-SKIP_REASONS: dict[str, tuple[str, str]] = {
-    "empty": ("空工作表", "the sheet is empty"),
-    "unknown-header": (
-        "前 15 行中没有人员名单、排班表、投诉登记表、回访记录表或岗位职责表的表头",
-        "no header of a staff list, schedule, complaint register, visit log or duty "
-        "catalogue in the first 15 rows",
-    ),
-}
+# Why a sheet is skipped: the catalogue's ``skip-reason.<reason>``, carried in both languages
+# in the ``skipped-sheet`` issue's params
+SKIP_REASONS = ("empty", "unknown-header")
 
 # Defaults that depend on the record (SPEC §3); enum defaults come from settings.
 COMPUTED_DEFAULTS: dict[tuple[str, str], Callable[[Record], Any]] = {
@@ -378,9 +373,10 @@ def _formula_issues(sheet: RawSheet, rows: list[list[Any]], first: int,
 
 
 def _skipped(sheet: RawSheet, reason: str) -> tuple[SheetResult, list[Issue]]:
-    zh, en = SKIP_REASONS[reason]
+    key = f"skip-reason.{reason}"
     issue = Issue("info", "skipped-sheet", sheet=sheet.name, value=sheet.name,
-                  params={"reason": zh, "reason_en": en, "hidden": not sheet.visible})
+                  params={"reason": t(key, "zh"), "reason_en": t(key, "en"),
+                          "hidden": not sheet.visible})
     return SheetResult(name=sheet.name, kind=None, note=reason), [issue]
 
 
