@@ -91,8 +91,6 @@ DATA_LITERALS = frozenset({
 
 # module → inline message literals still there (may only go down)
 PENDING: dict[str, int] = {
-    # where a template problem is, as WordLocation words it (第 3 段, 表格 1 第 2 行, 页眉)
-    "render/wordlocation.py": 22,
     # STATUS_LABELS: the delivery states as zh/en pairs (shared with chat.py)
     "deliver/mail.py": 6,
     # a queued document that changed before it was sent

@@ -279,4 +279,25 @@ UI: dict[str, tuple[str, str]] = {
         "Monday–Friday only (no holidays or make-up days). Add them under [calendar] holidays / "
         "workdays in officekit.toml.",
     ),
+    # where something is in a Word document (officekit.render.wordlocation)
+    "location.paragraph": ("第 {paragraph} 段", "paragraph {paragraph}"),
+    "location.cell": (
+        "表格 {table} 第 {row} 行第 {cell} 列[[第 {paragraph} 段]]",
+        "table {table} row {row} cell {cell}[[ paragraph {paragraph}]]",
+    ),
+    "location.nested": ("（嵌套表格内）", " (nested table)"),
+    "location.property": ("文档属性 {name}", "document property {name}"),
+    "location.part.header": ("页眉 {n}", "header {n}"),
+    "location.part.footer": ("页脚 {n}", "footer {n}"),
+    "location.part.footnotes": ("脚注", "footnotes"),
+    "location.part.endnotes": ("尾注", "endnotes"),
+    "location.property.title": ("标题", "title"),
+    "location.property.subject": ("主题", "subject"),
+    "location.property.creator": ("作者", "creator"),
+    "location.property.keywords": ("关键词", "keywords"),
+    "location.property.description": ("备注", "description"),
+    "location.property.category": ("类别", "category"),
+    "location.property.lastModifiedBy": ("最后修改者", "lastModifiedBy"),
+    "template-problem.line": (
+        "[[{where}：]]{text}[[（标签：{tag}）]]", "[[{where}: ]]{text}[[ (tag: {tag})]]"),
 }

@@ -13,17 +13,14 @@ from typing import Any
 from officekit.i18n import t
 from officekit.render.ooxml import W_P, W_TBL, W_TC, W_TR
 
-# Part file names → how a person calls them (zh, en); the main document has no label.
-_PART_LABELS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"header(\d*)\.xml$"), "页眉 {n}", "header {n}"),
-    (re.compile(r"footer(\d*)\.xml$"), "页脚 {n}", "footer {n}"),
-    (re.compile(r"footnotes\.xml$"), "脚注", "footnotes"),
-    (re.compile(r"endnotes\.xml$"), "尾注", "endnotes"),
+# Part file names → the catalogue's ``location.part.<name>`` ({n}: its number); the main
+# document has no label. A document property is named by ``location.property.<name>``.
+_PART_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"header(\d*)\.xml$"), "header"),
+    (re.compile(r"footer(\d*)\.xml$"), "footer"),
+    (re.compile(r"footnotes\.xml$"), "footnotes"),
+    (re.compile(r"endnotes\.xml$"), "endnotes"),
 )
-
-
-_PROPERTY_LABELS = {"title": "标题", "subject": "主题", "creator": "作者", "keywords": "关键词",
-                    "description": "备注", "category": "类别", "lastModifiedBy": "最后修改者"}
 CORE_PROPERTIES = "docProps/core.xml"
 
 
@@ -46,42 +43,36 @@ class WordLocation:
     prop: str | None = None  # a document property (title, subject…) in docProps/core.xml
 
     def _label(self, lang: str) -> str:
-        for pattern, zh, en in _PART_LABELS:
+        for pattern, name in _PART_LABELS:
             match = pattern.search(self.part)
             if match:
                 number = match.group(1) if match.groups() else ""
-                return (en if lang == "en" else zh).format(n=number or "1")
+                return t(f"location.part.{name}", lang, n=number or "1")
         return ""
+
+    def _words(self, lang: str) -> str:
+        if self.prop is not None:
+            name = f"location.property.{self.prop}"
+            shown = t(name, lang) if t(name, lang) != name else self.prop
+            return t("location.property", lang, name=shown)
+        if self.table is not None:
+            more = self.paragraph if self.paragraph and self.paragraph > 1 else ""
+            text = t("location.cell", lang, table=self.table, row=self.row, cell=self.cell,
+                     paragraph=more)
+            if self.nested:
+                text += t("location.nested", lang)
+        else:
+            text = t("location.paragraph", lang, paragraph=self.paragraph)
+        label = self._label(lang)
+        return f"{label} {text}" if label else text
 
     def zh(self) -> str:
         """E.g. ``第 3 段``, ``表格 2 第 4 行第 2 列``, ``页眉 1 第 1 段``."""
-        if self.prop is not None:
-            return f"文档属性 {_PROPERTY_LABELS.get(self.prop, self.prop)}"
-        if self.table is not None:
-            text = f"表格 {self.table} 第 {self.row} 行第 {self.cell} 列"
-            if self.paragraph and self.paragraph > 1:
-                text += f"第 {self.paragraph} 段"
-            if self.nested:
-                text += "（嵌套表格内）"
-        else:
-            text = f"第 {self.paragraph} 段"
-        label = self._label("zh")
-        return f"{label} {text}" if label else text
+        return self._words("zh")
 
     def en(self) -> str:
         """E.g. ``paragraph 3``, ``table 2 row 4 cell 2``, ``header 1 paragraph 1``."""
-        if self.prop is not None:
-            return f"document property {self.prop}"
-        if self.table is not None:
-            text = f"table {self.table} row {self.row} cell {self.cell}"
-            if self.paragraph and self.paragraph > 1:
-                text += f" paragraph {self.paragraph}"
-            if self.nested:
-                text += " (nested table)"
-        else:
-            text = f"paragraph {self.paragraph}"
-        label = self._label("en")
-        return f"{label} {text}" if label else text
+        return self._words("en")
 
     def text(self, lang: str = "zh") -> str:
         return self.en() if lang == "en" else self.zh()
@@ -107,13 +98,7 @@ class TemplateProblem:
         """One line: location, what is wrong, the tag as written."""
         where = self.location.text(lang) if self.location else ""
         text = self.message_en if lang == "en" else self.message_zh
-        if lang == "en":
-            head = f"{where}: " if where else ""
-            tail = f" (tag: {self.tag})" if self.tag else ""
-        else:
-            head = f"{where}：" if where else ""
-            tail = f"（标签：{self.tag}）" if self.tag else ""
-        return f"{head}{text}{tail}"
+        return t("template-problem.line", lang, where=where, text=text, tag=self.tag or "")
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready form for ``officekit templates check --format json``."""
