@@ -97,8 +97,6 @@ PENDING: dict[str, int] = {
     "deliver/smtp.py": 8,
     # AlreadyStoredError's message
     "ledger/store.py": 3,
-    # the Task Scheduler task's description
-    "taskxml.py": 2,
 }
 
 

@@ -18,6 +18,8 @@ import sys
 from pathlib import Path, PureWindowsPath
 from xml.sax.saxutils import escape
 
+from officekit.i18n import t
+
 TASK_NAME = "officekit watch"
 
 _XML = """<?xml version="1.0" encoding="UTF-16"?>
@@ -88,7 +90,8 @@ def task_xml(workspace: Path | str, *, python: str | Path = sys.executable,
     """The Task Scheduler XML that runs ``officekit watch`` on ``workspace`` at logon."""
     args = ["-m", "officekit", "watch", "-w", str(workspace), "-q"] + (["--poll"] if poll else [])
     return _XML.format(
-        description=escape(f"officekit：监视 {workspace} 的收件箱 / watch its inbox"),
+        description=escape(f"{t('task.description', 'zh', workspace=str(workspace))} / "
+                           f"{t('task.description', 'en', workspace=str(workspace))}"),
         name=escape(name), command=escape(pythonw(python)),
         arguments=escape(" ".join(_quote(a) for a in args)), workdir=escape(str(workspace)))
 

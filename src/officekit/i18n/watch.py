@@ -93,4 +93,6 @@ UI: dict[str, tuple[str, str]] = {
     "watch.due.written": ("已更新督办清单：{path}", "Due list updated: {path}"),
     "watch.due.failed": ("生成督办清单失败：{error}", "Writing the due list failed: {error}"),
     "watch.inbox.back": ("收件箱已恢复访问：{inbox}", "The inbox can be reached again: {inbox}"),
+    # the Windows Task Scheduler task that starts the watcher (officekit.taskxml), "zh / en"
+    "task.description": ("officekit：监视 {workspace} 的收件箱", "watch its inbox"),
 }
