@@ -93,8 +93,6 @@ DATA_LITERALS = frozenset({
 PENDING: dict[str, int] = {
     # STATUS_LABELS: the delivery states as zh/en pairs (shared with chat.py)
     "deliver/mail.py": 6,
-    # the SMTP failure details and the retry notes
-    "deliver/smtp.py": 8,
     # AlreadyStoredError's message
     "ledger/store.py": 3,
 }

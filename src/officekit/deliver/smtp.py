@@ -23,11 +23,13 @@ from email import policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import quote
 
 from officekit.errors import DeliveryError, SettingsError
+from officekit.i18n import t
 from officekit.settings import SmtpSettings, section_toml
 
 Progress = Callable[[str], None]
@@ -133,21 +135,42 @@ def check_smtp(smtp: SmtpSettings) -> tuple[str, str | None]:
     return sender, smtp_password(smtp)
 
 
-def _describe(exc: BaseException) -> str:
+def _both(key: str, **params: object) -> str:
+    """A delivery note in both languages, "zh / en" (the Mailer has no language of its own:
+    the note goes into the progress line and the delivery's recorded error). A param given
+    as a callable of the language is worded in each language."""
+    def text(lang: str) -> str:
+        return t(key, lang, **{k: v(lang) if callable(v) else v for k, v in params.items()})
+    return f"{text('zh')} / {text('en')}"
+
+
+def _what(exc: BaseException) -> tuple[str, dict[str, object]]:
+    """What went wrong on the connection: a catalogue key and its params ("" for a text
+    that is the server's or Python's own, in ``detail``)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{addr}: {code} {msg.decode(errors='replace')}"
-                         for addr, (code, msg) in exc.recipients.items())
+        return "", {"detail": "; ".join(f"{addr}: {code} {msg.decode(errors='replace')}"
+                                        for addr, (code, msg) in exc.recipients.items())}
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) \
             else str(exc.smtp_error)
-        return f"服务器回复 / server replied {exc.smtp_code} {text}"
+        return "smtp.replied", {"code": exc.smtp_code, "text": text}
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"服务器断开了连接 / the server closed the connection ({exc})"
+        return "smtp.disconnected", {"detail": str(exc)}
     if isinstance(exc, ConnectionRefusedError):
-        return "连接被拒绝 / connection refused"
+        return "smtp.refused", {}
     if isinstance(exc, TimeoutError):
-        return "连接超时 / timed out"
-    return f"{type(exc).__name__}: {exc}"
+        return "smtp.timed-out", {}
+    return "", {"detail": f"{type(exc).__name__}: {exc}"}
+
+
+def _describe_in(exc: BaseException, lang: str) -> str:
+    key, params = _what(exc)
+    return t(key, lang, **params) if key else str(params["detail"])
+
+
+def _describe(exc: BaseException) -> str:
+    key, params = _what(exc)
+    return _both(key, **params) if key else str(params["detail"])
 
 
 def _permanent(exc: smtplib.SMTPException) -> bool:
@@ -248,11 +271,12 @@ class Mailer:
             if attempt + 1 < tries:
                 delay = self._backoff * 2 ** attempt
                 if self._progress:
-                    self._progress(f"{_describe(last)}；{delay:g} 秒后重试（第 {attempt + 1} 次）"
-                                   f" / retrying in {delay:g}s")
+                    self._progress(_both("smtp.retrying", detail=partial(_describe_in, last),
+                                         delay=f"{delay:g}", attempt=attempt + 1))
                 time.sleep(delay)
         raise ConnectionExhausted(
-            f"{_describe(last)}（已重试 {tries - 1} 次 / after {tries - 1} retries）") from last
+            _both("smtp.exhausted", detail=partial(_describe_in, last),
+                  retries=tries - 1)) from last
 
 
 class Addressee(Protocol):

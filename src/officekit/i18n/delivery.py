@@ -175,4 +175,13 @@ UI: dict[str, tuple[str, str]] = {
     "recipient.unknown-person": (
         "不在人员名单中，也没有邮箱", "not in the staff list and no address"),
     "recipient.not-sent": ("不发送这种文档", "this kind is not sent"),
+    # what happened on the SMTP connection (officekit.deliver.smtp), noted "zh / en"
+    "smtp.replied": ("服务器回复 {code} {text}", "server replied {code} {text}"),
+    "smtp.disconnected": (
+        "服务器断开了连接（{detail}）", "the server closed the connection ({detail})"),
+    "smtp.refused": ("连接被拒绝", "connection refused"),
+    "smtp.timed-out": ("连接超时", "timed out"),
+    "smtp.retrying": (
+        "{detail}；{delay} 秒后重试（第 {attempt} 次）", "{detail}; retrying in {delay}s"),
+    "smtp.exhausted": ("{detail}（已重试 {retries} 次）", "{detail} (after {retries} retries)"),
 }
