@@ -83,9 +83,13 @@ def _intake_options(func: F) -> F:
 @common
 def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     """只校验、不入库 / check FILES without storing anything."""
+    from officekit.read.guard import shared_pool
     from officekit.validate.pipeline import validate_paths
     from officekit.validate.view import EmptyView, LedgerView
 
+    # the reading child is forked now, before the ledger's database stack is imported here:
+    # what it holds is then the reading stack and the file, not a copy of that too
+    shared_pool().warm()
     paths = _expand(files, ctx.lang)
     ws = ctx.maybe_ws()
     settings = ws.settings if ws is not None else _default_settings()
