@@ -94,7 +94,7 @@ PENDING: dict[str, int] = {
     # STATUS_LABELS: the delivery states as zh/en pairs (shared with chat.py)
     "deliver/mail.py": 6,
     # AlreadyStoredError's message
-    "ledger/store.py": 3,
+    "ledger/files.py": 3,
 }
 
 

@@ -5,12 +5,10 @@ the ledger. A mixin of :class:`~officekit.ledger.store.Ledger`, which gives it t
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     extract,
     func,
     select,
@@ -19,6 +17,7 @@ from sqlalchemy.sql import ColumnElement
 
 from officekit.errors import LedgerError
 from officekit.ledger import schema
+from officekit.ledger.connect import Transactional
 from officekit.ledger.schema import (
     RECORD_TABLES,
     files,
@@ -36,11 +35,8 @@ from officekit.ledger.writing import (
 from officekit.model import Record
 
 
-class RecordQueries:
+class RecordQueries(Transactional):
     """The record queries of :class:`~officekit.ledger.store.Ledger`."""
-
-    def _transaction(self, *, write: bool = False) -> AbstractContextManager[Connection]:
-        raise NotImplementedError  # the Ledger's
 
     def _records(self, kind: str, *where: ColumnElement[bool],
                  order: Iterable[Any] = ()) -> list[Record]:
