@@ -50,13 +50,10 @@ KIND_TITLES: dict[str, tuple[str, str]] = {
     "handbook": ("岗位职责手册", "duty handbook"),
 }
 
+# The delivery states, each named (zh, en) by the catalogue's ``delivery.status.<state>``
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "pending": ("待发送", "to send"),
-    "already-sent": ("已发过", "sent before"),
-    "queued": ("已排队", "queued"),
-    "sent": ("已发送", "sent"),
-    "failed": ("失败", "failed"),
-    "not-attempted": ("未发送", "not attempted"),
+    state: (t(f"delivery.status.{state}", "zh"), t(f"delivery.status.{state}", "en"))
+    for state in ("pending", "already-sent", "queued", "sent", "failed", "not-attempted")
 }
 
 # --------------------------------------------------------------------------------------------

@@ -184,4 +184,11 @@ UI: dict[str, tuple[str, str]] = {
     "smtp.retrying": (
         "{detail}；{delay} 秒后重试（第 {attempt} 次）", "{detail}; retrying in {delay}s"),
     "smtp.exhausted": ("{detail}（已重试 {retries} 次）", "{detail} (after {retries} retries)"),
+    # the states of a delivery (officekit.deliver.mail.STATUS_LABELS)
+    "delivery.status.pending": ("待发送", "to send"),
+    "delivery.status.already-sent": ("已发过", "sent before"),
+    "delivery.status.queued": ("已排队", "queued"),
+    "delivery.status.sent": ("已发送", "sent"),
+    "delivery.status.failed": ("失败", "failed"),
+    "delivery.status.not-attempted": ("未发送", "not attempted"),
 }
