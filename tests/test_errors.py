@@ -22,7 +22,7 @@ from officekit.errors import (
     WorkbookError,
     WorkspaceError,
 )
-from officekit.i18n import UI
+from officekit.i18n import UI, t
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.read.workbook import detect_format
@@ -128,3 +128,13 @@ def test_every_options_help_is_in_the_catalogue() -> None:
             for k in re.findall(r'option_help\("([^"]+)"\)', p.read_text(encoding="utf-8"))}
     assert len(used) > 30
     assert sorted(k for k in used if f"help.{k}" not in UI) == []
+
+
+def test_an_error_inside_a_message_is_worded_in_the_messages_language(tmp_path: Path) -> None:
+    """The watcher's log lines take the error as a param: it follows the line's language."""
+    with pytest.raises(WorkspaceError) as err:
+        Workspace.open(tmp_path / "nowhere")
+    line = t("watch.due.failed", "en", error=err.value)
+    assert line.startswith("Writing the due list failed: The workspace folder does not exist")
+    assert "工作区" not in line
+    assert "工作区文件夹不存在" in t("watch.due.failed", "zh", error=err.value)

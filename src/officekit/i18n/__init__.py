@@ -88,9 +88,13 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 def display(value: Any, lang: str = "zh") -> str:
     """A value as a message shows it: dates ISO, a datetime without seconds (without its time
-    at midnight), lists joined, booleans 是/否 (yes/no), None as ""."""
+    at midnight), lists joined, booleans 是/否 (yes/no), None as "", an officekit error in
+    the message's language (its ``text(lang)``)."""
     if value is None:
         return ""
+    text = getattr(value, "text", None) if isinstance(value, Exception) else None
+    if callable(text):
+        return str(text(lang))
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
     if isinstance(value, datetime):
