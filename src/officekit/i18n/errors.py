@@ -150,4 +150,8 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "error.ledger.retract-refused.hint": (
         "先撤回这些文件，或加 --force 强制撤回。", "Retract those files first, or use --force."),
+    "error.ledger.already-stored": (
+        "此文件内容已入账（文件编号 {file_id}，状态 {state}），不再重复处理",
+        "This content is already in the ledger (file {file_id}, {state}); not stored again",
+    ),
 }
