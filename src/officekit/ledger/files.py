@@ -67,10 +67,7 @@ class AlreadyStoredError(LedgerError):
     """
 
     def __init__(self, sha256: str, file_id: int, state: str) -> None:
-        super().__init__(
-            f"此文件内容已入账（文件编号 {file_id}，状态 {state}），不再重复处理"
-            f" / This content is already in the ledger (file {file_id}, {state}); not stored again",
-        )
+        super().__init__(key="error.ledger.already-stored", file_id=file_id, state=state)
         self.sha256 = sha256
         self.file_id = file_id
         self.state = state
