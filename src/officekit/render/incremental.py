@@ -37,45 +37,56 @@ class Unhashable(TypeError):
     """A context value whose content cannot be fingerprinted (the document is always rendered)."""
 
 
-def _feed(h: Any, value: Any) -> None:
-    """Feed ``value`` to the hash ``h`` with its type, unambiguously (lengths before items)."""
-    if value is None or isinstance(value, (bool, int, float, Decimal)):
-        h.update(f"{type(value).__name__}:{value!r};".encode())
+_SCALARS = (bool, int, float, Decimal)
+_PLAIN_SCALARS = frozenset({bool, int, float})
+
+
+def _feed(out: list[bytes], value: Any) -> None:
+    """Append ``value``'s bytes for the hash to ``out``: with its type, unambiguously (lengths
+    before items). The commonest types are told by their exact type first: a context is
+    hundreds of values, and the fingerprint is taken for every document."""
+    kind = type(value)
+    if kind is str:
+        data = value.encode("utf-8", "surrogatepass")
+        out.append(b"s%d:" % len(data))
+        out.append(data)
+    elif value is None or kind in _PLAIN_SCALARS or isinstance(value, _SCALARS):
+        out.append(f"{kind.__name__}:{value!r};".encode())
+    elif kind is dict or isinstance(value, Mapping):
+        out.append(b"{%d:" % len(value))
+        for key in sorted(value, key=repr):
+            _feed(out, key)
+            _feed(out, value[key])
+    elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        out.append(b"[%d:" % len(value))
+        for item in value:
+            _feed(out, item)
     elif isinstance(value, str):
         data = value.encode("utf-8", "surrogatepass")
-        h.update(b"%s%d:" % (b"M" if isinstance(value, Markup) else b"s", len(data)))
-        h.update(data)
+        out.append(b"%s%d:" % (b"M" if isinstance(value, Markup) else b"s", len(data)))
+        out.append(data)
     elif isinstance(value, (bytes, bytearray)):
-        h.update(b"b%d:" % len(value))
-        h.update(value)
+        out.append(b"b%d:" % len(value))
+        out.append(bytes(value))
     elif isinstance(value, (datetime, date, time)):
-        h.update(f"{type(value).__name__}:{value.isoformat()};".encode())
+        out.append(f"{kind.__name__}:{value.isoformat()};".encode())
     elif isinstance(value, Path):
         try:
-            _feed(h, value.read_bytes())
+            _feed(out, value.read_bytes())
         except OSError as exc:
             raise Unhashable(f"cannot read {value}") from exc
-    elif isinstance(value, Mapping):
-        h.update(b"{%d:" % len(value))
-        for key in sorted(value, key=repr):
-            _feed(h, key)
-            _feed(h, value[key])
-    elif isinstance(value, (list, tuple)):
-        h.update(b"[%d:" % len(value))
-        for item in value:
-            _feed(h, item)
     elif isinstance(value, (set, frozenset)):
-        _feed(h, sorted(value, key=repr))
+        _feed(out, sorted(value, key=repr))
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(f"<{type(value).__qualname__}>".encode())
+        out.append(f"<{kind.__qualname__}>".encode())
         for f in dataclasses.fields(value):
-            _feed(h, f.name)
-            _feed(h, getattr(value, f.name))
+            _feed(out, f.name)
+            _feed(out, getattr(value, f.name))
     elif hasattr(value, "runs_xml"):  # RichText: its runs are what it prints
-        h.update(b"<RichText>")
-        _feed(h, value.runs_xml())
+        out.append(b"<RichText>")
+        _feed(out, value.runs_xml())
     else:
-        raise Unhashable(f"cannot fingerprint a {type(value).__qualname__}")
+        raise Unhashable(f"cannot fingerprint a {kind.__qualname__}")
 
 
 @lru_cache(maxsize=32)
@@ -97,10 +108,12 @@ def fingerprint(template: Path, context: Mapping[str, Any]) -> str | None:
     h = hashlib.sha256()
     h.update(b"officekit-render-" + RENDER_VERSION.encode() + b";")
     h.update(template_digest(template))
+    out: list[bytes] = []
     try:
-        _feed(h, context)
+        _feed(out, context)
     except Unhashable:
         return None
+    h.update(b"".join(out))
     return h.hexdigest()
 
 
