@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -9,8 +11,9 @@ from typing import Any
 import docx
 import pytest
 
+from officekit.render import batch
 from officekit.render.batch import render_many
-from officekit.render.engine import TemplateProblemsError
+from officekit.render.engine import TemplateProblemsError, WordTemplate
 
 TEMPLATES = Path(__file__).parent / "data" / "templates"
 
@@ -45,3 +48,32 @@ def test_render_many_names_the_failing_document(tmp_path: Path) -> None:
         render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True)
     assert "bad.docx" in str(info.value) and info.value.problems[0].variable == "kpis"
     assert not (tmp_path / "bad.docx").exists()
+
+
+def test_a_process_with_threads_does_not_fork_its_workers() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert batch._pool_context().get_start_method() != "fork"
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_forked_workers_render_with_the_template_compiled_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if batch._pool_context().get_start_method() != "fork":
+        pytest.skip("this process has threads: its workers come from the fork server")
+    parent = os.getpid()
+    compile_here = WordTemplate.compile.__func__  # type: ignore[attr-defined]
+
+    def compile_in_parent_only(cls: type[WordTemplate], *args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise AssertionError("a forked worker compiled the template again")
+        return compile_here(cls, *args, **kwargs)
+
+    monkeypatch.setattr(WordTemplate, "compile", classmethod(compile_in_parent_only))
+    jobs: list[tuple[Any, Path]] = [(_kpi_context(i), tmp_path / f"{i}.docx") for i in range(6)]
+    paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True)
+    assert [table_rows(p)[1][0] for p in paths] == [f"指标{i}" for i in range(6)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
@@ -17,15 +18,22 @@ from officekit.render.engine import TemplateProblemsError, WordTemplate, compile
 ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Job = tuple[ContextSource, "str | Path"]
 # Below this much estimated serial work, starting worker processes costs more than it saves
-# (a plain evaluation report renders in ~2 ms; the pool's start-up and pickling ~0.3-0.6 s).
+# (a plain evaluation report renders in ~2 ms). Workers forked from a one-shot command start in
+# milliseconds with the template already compiled; forkserver workers (a process with threads,
+# the watcher) import the renderer and compile the template first (~0.3-0.6 s).
 POOL_THRESHOLD_SECONDS = 1.5
+FORK_THRESHOLD_SECONDS = 0.25
 _WORKER: WordTemplate | None = None
 _WORKER_PROPERTIES: DocumentProperties | None = None
+_INHERITED: WordTemplate | None = None  # set while a forked pool starts: its workers' template
 
 
 def _init_worker(template_path: str, properties: DocumentProperties | None = None) -> None:
     global _WORKER, _WORKER_PROPERTIES
-    _WORKER = WordTemplate.compile(template_path)
+    if _INHERITED is not None and str(_INHERITED.path) == template_path:
+        _WORKER = _INHERITED  # forked: compiled already, in the parent
+    else:
+        _WORKER = WordTemplate.compile(template_path)
     _WORKER_PROPERTIES = properties
 
 
@@ -48,8 +56,13 @@ def _render_one(template: WordTemplate, source: ContextSource, out: str | Path,
 
 
 def _pool_context() -> Any:
-    """forkserver where it exists (safe in a threaded watcher, cheap per worker), else spawn."""
-    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
+    """fork while this process has one thread (a one-shot command: the workers start at once
+    with what is imported and compiled here); else forkserver where it exists (safe in a
+    threaded watcher, cheap per worker), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if sys.platform != "win32" and "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["officekit.render.batch"])
         return ctx
@@ -89,6 +102,9 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
             if on_done:
                 on_done(paths[-1])
 
+    pool_context = _pool_context()
+    threshold = (FORK_THRESHOLD_SECONDS if pool_context.get_start_method() == "fork"
+                 else POOL_THRESHOLD_SECONDS)
     if parallel is None:
         parallel = count > 1 and len(todo) > 1
         if parallel and not any(callable(source) for source, _, _ in todo):
@@ -99,22 +115,34 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
                 serial(todo[:1])
                 elapsed = time.perf_counter() - start
                 todo = todo[1:]
-                parallel = elapsed * len(todo) > POOL_THRESHOLD_SECONDS
+                parallel = elapsed * len(todo) > threshold
                 if not parallel or len(todo) <= 1:
                     break
     if not parallel or count <= 1 or len(todo) <= 1:
         serial(todo)
         return paths
-    paths.extend(_render_in_pool(template, todo, count, on_done, properties))
+    paths.extend(_render_in_pool(template, todo, count, on_done, properties, pool_context))
     return paths
 
 
 def _render_in_pool(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]],
                     count: int, on_done: Callable[[Path], None] | None,
-                    properties: DocumentProperties | None = None) -> list[Path]:
+                    properties: DocumentProperties | None, pool_context: Any) -> list[Path]:
+    global _INHERITED
     size = max(1, min(16, len(todo) // (count * 4)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(count, mp_context=_pool_context(), initializer=_init_worker,
+    _INHERITED = template if pool_context.get_start_method() == "fork" else None
+    try:
+        return _run_pool(template, chunks, todo, count, on_done, properties, pool_context)
+    finally:
+        _INHERITED = None
+
+
+def _run_pool(template: WordTemplate, chunks: list[list[tuple[ContextSource, str, bytes]]],
+              todo: list[tuple[ContextSource, str, bytes]], count: int,
+              on_done: Callable[[Path], None] | None, properties: DocumentProperties | None,
+              pool_context: Any) -> list[Path]:
+    with ProcessPoolExecutor(count, mp_context=pool_context, initializer=_init_worker,
                              initargs=(str(template.path), properties)) as pool:
         futures: list[Future[list[str]]] = [pool.submit(_render_chunk, c) for c in chunks]
         pending = set(futures)
