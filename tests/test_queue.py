@@ -24,7 +24,7 @@ from officekit.jobs.queue import (
     DUE,
     INGEST,
     RENDER,
-    RENDER_LOCK,
+    WORK_LOCK,
     daily_max_delay,
     ensure_schema,
     hand_off,
@@ -86,8 +86,8 @@ def test_two_workers_200_files_each_once_one_render_and_killed_workers_jobs_take
     # the test holds the period's render lock, so the render job, once a worker starts it,
     # is held there until the test has killed that worker
     holder = create_engine(ws.database_url, poolclass=NullPool).connect()  # closed = released
-    holder.execute(text("SELECT pg_advisory_lock(:k, hashtext(:p))"),
-                   {"k": RENDER_LOCK, "p": period})
+    holder.execute(text("SELECT pg_advisory_lock(:k, hashtext(:w))"),
+                   {"k": WORK_LOCK, "w": f"render:{period}"})
     try:
         def a_is_working() -> list[object]:
             with Ledger.open(ws.database_url) as ledger:

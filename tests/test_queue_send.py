@@ -30,7 +30,8 @@ from deliver_data import (
     write_outbox,
 )
 from officekit.cli import cli
-from officekit.jobs.queue import SEND, queue_status
+from officekit.deliver.mail import plan_sends
+from officekit.jobs.queue import SEND, ensure_schema, queue_status, run_send
 from officekit.ledger.store import Ledger
 from pg_support import PgDatabase
 from test_due_send import AS_OF
@@ -43,7 +44,7 @@ pytestmark = pytest.mark.postgres
 
 @dataclass
 class StallsFirst(Collector):
-    """Holds the first message at RCPT (before any data) until ``release``."""
+    """Holds the first message at RCPT (before any data) until ``release``, then goes on."""
 
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -54,7 +55,6 @@ class StallsFirst(Collector):
             self.stalled.set()
             while not self.release.is_set():
                 await asyncio.sleep(0.05)
-            return "451 4.3.0 try again later"
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
 
@@ -174,3 +174,40 @@ def test_send_due_on_postgresql_goes_through_the_queue_once(
         again = CliRunner().invoke(cli, [*args, "--format", "json"], catch_exceptions=False)
         assert json.loads(again.stdout)["counts"]["already-sent"] == 5
         assert len(handler.received) == 5
+
+
+def test_a_send_job_run_twice_at_once_sends_once(tmp_path: Path, pg_database: PgDatabase) -> None:
+    """A job retried from a worker that only looked dead runs beside the original: the second
+    waits for the first (the message's lock) and finds the message sent."""
+    handler = StallsFirst()
+    with smtp_server(handler) as port:
+        toml = (smtp_toml(port) + f'\n[database]\nurl = "{pg_database.fresh_url()}"\n'
+                "\n[queue]\nenabled = true\n")
+        ws = make_workspace(tmp_path / "ws", toml)
+        with Ledger.open(ws.database_url) as ledger:
+            store_staff(ledger)
+            ensure_schema(ledger)
+            write_outbox(ws)
+            mail = plan_sends(ws, ledger, PERIOD, kinds=["complaints"]).deliveries[0]
+        args = mail.job_args(ws.outbox)
+        outcomes: dict[str, str] = {}
+
+        def run(name: str) -> None:
+            outcomes[name] = run_send(ws, args).status
+        first = threading.Thread(target=run, args=("first",))
+        first.start()
+        assert handler.stalled.wait(timeout=30)  # the first is in the middle of sending
+        second = threading.Thread(target=run, args=("second",))
+        second.start()
+
+        def waiting_for_the_lock() -> bool:
+            with Ledger.open(ws.database_url) as ledger, ledger.atomic() as conn:
+                return bool(conn.execute(text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND NOT granted")).scalar_one())
+        wait_for(waiting_for_the_lock, timeout=30)
+        handler.release.set()
+        first.join(timeout=60)
+        second.join(timeout=60)
+    assert outcomes == {"first": "sent", "second": "already-sent"}
+    assert len(handler.received) == 1

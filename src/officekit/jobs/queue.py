@@ -36,7 +36,7 @@ import json
 import os
 import socket
 import time as clock
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,7 @@ MACHINE = f"{socket.gethostname()}:{os.getpid()}"
 QUEUE_OWNER = "queue"  # ledger owner of a file handed to the queue (never reclaimed by a watcher)
 _SCHEMA_LOCK = 0x0FF1CF
 _GATE_LOCK = 0x0FF1D0
-RENDER_LOCK = 0x0FF1D1  # with hashtext(period): one writer of a period's documents
+WORK_LOCK = 0x0FF1D1  # with hashtext('<job kind>:<what>'): see one_at_a_time
 _WORKERS = "officekit_queue_workers"
 _TODO = "officekit_queue_todo"  # what finished ingests changed: 'render:<period>', 'due'
 _FINISHED = "officekit_queue_finished"  # ingest jobs whose work is done (their status may lag)
@@ -154,6 +154,11 @@ def enqueue_due(conn: Connection) -> int | None:
                  queueing_lock="due")
 
 
+def send_lock(mail: Mail) -> str:
+    """What one message is, for the locks: its content and its address."""
+    return f"send:{mail.key}:{mail.recipient.email.lower()}"
+
+
 def enqueue_mails(ws: Workspace, ledger: Ledger) -> Enqueue:
     """For ``officekit send`` on PostgreSQL: each pending message becomes a ``send`` job (in
     one transaction), marked ``queued``; a message whose job already waits is not queued
@@ -162,7 +167,7 @@ def enqueue_mails(ws: Workspace, ledger: Ledger) -> Enqueue:
         ensure_schema(ledger)
         with ledger.atomic() as conn:
             for mail in mails:
-                lock = f"send:{mail.key}:{mail.recipient.email.lower()}"
+                lock = send_lock(mail)
                 defer(conn, SEND, {"mail": mail.job_args(ws.outbox)}, queue="send", lock=lock,
                       queueing_lock=lock)
         for mail in mails:
@@ -206,6 +211,22 @@ def finish_ingest(ledger: Ledger, job_id: int | None, periods: Collection[str],
 
 # --- what the jobs do (plain functions: a test or a script can call them too) ---------------
 
+@contextlib.contextmanager
+def one_at_a_time(ledger: Ledger, what: str) -> Iterator[None]:
+    """Hold the database-wide lock on ``what`` (``file:<sha256>``, ``render:<period>``,
+    ``send:<key>:<address>``) for the block.
+
+    procrastinate's job lock keeps two jobs on one thing from running at once — until a job is
+    retried from a worker that only looked dead (its heartbeat late, not the process gone):
+    then the retry and the original would run together. This lock belongs to the worker's
+    database connection, so it is released only when the work is done or the process (and
+    with it the connection) is really gone; the retry waits here, then finds the work done.
+    """
+    with ledger.atomic() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k, hashtext(:w))"),
+                     {"k": WORK_LOCK, "w": what})
+        yield
+
 def run_ingest(ws: Workspace, relative: str, sha256: str) -> tuple[set[str], set[str]]:
     """Check, store and archive one handed-off file: the periods and sheet kinds it brought
     (none unless accepted). Safe to run again after a kill at any point (a stored file only
@@ -213,7 +234,7 @@ def run_ingest(ws: Workspace, relative: str, sha256: str) -> tuple[set[str], set
     path = ws.inbox / relative
     periods: set[str] = set()
     kinds: set[str] = set()
-    with Ledger.open(ws.database_url) as ledger:
+    with Ledger.open(ws.database_url) as ledger, one_at_a_time(ledger, f"file:{sha256}"):
         if path.exists():
             loaded = load_file(path, ws.settings)
             row = ledger.find_file(sha256)
@@ -239,12 +260,8 @@ def run_render(ws: Workspace, period: str) -> list[Path]:
     from officekit.publish import publish_reports
     from officekit.render.reports import ALL_KINDS, ReportRequest, data_as_of, kinds_for
 
-    with Ledger.open(ws.database_url) as ledger, ledger.atomic() as conn:
-        # one writer of the period's documents in the shared outbox: a render job retried
-        # from a worker that only looked dead (no heartbeat) waits here until that worker's
-        # connection, and with it this lock, is gone
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k, hashtext(:p))"),
-                     {"k": RENDER_LOCK, "p": period})
+    # one writer of the period's documents in the shared outbox
+    with Ledger.open(ws.database_url) as ledger, one_at_a_time(ledger, f"render:{period}"):
         parsed = Period.parse(period)
         kinds, _ = kinds_for(ALL_KINDS, parsed)
         as_of = data_as_of(ledger, parsed, date.today())  # as the in-process watcher does
@@ -256,7 +273,8 @@ def run_send(ws: Workspace, args: dict[str, Any]) -> Mail:
     """Send one queued message unless the ledger records it sent; SendNotDone when it failed
     (recorded; the job is retried)."""
     mail = Mail.from_job_args(args, ws.outbox)
-    with Ledger.open(ws.database_url) as ledger:
+    # the ledger's record is committed before the lock goes: whoever waited finds it sent
+    with Ledger.open(ws.database_url) as ledger, one_at_a_time(ledger, send_lock(mail)):
         send_recorded(ws, ledger, mail)
     if mail.status not in ("sent", "already-sent"):
         raise SendNotDone(f"{mail.recipient.label()}: {mail.error}")
