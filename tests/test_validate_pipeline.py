@@ -17,7 +17,7 @@ from officekit.model import Record
 from officekit.read.guard import AskRefused, ChildLimits, ReaderPool, ask_caller
 from officekit.samples.generate import write_samples
 from officekit.settings import Settings
-from officekit.validate.pipeline import read_file, validate_paths
+from officekit.validate.pipeline import CheckInChild, read_file, validate_paths
 
 TODAY = date(2026, 11, 23)
 
@@ -109,3 +109,23 @@ def test_a_question_the_caller_does_not_take_is_refused_in_the_child() -> None:
         assert pool.run(_ask, "double", limits=limits, answer=only_double) == 4  # still alive
     finally:
         pool.close()
+
+
+def test_a_check_started_early_is_finished_with_the_view_given_later(samples: Path) -> None:
+    register = next(samples.glob("*投诉登记*"))
+    staff = records(next(samples.glob("*花名册*")), "staff")
+    check = CheckInChild(register, Settings(), TODAY)  # the child reads meanwhile
+    view = RecordingView(staff, {})
+    result = check.finish(view)
+    check.cancel()  # after finish: nothing to stop
+    assert "staff_all" in view.asked and result.status == "accepted"
+    assert [i.code for i in result.issues] == [
+        i.code for i in validate_paths([register], Settings(), view, today=TODAY)[0].issues]
+
+    abandoned = CheckInChild(register, Settings(), TODAY)
+    abandoned.cancel()  # the caller failed before finishing: the child is stopped
+    assert abandoned._running is not None
+    with pytest.raises(RuntimeError, match="taken already"):
+        abandoned._running.result()
+    # and the pool still serves the next file
+    assert validate_paths([register], Settings(), view, today=TODAY)[0].status == "accepted"

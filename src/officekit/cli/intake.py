@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,12 @@ def _expand(paths: Sequence[Path], lang: str) -> list[Path]:
     workbook, ``x.xlsx``), a FIFO, a device — is named on stderr with the reason; the command
     stops with exit 2 only when nothing is left to read. Such a path is never opened.
     """
-    from officekit.watch.settle import WORKBOOK_SUFFIXES, ignore_reason
-
     out: list[Path] = []
     notes: list[str] = []
     for p in paths:
         if p.is_dir():
+            from officekit.watch.settle import WORKBOOK_SUFFIXES, ignore_reason
+
             found = sorted(x for x in p.iterdir()
                            if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
                            and ignore_reason(x.name) is None)
@@ -84,7 +85,7 @@ def _intake_options(func: F) -> F:
 def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     """只校验、不入库 / check FILES without storing anything."""
     from officekit.read.guard import shared_pool
-    from officekit.validate.pipeline import validate_paths
+    from officekit.validate.pipeline import CheckInChild, validate_paths
     from officekit.validate.view import EmptyView, LedgerView
 
     # the reading child is forked now, before the ledger's database stack is imported here:
@@ -93,10 +94,20 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
     paths = _expand(files, ctx.lang)
     ws = ctx.maybe_ws()
     settings = ws.settings if ws is not None else _default_settings()
-    with _maybe_ledger(ws) as ledger:
-        view: LedgerView = ledger if ledger is not None else EmptyView()
-        with ctx.steps("cli.steps.validate", len(paths)) as steps:
-            results = validate_paths(paths, settings, view, today=day_of(today), progress=steps)
+    with ctx.steps("cli.steps.validate", len(paths)) as steps:
+        if len(paths) == 1:  # the child reads the file while the ledger is opened here
+            steps(paths[0].name)
+            check = CheckInChild(paths[0], settings, day_of(today) or date.today())
+            try:
+                with _maybe_ledger(ws) as ledger:
+                    results = [check.finish(ledger if ledger is not None else EmptyView())]
+            finally:
+                check.cancel()
+        else:
+            with _maybe_ledger(ws) as ledger:
+                view: LedgerView = ledger if ledger is not None else EmptyView()
+                results = validate_paths(paths, settings, view, today=day_of(today),
+                                         progress=steps)
     _print_results(ctx, results, fmt, stored=False)
     _exit_for(results)
 

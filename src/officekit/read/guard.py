@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 try:
     import resource
@@ -239,6 +239,44 @@ class _Child:
         self.conn.close()
 
 
+class Running(Generic[T]):
+    """A call :meth:`ReaderPool.start` handed to a child: :meth:`result` waits for its answer
+    (answering its questions), :meth:`cancel` kills the child if no result was taken."""
+
+    def __init__(self, pool: ReaderPool, child: _Child, limits: ChildLimits,
+                 stopping: Callable[[], bool] | None) -> None:
+        self._pool, self._limits, self._stopping = pool, limits, stopping
+        self._child: _Child | None = child
+
+    def result(self, answer: Callable[..., Any] | None = None) -> T:
+        """The call's result, or its exception re-raised; see :meth:`ReaderPool.run`."""
+        child, self._child = self._child, None
+        if child is None:
+            raise RuntimeError("the result was taken already")
+        keep: _Child | None = None
+        try:
+            outcome = self._pool._wait(child, self._limits, self._stopping, answer)
+            if outcome[0] != "memory":
+                keep = child
+        finally:
+            if keep is None:
+                child.kill()
+            self._pool._give(keep)
+        kind, value = outcome
+        if kind == "ok":
+            return value  # type: ignore[no-any-return]
+        if kind == "memory":
+            raise ReadOverLimit(str(value), "memory")
+        raise value
+
+    def cancel(self) -> None:
+        """Kill the child unless :meth:`result` was taken (then nothing happens)."""
+        child, self._child = self._child, None
+        if child is not None:
+            child.kill()
+            self._pool._give(None)
+
+
 class ReaderPool:
     """Warm child processes that run one function call each at a time, under limits.
 
@@ -311,8 +349,13 @@ class ReaderPool:
         :class:`ReadOverLimit`, :class:`ReaderDied` or :class:`ReadInterrupted` when the child
         gave no answer.
         """
+        return self.start(fn, *args, limits=limits, stopping=stopping).result(answer)
+
+    def start(self, fn: Callable[..., T], *args: Any, limits: ChildLimits,
+              stopping: Callable[[], bool] | None = None) -> Running[T]:
+        """Hand ``fn(*args)`` to a child now and return at once: the caller does its own work
+        meanwhile and then waits in :meth:`Running.result` (see :meth:`run`)."""
         child = self._take()
-        keep: _Child | None = None
         try:
             try:
                 child.conn.send((fn, args, limits))
@@ -320,19 +363,11 @@ class ReaderPool:
                 child.kill()
                 child = self._new_child()
                 child.conn.send((fn, args, limits))
-            outcome = self._wait(child, limits, stopping, answer)
-            if outcome[0] != "memory":
-                keep = child
-        finally:
-            if keep is None:
-                child.kill()
-            self._give(keep)
-        kind, value = outcome
-        if kind == "ok":
-            return value  # type: ignore[no-any-return]
-        if kind == "memory":
-            raise ReadOverLimit(str(value), "memory")
-        raise value
+        except BaseException:
+            child.kill()
+            self._give(None)
+            raise
+        return Running(self, child, limits, stopping)
 
     def _wait(self, child: _Child, limits: ChildLimits, stopping: Callable[[], bool] | None,
               answer: Callable[..., Any] | None) -> tuple[str, Any]:

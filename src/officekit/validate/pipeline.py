@@ -27,6 +27,7 @@ from officekit.read.guard import (
     ChildLimits,
     ReaderDied,
     ReadOverLimit,
+    Running,
     ask_caller,
     shared_pool,
 )
@@ -142,25 +143,49 @@ def check_file(path: Path, settings: Settings, view: LedgerView, today: date) ->
     """Read and check one file in the guarded child against ``view`` (asked from the child),
     without storing anything: :func:`load_file` and :func:`check_loaded` in one step, with
     only the result crossing back (no records). An unreadable file is a rejection as there."""
-    try:
-        check_regular(path)
-    except WorkbookError as exc:
-        return check_loaded(_unreadable(path, "", exc), view, settings, today)
-    limits = settings.limits
+    return CheckInChild(path, settings, today).finish(view)
 
-    def answer(question: str, *args: Any) -> Any:
-        if question not in _QUESTIONS:
-            raise AskRefused(question)
-        return getattr(view, question)(*args)
 
-    try:
-        return shared_pool().run(_read_and_check, path, settings, today,
-                                 limits=child_limits(limits), answer=answer)
-    except ReadOverLimit as exc:
-        return check_loaded(_over_limit(path, limits, exc), view, settings, today)
-    except ReaderDied as exc:
-        item = _unreadable(path, sha256_file(path), reader_died(path, exc.detail))
-        return check_loaded(item, view, settings, today)
+class CheckInChild:
+    """:func:`check_file` started now and finished later: the child reads the file while this
+    process gets its ledger view ready (``validate`` opens the ledger meanwhile)."""
+
+    def __init__(self, path: Path, settings: Settings, today: date) -> None:
+        self.path, self.settings, self.today = path, settings, today
+        self._unreadable: LoadedFile | None = None
+        self._running: Running[FileResult] | None = None
+        try:
+            check_regular(path)
+        except WorkbookError as exc:
+            self._unreadable = _unreadable(path, "", exc)
+            return
+        self._running = shared_pool().start(_read_and_check, path, settings, today,
+                                            limits=child_limits(settings.limits))
+
+    def finish(self, view: LedgerView) -> FileResult:
+        """The result, answering the child's questions from ``view``."""
+        path, settings, today = self.path, self.settings, self.today
+        if self._running is None:
+            assert self._unreadable is not None
+            return check_loaded(self._unreadable, view, settings, today)
+
+        def answer(question: str, *args: Any) -> Any:
+            if question not in _QUESTIONS:
+                raise AskRefused(question)
+            return getattr(view, question)(*args)
+
+        try:
+            return self._running.result(answer)
+        except ReadOverLimit as exc:
+            return check_loaded(_over_limit(path, settings.limits, exc), view, settings, today)
+        except ReaderDied as exc:
+            item = _unreadable(path, sha256_file(path), reader_died(path, exc.detail))
+            return check_loaded(item, view, settings, today)
+
+    def cancel(self) -> None:
+        """Stop the child if :meth:`finish` was not called (the caller failed meanwhile)."""
+        if self._running is not None:
+            self._running.cancel()
 
 
 def check_loaded(item: LoadedFile, view: LedgerView, settings: Settings,
