@@ -25,7 +25,9 @@
   message once. (A worker killed in the instant between the server's acceptance and the
   ledger's record is the one case a message goes twice; it carries the same Message-ID.)
 - A worker records its machine (``officekit_queue_workers``) for ``status``; every worker
-  retries the jobs of workers whose heartbeat stopped (killed machines).
+  retries the jobs of workers whose heartbeat stopped (killed machines). Each job also holds a
+  database lock on what it works on (:func:`one_at_a_time`), so a job retried from a worker
+  that was only slow waits for the original instead of running beside it.
 """
 
 from __future__ import annotations
