@@ -116,6 +116,11 @@ def test_send_on_postgresql_queues_each_message_once_and_a_killed_senders_job_is
                     "running"] == 1 else []
             [held] = wait_for(one_left, timeout=60)
             assert str(held["machine"]).endswith(f":{a.pid}") and held["task"] == SEND
+            # status names the message by its document and address, not its whole text
+            assert (held["args"]["path"], held["args"]["email"]) in EXPECTED
+            shown = runner.invoke(cli, ["status", "-w", str(ws.root)])
+            assert (f"{SEND}  {held['args']['path']} {held['args']['email']}  @ "
+                    f"{held['machine']}") in shown.output
             os.kill(a.pid, signal.SIGKILL)  # mid-send: before the server has the data
             assert a.wait(timeout=10) == -signal.SIGKILL
             handler.release.set()

@@ -389,6 +389,14 @@ def run_worker(ws: Workspace, *, concurrency: int = 1, stalled_after: float = 60
     asyncio.run(main())
 
 
+def _brief(args: Any) -> Any:
+    """A job's arguments as ``status`` shows them: a send job by its document and address,
+    not its whole message."""
+    if isinstance(args, dict) and isinstance(args.get("mail"), dict):
+        return {"path": args["mail"].get("path"), "email": args["mail"].get("email")}
+    return args
+
+
 def queue_status(ledger: Ledger) -> dict[str, Any]:
     """For ``officekit status``: jobs by state and task, and the running ones' machines."""
     with ledger.atomic() as conn:
@@ -407,6 +415,8 @@ def queue_status(ledger: Ledger) -> dict[str, Any]:
         failed = [dict(r) for r in conn.execute(text(
             "SELECT id, task_name AS task, args, attempts FROM procrastinate_jobs"
             " WHERE status = 'failed' ORDER BY id DESC LIMIT 20")).mappings()]
+    for job in (*running, *failed):
+        job["args"] = _brief(job["args"])
     return {"enabled": True, "waiting": sum(counts.get("todo", {}).values()),
             "running": sum(counts.get("doing", {}).values()),
             "failed": sum(counts.get("failed", {}).values()), "by_state": counts,
