@@ -17,7 +17,7 @@ from officekit.cli import cli
 from officekit.errors import PdfError
 from officekit.render.wordpdf import WordConverter, open_converter
 from officekit.taskxml import task_xml, write_task_xml
-from officekit.winpath import fit_path, hide, is_reserved, safe_name
+from officekit.winpath import MAX_PATH, fit_path, hide, is_reserved, safe_name
 
 TASK_NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
 
@@ -192,3 +192,59 @@ def test_setup_script_for_windows_is_readable_by_windows_powershell() -> None:
     for needed in ("python.org", "winget install", "-m venv .venv", "pip install",
                    "LibreOffice", "Word"):
         assert needed in text, needed
+
+
+def _windows_refuses(root: Path) -> list[str]:
+    """Every file or folder under ``root`` that Windows could not create or open: a reserved
+    name, or a path over its 260 characters (``MAX_PATH``, counted as Windows counts)."""
+    return [str(p) for p in root.rglob("*")
+            if is_reserved(p.name) or len(str(p)) > MAX_PATH]
+
+
+def test_every_file_officekit_writes_is_one_windows_can_open(tmp_path: Path) -> None:
+    """Not only the documents: annotated copies, the archive, lists beside documents, the KPI
+    export and the due list in a workspace deep in a share, from inbox files named as
+    Windows refuses (they come from a Linux PC or a Samba share) or named at length."""
+    ws = tmp_path / ("客服中心共享文件夹" * 9)  # a workspace ~ 100 characters deep already
+    ws = ws / ("二〇二六年度考核资料" * (max(1, (185 - len(str(ws))) // 10)))
+    assert 180 <= len(str(ws)) <= 200
+    samples = tmp_path / "s"
+    assert CliRunner().invoke(cli, ["sample", str(samples), "-q"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
+    inbox = ws / "inbox"
+    (samples / "2026年10月花名册.xlsx").rename(inbox / "CON.xlsx")  # accepted, archived
+    (samples / "有问题的样例" / "投诉登记表_工单号重复.xlsx").rename(inbox / "nul.xlsx")
+    long = "2026年10月投诉登记表_客服中心全体坐席按月汇总后交考核办复核的最终版本_请勿改动" * 2
+    (samples / "2026年10月投诉登记表.xlsx").rename(inbox / f"{long}.xlsx")
+    (samples / "2026年10月回访记录表.xlsx").rename(inbox / "aux.xlsx")
+    (samples / "2026年10月排班表.xlsx").rename(inbox / "2026年10月排班表.xlsx")
+    res = CliRunner().invoke(cli, ["ingest", "-w", str(ws), "-q", "--today", "2026-11-23",
+                                   *map(str, inbox.iterdir())])
+    assert res.exit_code == 1, res.output  # nul.xlsx is rejected
+    for args in (["report", "complaints", "--period", "2026-10"],
+                 ["report", "evaluation", "--period", "2026-10", "--department", "客服一部"],
+                 ["kpis", "--period", "2026-10", "--format", "xlsx"],
+                 ["due", "--format", "xlsx"]):
+        res = CliRunner().invoke(cli, [*args, "-w", str(ws), "-q", "--as-of", "2026-11-23"])
+        assert res.exit_code == 0, (args, res.output)
+    written = [p for p in ws.rglob("*") if p.is_file()]
+    names = {p.name for p in written}
+    assert "_CON.xlsx" in names and "_aux.xlsx" in names  # the originals, archived
+    assert "_nul.校验结果.xlsx" in names  # the annotated copy of the rejected one
+    assert any(p.suffix == ".xlsx" and "超期投诉清单" in p.name for p in written)
+    assert any(n.startswith("2026年10月投诉登记表_客服中心") and "~" in n for n in names)
+    assert _windows_refuses(ws) == []
+
+
+def test_superseded_documents_stay_within_the_limit(tmp_path: Path) -> None:
+    """``_superseded/`` is one folder deeper than the document it keeps."""
+    from officekit.winpath import place
+
+    name = "客服一部_2026-10_考核汇总.docx"
+    pad = MAX_PATH - 8 - len(str(tmp_path / "outbox" / "2026-10" / name)) - 1
+    outbox = tmp_path / ("共" * pad) / "outbox"
+    doc = outbox / "2026-10" / name
+    assert len(str(doc)) <= MAX_PATH < len(str(outbox / "_superseded" / "2026-10" / doc.name))
+    moved = place(outbox / "_superseded" / "2026-10", doc.name)
+    assert len(str(moved)) <= MAX_PATH and moved.name.startswith("客服一部")
+    assert moved.suffix == ".docx"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import os
 import unicodedata
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxFileError
 
+from officekit import winpath
 from officekit.errors import WorkspaceError
 from officekit.i18n import t
 from officekit.model import Issue, cell_ref, json_value
@@ -295,7 +295,7 @@ def write_annotated(workbook: Workbook, issues: list[Issue], dest: Path,
 
     # a hidden .tmp name the watcher ignores; created by xlsxwriter, so with the usual
     # permissions (mkstemp's 0600 would hide the copy from others on a shared folder)
-    tmp = dest.with_name(f".{dest.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = winpath.temp_beside(dest)
     try:
         book = xlsxwriter.Workbook(str(tmp), {
             "strings_to_numbers": False, "strings_to_formulas": False,

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from officekit import winpath
 from officekit.errors import OfficekitError
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import FileInfo, Ledger, sha256_of
@@ -53,13 +54,15 @@ class ArchiveError(OfficekitError):
 
 
 def unique_path(folder: Path, name: str) -> Path:
-    """``folder/name``, or ``name (2)``, ``name (3)``… so nothing is ever overwritten."""
+    """``folder/name``, or ``name (2)``, ``name (3)``… so nothing is ever overwritten; a name
+    Windows refuses (``CON.xlsx``) or a path over its 260 characters is made one it takes
+    (:func:`officekit.winpath.place`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    candidate = folder / name
+    candidate = winpath.place(folder, name)
     stem, suffix = Path(name).stem, Path(name).suffix
     n = 2
     while candidate.exists():
-        candidate = folder / f"{stem} ({n}){suffix}"
+        candidate = winpath.place(folder, f"{stem} ({n}){suffix}")
         n += 1
     return candidate
 
@@ -130,7 +133,7 @@ def _same_copy(src: Path, dest: Path) -> bool:
 
 def _copy_no_clobber(src: Path, dest: Path) -> bool:
     """Copy ``src`` to ``dest`` through a hidden temporary name; False when ``dest`` is taken."""
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    tmp = winpath.temp_beside(dest, "part")
     shutil.copy2(src, tmp)
     try:
         try:

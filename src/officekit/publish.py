@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from officekit import winpath
 from officekit.deliver.index import write_index
 from officekit.deliver.manifest import (
     ManifestRow,
@@ -99,7 +100,9 @@ def supersede_stale(ws: Workspace,
         for path in related:
             if not path.exists():
                 continue
-            dest = ws.outbox / SUPERSEDED / path.relative_to(ws.outbox)
+            # one level deeper than the document was: kept within Windows' 260 characters
+            dest = winpath.place(ws.outbox / SUPERSEDED / path.parent.relative_to(ws.outbox),
+                                 path.name)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(path), str(dest))
             moved.append(dest)

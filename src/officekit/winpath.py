@@ -6,6 +6,11 @@ Linux share is opened from Windows PCs too).
   ``COM1``… with or without an extension: ``CON.docx`` cannot be created on Windows).
 * :func:`fit_path` — a path within the 260-character limit Word and Explorer still keep: the
   file name is shortened (with a short hash, so two long names stay apart), never the folders.
+* :func:`place` — both for a name in a folder: the one call every writer of officekit uses to
+  name what it writes (documents, annotated copies, the archive, ``_superseded``, lists beside
+  documents, the due list, exports).
+* :func:`temp_beside` — the hidden temporary name a file is written under before it is renamed
+  into place, within the limit too (the temporary name is the longer one).
 * :func:`hide` — ``.processing`` and ``.officekit`` get the Hidden attribute on Windows, where a
   leading dot hides nothing.
 """
@@ -13,10 +18,12 @@ Linux share is opened from Windows PCs too).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
+import uuid
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 MAX_PATH = 259  # MAX_PATH is 260 with the terminating NUL
 RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
@@ -48,7 +55,8 @@ def fit_path(path: Path, limit: int = MAX_PATH) -> Path:
     alone is too long leaves a name of at least a few characters (Windows then needs long
     paths enabled, which the README says how to do).
     """
-    text = str(path)
+    # the limit is on the full path Windows sees: a relative path is measured from here
+    text = str(path if path.is_absolute() or PureWindowsPath(path).drive else path.absolute())
     if len(text) <= limit:
         return path
     suffix = "".join(path.suffixes[-1:])
@@ -56,6 +64,20 @@ def fit_path(path: Path, limit: int = MAX_PATH) -> Path:
     tag = "~" + hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:6]
     room = len(stem) - (len(text) - limit) - len(tag)
     return path.with_name(stem[: max(room, 4)] + tag + suffix)
+
+
+def place(folder: Path, name: str, limit: int = MAX_PATH) -> Path:
+    """Where officekit writes a file called ``name`` in ``folder``: a name Windows accepts
+    (:func:`safe_name`) in a path within ``limit`` characters (:func:`fit_path`)."""
+    return fit_path(folder / safe_name(name), limit)
+
+
+def temp_beside(path: Path, tag: str = "tmp", limit: int = MAX_PATH) -> Path:
+    """A hidden temporary name beside ``path`` (``.<name>.<pid>.<random>.<tag>``) to write it
+    under and then rename, so no reader ever sees half a file; within ``limit`` characters
+    however long ``path`` is (its start is kept, so it still says what it is)."""
+    return fit_path(path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{tag}"),
+                    limit)
 
 
 def _set_hidden_win32(path: Path) -> None:  # pragma: no cover - Windows only

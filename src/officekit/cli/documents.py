@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from officekit import winpath
 from officekit.cli.app import Ctx, as_of_day, cli, common, option_help, parse_period, warn_if_empty
 from officekit.errors import UsageError
 from officekit.i18n import t
@@ -72,7 +73,8 @@ def kpis(
         from officekit.kpis.export import write_xlsx
 
         suffix = f"_{department}" if department else ""
-        dest = output or ws.outbox / str(period) / f"考核指标_{period}{suffix}.xlsx"
+        dest = output or winpath.place(ws.outbox / winpath.safe_name(str(period)),
+                                       f"考核指标_{period}{suffix}.xlsx")
         dest.parent.mkdir(parents=True, exist_ok=True)
         write_xlsx(result, dest, ctx.lang)
         click.echo(str(dest))

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 from xlsxwriter.exceptions import FileCreateError
 
+from officekit import winpath
 from officekit.console import column_chunks
 from officekit.errors import WorkspaceError
 from officekit.kpis.compute import KpiResult
@@ -255,7 +256,7 @@ def write_xlsx(result: KpiResult, path: Path, lang: str = "zh") -> Path:
     never sees half of it.
     """
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = winpath.temp_beside(path)
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False})
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14, "valign": "vcenter"}),

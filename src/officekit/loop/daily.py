@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from officekit import winpath
 from officekit.ledger.store import Ledger
 from officekit.loop.due import due_list
 from officekit.loop.export import write_due_xlsx
@@ -28,7 +29,7 @@ DUE_KINDS = frozenset({"complaints", "visits", "staff"})
 
 def daily_list_path(ws: Workspace, day: date) -> Path:
     """``outbox/督办/<YYYY-MM-DD>_督办清单.xlsx``."""
-    return ws.outbox / DUE_FOLDER / f"{day.isoformat()}_督办清单.xlsx"
+    return winpath.place(ws.outbox / DUE_FOLDER, f"{day.isoformat()}_督办清单.xlsx")
 
 
 def write_daily_list(ws: Workspace, day: date, lang: str | None = None) -> Path:

@@ -16,6 +16,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from officekit import winpath
 from officekit.errors import WorkspaceError
 from officekit.i18n import t
 from officekit.kpis.calendar import uncovered_year_messages
@@ -83,7 +84,7 @@ def write_due_xlsx(due: DueList, path: Path, lang: str = "zh") -> Path:
     """Write the 督办清单 workbook atomically (temporary name, then rename); return its path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = winpath.temp_beside(path)
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False})
     header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
                               "text_wrap": True, "valign": "vcenter", "align": "center"})

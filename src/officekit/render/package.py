@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from officekit import winpath
 from officekit.errors import TemplateError, WorkspaceError
 from officekit.render.docxzip import Member, read_members
 from officekit.render.ooxml import W_NS
@@ -168,7 +168,9 @@ def write_atomic(path: Path, data: bytes, mode: int = DEFAULT_FILE_MODE) -> None
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=path.parent)
+        tmp = winpath.temp_beside(path)  # hidden, and within Windows' 260 characters too
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
     except OSError as exc:
         raise WorkspaceError(key="error.document.write-folder", path=str(path.parent),
                              detail=str(exc)) from exc

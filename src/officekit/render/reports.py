@@ -121,8 +121,8 @@ def render_documents(
                             on_done=(lambda p: progress(p.name)) if progress else None)
         for job in jobs:
             for attachment in job.attachments:
-                write_attachment(attachment,
-                                 job.doc.path.with_name(attachment.file_name(job.doc.path.stem)))
+                write_attachment(attachment, winpath.place(
+                    job.doc.path.parent, attachment.file_name(job.doc.path.stem)))
         documents.extend(j.doc for j in jobs)
         want_pdf = want_pdf or req.pdf
     written = [d for d in documents if d.rendered]
@@ -153,7 +153,7 @@ def write_attachment(attachment: Attachment, path: Path) -> Path:
     """A long list's whole table as .xlsx beside its document (header frozen, filters on)."""
     import xlsxwriter
 
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = winpath.temp_beside(path)
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False})
     sheet = book.add_worksheet(attachment.suffix[:31])
     bold = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from officekit.winpath import hide
+from officekit.winpath import fit_path, hide
 
 PROCESSING = ".processing"
 LOCK_SUFFIX = ".lock"
@@ -263,7 +263,7 @@ class ProcessingArea:
         self._seq += 1
         slot = self.folder(self.owner) / f"{self._seq:06d}"
         slot.mkdir(parents=True)
-        dest = slot / path.name
+        dest = fit_path(slot / path.name)  # the deeper folder must not cross 260 characters
         try:
             os.rename(path, dest)
         except FileNotFoundError:
