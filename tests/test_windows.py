@@ -248,3 +248,92 @@ def test_superseded_documents_stay_within_the_limit(tmp_path: Path) -> None:
     moved = place(outbox / "_superseded" / "2026-10", doc.name)
     assert len(str(moved)) <= MAX_PATH and moved.name.startswith("客服一部")
     assert moved.suffix == ".docx"
+
+
+class _HangingWord(_Word):
+    """A Word that never comes back from a document whose name has 慢 until it is ended,
+    as a Word stuck on a dialog or a broken document does; its calls then fail as COM's do
+    when the server process is gone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ended = __import__("threading").Event()
+
+    def Open(self, path: str, *flags: Any) -> _Doc:
+        if "慢" in Path(path).name:
+            assert self.ended.wait(60), "the watchdog never ended Word"
+            raise OSError("RPC 服务器不可用 / The RPC server is unavailable")
+        return super().Open(path, *flags)
+
+
+def _hanging_words() -> tuple[list[_HangingWord], Any, Any]:
+    started: list[_HangingWord] = []
+
+    def dispatch() -> _HangingWord:
+        started.append(_HangingWord())
+        return started[-1]
+
+    def kill(word: Any) -> None:
+        word.calls.append("killed")
+        word.ended.set()
+
+    return started, dispatch, kill
+
+
+def test_a_word_that_hangs_is_ended_and_the_next_document_gets_a_new_one(
+        tmp_path: Path) -> None:
+    started, dispatch, kill = _hanging_words()
+    docs = [tmp_path / n for n in ("一.docx", "慢.docx", "三.docx")]
+    for doc in docs:
+        doc.write_bytes(b"PK docx")
+    done: list[Path] = []
+    with WordConverter(timeout=0.2, dispatch=dispatch, kill=kill) as conv:
+        done.append(conv.convert(docs[0]))
+        with pytest.raises(PdfError, match=r"慢\.docx.*超时（0\.2 秒"):
+            conv.convert(docs[1])
+        done.append(conv.convert(docs[2]))
+        assert conv.restarts == 1
+    assert [p.name for p in done] == ["一.pdf", "三.pdf"]
+    assert len(started) == 2 and "killed" in started[0].calls and "quit" not in started[0].calls
+    assert started[1].calls[-1] == "quit" and "killed" not in started[1].calls
+    assert not (tmp_path / "慢.pdf").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["一.docx", "慢.docx", "三.docx", "一.pdf", "三.pdf"])  # no half-made PDF left
+
+
+def test_report_pdf_through_word_a_timeout_is_reported_and_the_rest_go_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole command on the Word path: three department summaries, Word hangs on the
+    second; the other two get their PDFs, the hung one is named, exit 1 (not a usage error)."""
+    from officekit.render import wordpdf
+
+    started, dispatch, kill = _hanging_words()
+    monkeypatch.setattr(wordpdf, "open_converter", lambda *, timeout: WordConverter(
+        timeout=timeout, dispatch=dispatch, kill=kill))
+    samples, ws = tmp_path / "s", tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["sample", str(samples), "-q"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
+    toml = ws / "officekit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("timeout = 120", "timeout = 0.2"),
+                    encoding="utf-8")
+    good = [p for p in samples.iterdir() if p.is_file()]
+    res = CliRunner().invoke(cli, ["ingest", "-w", str(ws), "-q", "--today", "2026-11-23",
+                                   *map(str, good)])
+    assert res.exit_code == 0, res.output
+    original = _HangingWord.Open
+
+    def open_slowly(self: _HangingWord, path: str, *flags: Any) -> _Doc:
+        if "客服二部" in Path(path).name:
+            path = str(Path(path).with_name("慢" + Path(path).name))
+        return original(self, path, *flags)
+
+    monkeypatch.setattr(_HangingWord, "Open", open_slowly)
+    res = CliRunner().invoke(cli, ["report", "evaluation-summary", "-w", str(ws), "--period",
+                                   "2026-10", "--as-of", "2026-11-23", "--pdf", "-q"])
+    assert res.exit_code == 1, res.output
+    pdfs = [Path(x) for x in res.stdout.splitlines() if x.endswith(".pdf")]
+    docs = [Path(x) for x in res.stdout.splitlines() if x.endswith(".docx")]
+    assert len(docs) == 3 and len(pdfs) == 2 and all(p.exists() for p in pdfs)
+    assert not any("客服二部" in p.name for p in pdfs)
+    assert "客服二部" in res.stderr and "超时" in res.stderr
+    assert len(started) == 2  # a fresh Word after the one that hung

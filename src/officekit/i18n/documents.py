@@ -203,6 +203,10 @@ UI: dict[str, tuple[str, str]] = {
         "{count} document(s) could not be converted:\n{listed}",
     ),
     "error.pdf.word-start": ("无法启动 Word：{detail}", "Cannot start Word: {detail}"),
+    "error.pdf.word-timeout": (
+        "{name} 转换为 PDF 超时（{seconds} 秒）：Word 已结束，其余文档照常转换",
+        "Converting {name} to PDF with Word timed out after {seconds} s: Word was ended, the "
+        "other documents go on"),
     "error.pdf.word-failed": (
         "{name} 转换为 PDF 失败（Word）：{detail}",
         "Converting {name} to PDF with Word failed: {detail}",

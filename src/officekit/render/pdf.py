@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any
 from xml.sax.saxutils import escape
 
+from officekit import winpath
 from officekit.errors import PdfError
 
 TIMED_OUT = "timed-out"  # what _wait says of a document LibreOffice did not finish in time
@@ -351,7 +352,7 @@ class PdfConverter:
             if outcome != "ok":
                 raise PdfError(key="error.pdf.failed", name=source.name, detail=outcome)
             target.parent.mkdir(parents=True, exist_ok=True)
-            staged = target.with_name(f".{target.stem[:40]}.{base}.tmp")
+            staged = winpath.temp_beside(target)
             shutil.move(str(self._queue / f"{base}.pdf"), str(staged))
             os.replace(staged, target)  # a reader never sees half a PDF
             return target

@@ -121,7 +121,8 @@ SECTIONS: dict[str, Section] = {s.name: s for s in (
     Section("calendar", "在法定节假日之外另加的休息日 / 工作日",
             "days off / working days in addition to the public holidays", init="off"),
     Section("document", "生成的文档", "the documents made"),
-    Section("pdf", "PDF（需要 LibreOffice）", "PDF (needs LibreOffice)", shorthand="enabled"),
+    Section("pdf", "PDF（需要 LibreOffice，或 Windows 上的 Word）",
+            "PDF (needs LibreOffice, or Word on Windows)", shorthand="enabled"),
     Section("watch", "监视程序（officekit watch）", "the watcher (officekit watch)"),
     Section("limits", "读取限制：每个文件都在单独的进程中读取；超出限制的文件被拒收（over-limit）"
             "并说明原因，监视程序不受影响。一般不必修改",
