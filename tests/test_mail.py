@@ -496,3 +496,68 @@ def test_workspace_init_copies_the_mail_templates(tmp_path: Path) -> None:
 
     ws: Workspace = init_workspace(tmp_path / "new")
     assert (ws.templates / "mail_evaluation.txt").read_text(encoding="utf-8").startswith("{#")
+
+
+def _send_in_a_process(ws: Workspace, *extra: str, terminal: bool) -> tuple[int, str]:
+    """``officekit send`` run as a user runs it, its stderr on a pseudo-terminal (as in a
+    console window) or on a pipe (as in a log); returns the exit code and what stderr got."""
+    import os
+    import sys
+    import threading
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "xterm", "COLUMNS": "120"}
+    env.pop("OFFICEKIT_WORKSPACE", None)
+    args = [sys.executable, "-m", "officekit", "send", "-w", str(ws.root), "--period", PERIOD,
+            *extra]
+    if not terminal:
+        proc = subprocess.run(args, capture_output=True, env=env, timeout=120, check=False)
+        return proc.returncode, proc.stderr.decode("utf-8")
+    import pty
+
+    master, slave = pty.openpty()
+    got: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                return
+            if not chunk:
+                return
+            got.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    finally:
+        os.close(slave)
+    code = child.wait(timeout=120)
+    reader.join(timeout=30)
+    os.close(master)
+    return code, b"".join(got).decode("utf-8", errors="replace")
+
+
+def test_send_shows_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    """Sending is long work like rendering: the count of messages sent (and the time left) on
+    a terminal; nothing of it in a log, a pipe, or with --quiet."""
+    handler = Collector()
+    with smtp_server(handler) as port:
+        ws = make_workspace(tmp_path / "ws", smtp_toml(port))
+        with Ledger.open(ws.database_url) as led:
+            store_staff(led)
+        zhang = write_outbox(ws)[0]
+        code, screen = _send_in_a_process(ws, terminal=True)
+        assert code == 0, screen
+        assert "发送" in screen and "8/8" in screen and "\x1b[" in screen
+        assert len(handler.received) == 8
+        write_docx(zhang.file(ws.outbox), "张伟_2026-10_考核报告", extra="（更正后）")
+        write_manifest_rows(ws.outbox, [ManifestRow.for_file(
+            ws.outbox, zhang.file(ws.outbox), kind="evaluation", period=PERIOD,
+            department="客服一部", staff_id="S001", pdf=zhang.pdf_file(ws.outbox))])
+        code, log = _send_in_a_process(ws, terminal=False)
+        assert len(handler.received) == 9  # the changed document went out
+        assert "/1" not in log and "\x1b[" not in log and "发送 " not in log
+        code, quiet = _send_in_a_process(ws, "-q", terminal=True)
+        assert "/0" not in quiet and "\x1b[" not in quiet

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from officekit.console import Steps, is_terminal, make_streams_safe, use_click_language
+from officekit.console import Steps, make_streams_safe, use_click_language
 from officekit.errors import OfficekitError, SettingsError, WorkspaceError
 from officekit.i18n import t
 from officekit.scope import months_with_data, period_has_data
@@ -68,11 +68,6 @@ class Ctx:
 
     def say(self, text: str = "", *, err: bool = False, **style: Any) -> None:
         click.secho(text, err=err, **style)
-
-    def progress(self, text: str) -> None:
-        """A line about work in progress, on a terminal only (a log keeps the results)."""
-        if not self.quiet and is_terminal():
-            click.secho(f"… {text}", err=True, dim=True)
 
     def steps(self, key: str, total: int = 0) -> Steps:
         """A progress bar (count, elapsed, time left) for long work; silent with --quiet or

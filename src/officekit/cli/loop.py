@@ -65,16 +65,18 @@ def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
         if via == "mail":
             from officekit.deliver.mail import format_send_report, send_documents
 
-            report = send_documents(ws, ledger, str(period), kinds=kinds,
-                                    department=department, dry_run=dry_run,
-                                    progress=ctx.progress, enqueue=_queue(ws, ledger))
+            with ctx.steps("cli.steps.send") as steps:
+                report = send_documents(ws, ledger, str(period), kinds=kinds,
+                                        department=department, dry_run=dry_run,
+                                        progress=steps, enqueue=_queue(ws, ledger))
             text = format_send_report(report, ctx.lang)
         else:
             from officekit.deliver.chat import format_group_report, send_to_group
 
-            report = send_to_group(ws, ledger, str(period), via, kinds=kinds,
-                                   department=department, dry_run=dry_run, lang=ctx.lang,
-                                   progress=ctx.progress)
+            with ctx.steps("cli.steps.send") as steps:
+                report = send_to_group(ws, ledger, str(period), via, kinds=kinds,
+                                       department=department, dry_run=dry_run, lang=ctx.lang,
+                                       progress=steps)
             text = format_group_report(report, ctx.lang)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -104,9 +106,9 @@ def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
         raise UsageError(key="error.cli.due-alone")
     ws = ctx.ws
     ws.ensure()
-    with Ledger.open(ws.database_url) as ledger:
+    with Ledger.open(ws.database_url) as ledger, ctx.steps("cli.steps.send") as steps:
         report = send_due(ws, ledger, day, lang=ctx.lang, dry_run=dry_run,
-                          progress=ctx.progress, enqueue=_queue(ws, ledger))
+                          progress=steps, enqueue=_queue(ws, ledger))
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

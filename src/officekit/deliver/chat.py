@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from officekit.console import expect
 from officekit.deliver.mail import KIND_TITLES, STATUS_LABELS, _order, _period_key
 from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
 from officekit.deliver.robot import (
@@ -186,15 +187,13 @@ def _send_wecom(ws: Workspace, client: RobotClient, ledger: Ledger, report: Grou
     from officekit.deliver.wecom import WeComRobot
 
     robot = WeComRobot(client)
+    expect(progress, len(pending))
     for i, delivery in enumerate(pending):
-        if progress:
-            progress(f"{i + 1}/{len(pending)} {delivery.row.path}")
         try:
             for path in delivery.files:
                 robot.send_file(path)
         except RobotRefused as exc:
             _finish(ledger, report, delivery, "failed", exc.text(lang))
-            continue
         except (RobotUnreachable, RobotSetupError) as exc:
             _finish(ledger, report, delivery, "failed", exc.text(lang))
             _not_attempted(report, pending[i + 1:])
@@ -202,7 +201,10 @@ def _send_wecom(ws: Workspace, client: RobotClient, ledger: Ledger, report: Grou
             if isinstance(exc, RobotSetupError):
                 raise
             return
-        _finish(ledger, report, delivery, "sent", None)
+        else:
+            _finish(ledger, report, delivery, "sent", None)
+        if progress:  # a step of the bar (count and time left on a terminal)
+            progress(delivery.row.path)
     # the summary covers what the group has now; unchanged since the last one, it is not sent
     _summarise(ws, ledger, report, lang, sent=("sent", "already-sent"))
     if report.summary_status != "pending":

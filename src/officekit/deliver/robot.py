@@ -127,9 +127,10 @@ class RobotClient:
 
     def _say(self, key: str, **params: Any) -> None:
         if self.progress is not None:
+            from officekit.console import note
             from officekit.i18n import t
 
-            self.progress(t(key, self.lang, robot=self.codes.name, **params))
+            note(self.progress, t(key, self.lang, robot=self.codes.name, **params))
 
 
 class _ServerTrouble(Exception):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import quote
 
+from officekit.console import expect, note
 from officekit.errors import DeliveryError, SettingsError
 from officekit.i18n import t
 from officekit.settings import SmtpSettings, section_toml
@@ -270,9 +271,8 @@ class Mailer:
             self._drop()
             if attempt + 1 < tries:
                 delay = self._backoff * 2 ** attempt
-                if self._progress:
-                    self._progress(_both("smtp.retrying", detail=partial(_describe_in, last),
-                                         delay=f"{delay:g}", attempt=attempt + 1))
+                note(self._progress, _both("smtp.retrying", detail=partial(_describe_in, last),
+                                          delay=f"{delay:g}", attempt=attempt + 1))
                 time.sleep(delay)
         raise ConnectionExhausted(
             _both("smtp.exhausted", detail=partial(_describe_in, last),
@@ -316,15 +316,15 @@ def send_each(smtp: SmtpSettings, pending: Sequence[M],
     ``finish(message, status, error)`` records each outcome as it happens (``sent`` or
     ``failed``), so a crash loses nothing already sent. A message the server refuses for good
     fails alone; when no connection can be had any more, the rest are ``not-attempted`` with
-    the error ``not_attempted``. ``label`` names a message in the progress lines.
+    the error ``not_attempted``. ``label`` names a message in the progress: a step of
+    ``progress`` as each message is done (a bar with count and time left on a terminal).
     """
     sender, password = check_smtp(smtp)
     envelope_from = parseaddr(sender)[1]
     with Mailer(smtp, password, ssl_context=ssl_context, backoff=backoff,
                 progress=progress) as mailer:
+        expect(progress, len(pending))
         for i, message in enumerate(pending):
-            if progress:
-                progress(f"{i + 1}/{len(pending)} {label(message)}")
             mime = build_message(sender, message.recipient.name, message.recipient.email,
                                  message.subject, message.body, message.attachments,
                                  message_id=stable_message_id(
@@ -334,11 +334,13 @@ def send_each(smtp: SmtpSettings, pending: Sequence[M],
                             mime.as_bytes(policy=WIRE_POLICY))
             except MessageRefused as exc:
                 finish(message, "failed", str(exc))
-                continue
             except ConnectionExhausted as exc:
                 finish(message, "failed", str(exc))
                 for rest in pending[i + 1:]:
                     rest.status = "not-attempted"
                     rest.error = not_attempted
                 break
-            finish(message, "sent", None)
+            else:
+                finish(message, "sent", None)
+            if progress:
+                progress(label(message))

@@ -124,6 +124,7 @@ UI: dict[str, tuple[str, str]] = {
     "cli.steps.validate": ("校验", "Checking"),
     "cli.steps.ingest": ("入库", "Storing"),
     "cli.steps.report": ("生成文档", "Rendering"),
+    "cli.steps.send": ("发送", "Sending"),
     "cli.report.pdf-failed": (
         "✗ {name} 的 PDF 未能生成：{error}",
         "✗ no PDF for {name}: {error}",
