@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from officekit.console import expect
-from officekit.deliver.mail import KIND_TITLES, STATUS_LABELS, _order, _period_key
 from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
+from officekit.deliver.report import (
+    KIND_TITLES,
+    STATUS_LABELS,
+    DocumentsReport,
+    document_order,
+    period_key,
+)
 from officekit.deliver.robot import (
     Progress,
     RobotClient,
@@ -57,38 +63,23 @@ class GroupDelivery:
                 "status": self.status, "error": self.error}
 
 
-@dataclass(slots=True)
-class GroupReport:
-    """What ``send --via wecom|dingtalk`` did (or, dry, would do)."""
+@dataclass(slots=True, kw_only=True)
+class GroupReport(DocumentsReport[GroupDelivery]):
+    """What ``send --via wecom|dingtalk`` did (or, dry, would do); and the summary message."""
 
     via: str
     destination: str
-    period: str
-    dry_run: bool
-    deliveries: list[GroupDelivery] = field(default_factory=list)
-    missing_files: list[ManifestRow] = field(default_factory=list)
     summary: str = ""  # the text / markdown posted with the documents
     summary_status: str = "none"  # none | pending | sent | already-sent | failed
     rate_limit_waits: int = 0
 
-    def count(self, status: str) -> int:
-        return sum(1 for d in self.deliveries if d.status == status)
-
-    @property
-    def exit_code(self) -> int:
-        bad = (self.count("failed") + self.count("not-attempted") + len(self.missing_files)
-               + (self.summary_status == "failed"))
-        return 1 if bad else 0
+    def trouble(self) -> int:
+        return DocumentsReport.trouble(self) + (self.summary_status == "failed")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"via": self.via, "destination": self.destination, "period": self.period,
-                "dry_run": self.dry_run,
-                "counts": {s: self.count(s) for s in STATUS_LABELS}
-                | {"missing_files": len(self.missing_files)},
-                "deliveries": [d.to_dict() for d in self.deliveries],
-                "summary": {"status": self.summary_status, "text": self.summary},
-                "rate_limit_waits": self.rate_limit_waits,
-                "missing_files": [r.path for r in self.missing_files]}
+        return {"via": self.via, "destination": self.destination} | self.base_dict() | {
+            "summary": {"status": self.summary_status, "text": self.summary},
+            "rate_limit_waits": self.rate_limit_waits}
 
 
 def robot_settings(ws: Workspace, via: str) -> WebhookSettings:
@@ -107,14 +98,14 @@ def plan_group(ws: Workspace, ledger: Ledger, period: str, via: str, *,
                kinds: Collection[str] = (), department: str | None = None) -> GroupReport:
     """The period's documents for the group robot ``via``, each marked pending or sent before."""
     settings = robot_settings(ws, via)
-    key = _period_key(period)
+    key = period_key(period)
     dest = destination(via, settings)
-    report = GroupReport(via, dest, key, dry_run=False)
+    report = GroupReport(via=via, destination=dest, period=key, dry_run=False)
     wanted = tuple(kinds) or GROUP_KINDS
     rows = [r for r in read_manifest(ws.outbox)
-            if _period_key(r.period) == key and r.kind in wanted
+            if period_key(r.period) == key and r.kind in wanted
             and (not department or not r.department or r.department == department)]
-    for row in sorted(rows, key=_order):
+    for row in sorted(rows, key=document_order):
         path = row.file(ws.outbox)
         if not path.is_file():
             report.missing_files.append(row)
@@ -319,13 +310,10 @@ def format_group_report(report: GroupReport, lang: str = "zh") -> str:
     if not (report.deliveries or report.missing_files):
         lines.append(t("chat.nothing", lang, period=report.period))
         return "\n".join(lines)
-    for d in report.deliveries:
-        status = t("chat.would-send", lang) if report.dry_run and d.status == "pending" \
-            else STATUS_LABELS[d.status][1 if en else 0]
-        extra = " +PDF" if len(d.files) > 1 else ""
-        lines.append(f"[{status}] {_title(d.row, lang)} {d.row.path}{extra} → {robot}")
-        if d.error:
-            lines.append(f"    {d.error}")
+    lines += report.delivery_lines(
+        status_text=lambda d: t("chat.would-send", lang) if report.dry_run
+        and d.status == "pending" else STATUS_LABELS[d.status][1 if en else 0],
+        title=lambda d: _title(d.row, lang), files=lambda d: len(d.files), to=lambda d: robot)
     for r in report.missing_files:
         lines.append(t("chat.missing", lang, path=r.path))
     if report.rate_limit_waits:

@@ -32,8 +32,15 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
-from officekit.deliver.outgoing import Enqueue, Mail, deliver, tally, undelivered
+from officekit.deliver.outgoing import Enqueue, Mail, deliver, tally
 from officekit.deliver.recipients import RELATION, Directory, Recipient
+from officekit.deliver.report import (
+    KIND_TITLES,
+    STATUS_LABELS,
+    DocumentsReport,
+    document_order,
+    period_key,
+)
 from officekit.deliver.smtp import Progress
 from officekit.errors import TemplateError, UsageError
 from officekit.i18n import t
@@ -41,20 +48,6 @@ from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger, sha256_of
 from officekit.settings import SmtpSettings
 from officekit.workspace import Workspace
-
-KIND_TITLES: dict[str, tuple[str, str]] = {
-    "evaluation": ("个人考核报告", "evaluation report"),
-    "evaluation-summary": ("部门考核汇总", "department evaluation summary"),
-    "complaints": ("投诉分析报告", "complaint analysis report"),
-    "visits": ("回访总结报告", "follow-up visit report"),
-    "handbook": ("岗位职责手册", "duty handbook"),
-}
-
-# The delivery states, each named (zh, en) by the catalogue's ``delivery.status.<state>``
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    state: (t(f"delivery.status.{state}", "zh"), t(f"delivery.status.{state}", "en"))
-    for state in ("pending", "already-sent", "queued", "sent", "failed", "not-attempted")
-}
 
 # --------------------------------------------------------------------------------------------
 # What is sent where
@@ -89,33 +82,17 @@ class Unaddressed:
     reason: str
 
 
-@dataclass(slots=True)
-class SendReport:
-    """The outcome of ``officekit send`` (or its dry run)."""
+@dataclass(slots=True, kw_only=True)
+class SendReport(DocumentsReport[Delivery]):
+    """The outcome of ``officekit send`` by e-mail (or its dry run); and who cannot be sent
+    what they should have."""
 
-    period: str
-    dry_run: bool
-    deliveries: list[Delivery] = field(default_factory=list)
     unaddressed: list[Unaddressed] = field(default_factory=list)
-    missing_files: list[ManifestRow] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return tally(self.deliveries)[status]
-
-    @property
-    def exit_code(self) -> int:
-        """0 all sent, queued or nothing to send; 1 some failed, not attempted, or their file
-        missing."""
-        return 1 if undelivered(self.deliveries) + len(self.missing_files) else 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"period": self.period, "dry_run": self.dry_run,
-                "counts": tally(self.deliveries)
-                | {"unaddressed": len(self.unaddressed), "missing_files": len(self.missing_files)},
-                "deliveries": [d.to_dict() for d in self.deliveries],
-                "unaddressed": [{"path": u.row.path, "kind": u.row.kind, "who": u.who,
-                                 "reason": u.reason} for u in self.unaddressed],
-                "missing_files": [r.path for r in self.missing_files]}
+        return self.base_dict(unaddressed=len(self.unaddressed)) | {
+            "unaddressed": [{"path": u.row.path, "kind": u.row.kind, "who": u.who,
+                             "reason": u.reason} for u in self.unaddressed]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,18 +183,6 @@ def _context(row: ManifestRow, recipient: Recipient, attachments: tuple[Path, ..
 # Planning
 
 
-def _period_key(text: str) -> str:
-    try:
-        return str(Period.parse(text))
-    except UsageError:
-        return text.strip()
-
-
-def _order(row: ManifestRow) -> tuple[int, str, str]:
-    return (DOCUMENT_KINDS.index(row.kind) if row.kind in DOCUMENT_KINDS else 99,
-            row.department, row.path)
-
-
 def plan_sends(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[str] = (),
                department: str | None = None) -> SendReport:
     """What ``send`` would do for ``period``: each document, its recipients, and who has none.
@@ -229,14 +194,14 @@ def plan_sends(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[
     unknown = [k for k in kinds if k not in DOCUMENT_KINDS]
     if unknown:
         raise UsageError(key="error.mail.unknown-kind", unknown=unknown, kinds=DOCUMENT_KINDS)
-    key = _period_key(period)
+    key = period_key(period)
     report = SendReport(period=key, dry_run=False)
     directory = Directory.from_ledger(ledger, ws.settings)
     templates = MailTemplates(ws)
     rows = [r for r in read_manifest(ws.outbox)
-            if _period_key(r.period) == key and (not kinds or r.kind in kinds)
+            if period_key(r.period) == key and (not kinds or r.kind in kinds)
             and (not department or not r.department or r.department == department)]
-    for row in sorted(rows, key=_order):
+    for row in sorted(rows, key=document_order):
         path = row.file(ws.outbox)
         if not path.is_file():
             report.missing_files.append(row)
@@ -300,16 +265,17 @@ def format_send_report(report: SendReport, lang: str = "zh") -> str:
     if not (report.deliveries or report.unaddressed or report.missing_files):
         lines.append(t("mail.nothing", lang, period=report.period))
         return "\n".join(lines)
-    for d in report.deliveries:
-        status = t("mail.would-send", lang) if report.dry_run and d.status == "pending" \
-            else pick(STATUS_LABELS[d.status])
-        extra = " +PDF" if len(d.attachments) > 1 else ""
-        lines.append(f"[{status}] {pick(KIND_TITLES.get(d.row.kind, (d.row.kind,) * 2))} "
-                     f"{d.row.path}{extra} → {d.recipient.label()}")
-        if report.dry_run and d.status == "pending":
-            lines.append("    " + t("mail.subject", lang, subject=d.subject))
-        if d.error:
-            lines.append(f"    {d.error}")
+
+    def to_send(d: Delivery) -> bool:
+        return report.dry_run and d.status == "pending"
+
+    lines += report.delivery_lines(
+        status_text=lambda d: t("mail.would-send", lang) if to_send(d)
+        else pick(STATUS_LABELS[d.status]),
+        title=lambda d: pick(KIND_TITLES.get(d.row.kind, (d.row.kind,) * 2)),
+        files=lambda d: len(d.attachments), to=lambda d: d.recipient.label(),
+        details=lambda d: ["    " + t("mail.subject", lang, subject=d.subject)]
+        if to_send(d) else [])
     if report.unaddressed:
         lines.append(t("mail.undeliverable", lang))
         lines.extend(f"  {u.row.path} → {u.who}: {u.reason}" for u in report.unaddressed)

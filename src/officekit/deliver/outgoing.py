@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from officekit.deliver.recipients import Recipient
 from officekit.deliver.smtp import Progress, send_each
@@ -69,13 +69,20 @@ class Mail:
                    key_is_attachment=bool(args["key_is_attachment"]))
 
 
-def tally(mails: Iterable[Mail]) -> dict[str, int]:
+class HasStatus(Protocol):
+    """Anything sent somewhere with an outcome: a message, a document to a group chat."""
+
+    @property
+    def status(self) -> str: ...
+
+
+def tally(mails: Iterable[HasStatus]) -> dict[str, int]:
     """How many messages are in each status (every status named, 0 included)."""
     counts = Counter(m.status for m in mails)
     return {s: counts.get(s, 0) for s in STATUSES}
 
 
-def undelivered(mails: Iterable[Mail]) -> int:
+def undelivered(mails: Iterable[HasStatus]) -> int:
     """Messages that failed or were not attempted (exit code 1 of ``send``)."""
     return sum(1 for m in mails if m.status in ("failed", "not-attempted"))
 
