@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from officekit.console import expect
-from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
+from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow
 from officekit.deliver.report import (
     KIND_TITLES,
     STATUS_LABELS,
     DocumentsReport,
-    document_order,
     period_key,
 )
 from officekit.deliver.robot import (
@@ -39,7 +38,7 @@ from officekit.deliver.robot import (
 from officekit.errors import SettingsError, UsageError
 from officekit.i18n import t
 from officekit.kpis.periods import Period
-from officekit.ledger.store import Ledger, sha256_of
+from officekit.ledger.store import Ledger
 from officekit.settings import WebhookSettings
 from officekit.workspace import Workspace
 
@@ -102,17 +101,7 @@ def plan_group(ws: Workspace, ledger: Ledger, period: str, via: str, *,
     dest = destination(via, settings)
     report = GroupReport(via=via, destination=dest, period=key, dry_run=False)
     wanted = tuple(kinds) or GROUP_KINDS
-    rows = [r for r in read_manifest(ws.outbox)
-            if period_key(r.period) == key and r.kind in wanted
-            and (not department or not r.department or r.department == department)]
-    for row in sorted(rows, key=document_order):
-        path = row.file(ws.outbox)
-        if not path.is_file():
-            report.missing_files.append(row)
-            continue
-        pdf = row.pdf_file(ws.outbox)
-        files = (path, pdf) if pdf is not None and pdf.is_file() else (path,)
-        sha = sha256_of(path)
+    for row, files, sha in report.documents(ws.outbox, wanted, department):
         status = "already-sent" if ledger.was_sent(sha, dest) else "pending"
         report.deliveries.append(GroupDelivery(row, files, sha, status))
     return report

@@ -31,21 +31,20 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
+from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow
 from officekit.deliver.outgoing import Enqueue, Mail, deliver, tally
 from officekit.deliver.recipients import RELATION, Directory, Recipient
 from officekit.deliver.report import (
     KIND_TITLES,
     STATUS_LABELS,
     DocumentsReport,
-    document_order,
     period_key,
 )
 from officekit.deliver.smtp import Progress
 from officekit.errors import TemplateError, UsageError
 from officekit.i18n import t
 from officekit.kpis.periods import Period
-from officekit.ledger.store import Ledger, sha256_of
+from officekit.ledger.store import Ledger
 from officekit.settings import SmtpSettings
 from officekit.workspace import Workspace
 
@@ -198,17 +197,7 @@ def plan_sends(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collection[
     report = SendReport(period=key, dry_run=False)
     directory = Directory.from_ledger(ledger, ws.settings)
     templates = MailTemplates(ws)
-    rows = [r for r in read_manifest(ws.outbox)
-            if period_key(r.period) == key and (not kinds or r.kind in kinds)
-            and (not department or not r.department or r.department == department)]
-    for row in sorted(rows, key=document_order):
-        path = row.file(ws.outbox)
-        if not path.is_file():
-            report.missing_files.append(row)
-            continue
-        pdf = row.pdf_file(ws.outbox)
-        attachments = (path, pdf) if pdf is not None and pdf.is_file() else (path,)
-        sha = sha256_of(path)
+    for row, attachments, sha in report.documents(ws.outbox, kinds, department):
         recipients, missing = directory.recipients(
             row.kind, department=row.department, staff_id=row.staff_id,
             fallback_email=row.recipient, only_department=department)

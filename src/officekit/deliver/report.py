@@ -11,15 +11,17 @@ documents went.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow
+from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
 from officekit.deliver.outgoing import STATUSES, tally, undelivered
 from officekit.errors import UsageError
 from officekit.i18n import t
 from officekit.kpis.periods import Period
+from officekit.ledger.store import sha256_of
 
 
 class Sent(Protocol):
@@ -93,6 +95,25 @@ class DocumentsReport(Generic[D]):
                 | {"missing_files": len(self.missing_files)},
                 "deliveries": [d.to_dict() for d in self.deliveries],
                 "missing_files": [r.path for r in self.missing_files]}
+
+    def documents(self, outbox: Path, kinds: Collection[str] = (),
+                  department: str | None = None) -> Iterator[tuple[ManifestRow, tuple[Path, ...],
+                                                                     str]]:
+        """The manifest's documents of this period (of ``kinds``, all when empty; of
+        ``department`` and those of no department), in sending order, each with its files
+        (the document, and its PDF when there is one) and its SHA-256; a row whose file is
+        gone goes to :attr:`missing_files` instead."""
+        rows = [r for r in read_manifest(outbox)
+                if period_key(r.period) == self.period and (not kinds or r.kind in kinds)
+                and (not department or not r.department or r.department == department)]
+        for row in sorted(rows, key=document_order):
+            path = row.file(outbox)
+            if not path.is_file():
+                self.missing_files.append(row)
+                continue
+            pdf = row.pdf_file(outbox)
+            yield row, (path, pdf) if pdf is not None and pdf.is_file() else (path,), \
+                sha256_of(path)
 
     def delivery_lines(self, *, status_text: Callable[[D], str], title: Callable[[D], str],
                        files: Callable[[D], int], to: Callable[[D], str],
