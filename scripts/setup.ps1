@@ -14,12 +14,17 @@ Set-Location (Join-Path $PSScriptRoot '..')
 $env:PYTHONUTF8 = '1'
 
 function Find-Python {
-    # on PATH, or where the python.org / winget installers put it without touching PATH
-    $installed = @(Get-ChildItem -ErrorAction SilentlyContinue -Path `
-        "$env:LOCALAPPDATA\Programs\Python\Python3*\python.exe",
-        "$env:ProgramFiles\Python3*\python.exe" | Sort-Object FullName -Descending |
-        ForEach-Object { ,@($_.FullName) })
-    foreach ($candidate in @(@('py', '-3'), @('python'), @('python3')) + $installed) {
+    # each candidate is a command and its first arguments: on PATH, or where the python.org /
+    # winget installers put it without touching PATH (`+= ,@(...)` keeps each one an array)
+    $candidates = @(,@('py', '-3'))
+    $candidates += ,@('python')
+    $candidates += ,@('python3')
+    foreach ($found in @(Get-ChildItem -ErrorAction SilentlyContinue -Path `
+            "$env:LOCALAPPDATA\Programs\Python\Python3*\python.exe",
+            "$env:ProgramFiles\Python3*\python.exe")) {
+        $candidates += ,@($found.FullName)
+    }
+    foreach ($candidate in $candidates) {
         $exe = $candidate[0]
         if (-not (Get-Command $exe -ErrorAction SilentlyContinue)) { continue }
         $rest = @($candidate | Select-Object -Skip 1)
@@ -47,12 +52,18 @@ if (-not $python) {
     }
 }
 
-$soffice = @("$env:ProgramFiles\LibreOffice\program\soffice.exe",
-             "${env:ProgramFiles(x86)}\LibreOffice\program\soffice.exe") |
-    Where-Object { $_ -and (Test-Path $_) } | Select-Object -First 1
+function Find-LibreOffice {
+    @("$env:ProgramFiles\LibreOffice\program\soffice.exe",
+      "${env:ProgramFiles(x86)}\LibreOffice\program\soffice.exe") |
+        Where-Object { $_ -and (Test-Path $_) } | Select-Object -First 1
+}
+
+$soffice = Find-LibreOffice
 if (-not $soffice -and $LibreOffice -and (Get-Command winget -ErrorAction SilentlyContinue)) {
+    Write-Host '安装 LibreOffice（winget）/ installing LibreOffice with winget'
     winget install --exact --id TheDocumentFoundation.LibreOffice --silent `
         --accept-package-agreements --accept-source-agreements
+    $soffice = Find-LibreOffice
 }
 $word = Test-Path 'Registry::HKEY_CLASSES_ROOT\Word.Application'
 if (-not $soffice -and -not $word) {

@@ -194,6 +194,82 @@ def test_setup_script_for_windows_is_readable_by_windows_powershell() -> None:
         assert needed in text, needed
 
 
+# PowerShell itself (pwsh) cannot be installed here: no registry this machine reaches serves it
+# (the npm package "pwsh" downloads it from GitHub while installing). Its grammar can: the
+# script and the README's commands are parsed with tree-sitter-powershell (from PyPI).
+ROOT = Path(__file__).parent.parent
+
+
+def _powershell(source: bytes) -> tuple[Any, list[str]]:
+    """The syntax tree of PowerShell ``source`` and its syntax errors (text of each)."""
+    import tree_sitter
+    import tree_sitter_powershell
+
+    tree = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language())).parse(
+        source)
+    errors: list[str] = []
+
+    def walk(node: Any) -> None:
+        if node.type == "ERROR" or node.is_missing:
+            errors.append(f"{node.start_point}: {source[node.start_byte:node.end_byte]!r}")
+        for child in node.children:
+            walk(child)
+
+    walk(tree.root_node)
+    return tree, errors
+
+
+def _nodes(node: Any, kind: str) -> list[Any]:
+    found = [node] if node.type == kind else []
+    for child in node.children:
+        found += _nodes(child, kind)
+    return found
+
+
+def _readme_windows_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Windows\n"):]
+    section = section[:section.index("\n## ", 5)]
+    blocks = section.split("```powershell\n")[1:]
+    return [line.strip() for block in blocks for line in block.split("```")[0].splitlines()
+            if line.strip()]
+
+
+def test_setup_script_and_readme_commands_are_valid_powershell() -> None:
+    script = (ROOT / "scripts" / "setup.ps1").read_bytes()
+    tree, errors = _powershell(script)
+    assert errors == []
+    _, broken = _powershell(script.replace(b"foreach ($candidate in $candidates) {",
+                                           b"foreach ($candidate in $candidates {"))
+    assert broken  # the check sees a syntax error
+    commands = _readme_windows_commands()
+    assert len(commands) >= 4
+    for command in commands:
+        assert _powershell(command.encode("utf-8"))[1] == [], command
+
+    # the README's switches are the script's parameters, and the script's are all explained
+    params = {s.text.decode().split("$")[-1] for s in _nodes(tree.root_node, "script_parameter")}
+    assert params == {"Test", "LibreOffice"}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    windows = readme[readme.index("\n## Windows\n"):]
+    for param in params:
+        assert f"setup.ps1 -{param}" in windows, param
+    # the README runs what the script makes: .venv\Scripts\officekit and python
+    texts = [c.text.decode() for c in _nodes(tree.root_node, "command")]
+    assert any(t.endswith("-m venv .venv") for t in texts)
+    assert any(".venv\\Scripts\\officekit" in c for c in commands)
+    # -Test installs the extras whose tools the README's test command uses (pytest -n: xdist)
+    [test_install] = [t for t in texts if "pip install" in t and "[test" in t]
+    extras = test_install.split("[", 1)[1].split("]", 1)[0].split(",")
+    import tomllib
+
+    optional = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["optional-dependencies"]
+    wanted = " ".join(d for e in extras for d in optional[e])
+    test_command = next(c for c in commands if "pytest" in c)
+    assert "-n 2" in test_command and "pytest-xdist" in wanted
+
+
 def _windows_refuses(root: Path) -> list[str]:
     """Every file or folder under ``root`` that Windows could not create or open: a reserved
     name, or a path over its 260 characters (``MAX_PATH``, counted as Windows counts)."""
