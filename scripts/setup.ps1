@@ -77,5 +77,10 @@ $rest = @($python | Select-Object -Skip 1)
 if ($LASTEXITCODE) { exit $LASTEXITCODE }
 $venv = Join-Path (Get-Location) '.venv\Scripts\python.exe'
 & $venv -m pip install -q --upgrade pip
-if ($Test) { & $venv -m pip install -q -e '.[test,bench]' } else { & $venv -m pip install -q -e . }
+# -Test: the extras setup.sh --test installs (the PostgreSQL tests skip without a server)
+if ($Test) {
+    & $venv -m pip install -q -e '.[test,bench,postgres,distributed]'
+} else {
+    & $venv -m pip install -q -e .
+}
 exit $LASTEXITCODE

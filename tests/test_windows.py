@@ -258,9 +258,12 @@ def test_setup_script_and_readme_commands_are_valid_powershell() -> None:
     texts = [c.text.decode() for c in _nodes(tree.root_node, "command")]
     assert any(t.endswith("-m venv .venv") for t in texts)
     assert any(".venv\\Scripts\\officekit" in c for c in commands)
-    # -Test installs the extras whose tools the README's test command uses (pytest -n: xdist)
+    # -Test installs what setup.sh --test does (without procrastinate the suite cannot even be
+    # collected), and so what the README's test command uses (pytest -n: xdist)
     [test_install] = [t for t in texts if "pip install" in t and "[test" in t]
     extras = test_install.split("[", 1)[1].split("]", 1)[0].split(",")
+    linux = (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    assert f'-e ".[{",".join(extras)}]"' in linux
     import tomllib
 
     optional = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
