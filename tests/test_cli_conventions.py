@@ -198,6 +198,25 @@ def test_unknown_person_is_an_error(loaded: Path) -> None:
     assert 'Nobody on the staff list has the number or name "9999"' in res.output
 
 
+def test_lists_in_messages_are_joined_as_the_language_does(loaded: Path) -> None:
+    """Names listed in an English message are separated by commas, not by 、."""
+    en = run("report", "evaluation", "-w", loaded, "--period", "2026-10", "--department",
+             "客服三部", "--lang", "en")
+    assert "客服一部, 客服二部" in en.output and "、" not in en.output
+    zh = run("report", "evaluation", "-w", loaded, "--period", "2026-10", "--department",
+             "客服三部")
+    assert "客服一部、客服二部" in zh.output
+    files = run("files", "-w", loaded, "--lang", "en")
+    assert "、" not in files.output
+
+
+def test_a_due_list_says_overdue_not_minus_days_left(loaded: Path) -> None:
+    for lang, overdue in (("zh", "已超期"), ("en", "overdue")):
+        res = run("due", "-w", loaded, "--as-of", TODAY, "--lang", lang)
+        assert res.exit_code == 0 and overdue in res.output
+        assert "剩余 -" not in res.output and ", -" not in res.output
+
+
 def test_a_period_without_data_is_a_warning(loaded: Path) -> None:
     res = run("kpis", "-w", loaded, "--period", "2025-03", "--format", "json")
     assert res.exit_code == 0

@@ -156,7 +156,7 @@ def test_due_json_shape_and_filters(ws: Workspace) -> None:
     bad = run("due", "-w", ws.root, "--department", "没有这个部门")
     assert bad.exit_code == 2
     text = run("due", "-w", ws.root, "--as-of", "2026-10-16").output
-    assert "[提级督办] C2" in text and "剩余 -7 个工作日" in text
+    assert "[提级督办] C2" in text and "已超期 7 个工作日" in text
     assert "Due list as of 2026-10-16" in run("due", "-w", ws.root, "--as-of", "2026-10-16",
                                               "--lang", "en").output
 

@@ -77,7 +77,7 @@ def test_send_due_twice_the_second_time_sends_nothing(tmp_path: Path) -> None:
         # each handler their own rows, in the body
         zhang = body_of(got["zhangwei@example.com"])
         assert "C1" in zhang and "C2" in zhang and "C3" not in zhang
-        assert "提级督办" in zhang and "剩余 -3 个工作日" in zhang
+        assert "提级督办" in zhang and "已超期 3 个工作日" in zhang
         assert got["zhangwei@example.com"]["Subject"].startswith("【督办】张伟")
         # each head the department's rows, with the department's sheet attached
         head = got["liuqiang@example.com"]

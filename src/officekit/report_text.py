@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from officekit.i18n import t
+from officekit.i18n import display, t
 from officekit.model import FileResult, Issue
 
 SEVERITY_KEY = {"error": "cli.severity.error", "warning": "cli.severity.warning",
@@ -25,8 +25,8 @@ def file_line(res: FileResult, lang: str, *, stored: bool = True) -> str:
     ``stored`` False (``validate``): a good file "passed the checks", it was not "accepted".
     """
     name = Path(res.path).name
-    kinds = "、".join(f"{kind_label(s.kind, lang)} {s.rows}"
-                     for s in res.sheets if s.kind) or t("cli.no-sheets", lang)
+    kinds = display([f"{kind_label(s.kind, lang)} {s.rows}" for s in res.sheets if s.kind],
+                    lang) or t("cli.no-sheets", lang)
     counts = Counter(i.severity for i in res.issues)
     status = "valid" if res.status == "accepted" and not stored else res.status
     return t(f"cli.file.{status}", lang, name=name, kinds=kinds,

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from officekit.i18n import t
+from officekit.i18n import display, t
 from officekit.kpis.periods import Period
 from officekit.ledger.lifecycle import RetractPlan, list_files, retract
 from officekit.ledger.store import Ledger
@@ -81,10 +81,10 @@ def format_files(rows: list[dict[str, Any]], lang: str) -> str:
         return t("files.none", lang)
     lines = []
     for r in rows:
-        kinds = "、".join(t(f"kind.{k}", lang) for k in r["kinds"]) or "—"
+        kinds = display([t(f"kind.{k}", lang) for k in r["kinds"]], lang) or "—"
         rows_text = ("" if r["rows_inserted"] is None else
                      t("files.rows", lang, inserted=r["rows_inserted"], updated=r["rows_updated"]))
-        periods = "、".join(r.get("periods") or ()) or "—"
+        periods = display(list(r.get("periods") or ()), lang) or "—"
         code = r["state"]
         state = t(f"cli.state.{code}", lang)
         lines.append(f"{(r['seen_at'] or '')[:16].replace('T', ' ')}  "

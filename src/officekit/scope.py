@@ -32,9 +32,9 @@ def known_departments(ledger: _Ledger) -> list[str]:
     return sorted(names)
 
 
-def _listed(names: list[str]) -> str:
-    shown = "、".join(names[:SHOWN]) or "—"
-    return shown + ("…" if len(names) > SHOWN else "")
+def _listed(names: list[str]) -> list[str]:
+    """The first names (the message joins them as its language does: 、 or a comma)."""
+    return [*names[:SHOWN], "…"] if len(names) > SHOWN else names[:SHOWN] or ["—"]
 
 
 def check_department(ledger: _Ledger, department: str | None) -> None:
@@ -63,6 +63,6 @@ def period_has_data(ledger: _Ledger, period: Period) -> bool:
     return any(str(m) in months for m in period.months())
 
 
-def months_with_data(ledger: _Ledger) -> str:
-    """The months that hold data, for a warning ("2026-09、2026-10")."""
+def months_with_data(ledger: _Ledger) -> list[str]:
+    """The months that hold data, for a warning (joined by the message: "2026-09、2026-10")."""
     return _listed(ledger.periods())

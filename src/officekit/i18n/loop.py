@@ -35,6 +35,11 @@ UI: dict[str, tuple[str, str]] = {
     "due.line.open": ("期限 {deadline}，剩余 {days} 个工作日",
                       "deadline {deadline}, {days} working day(s) left"),
     "due.line.followup": ("应回访日 {due}，剩余 {days} 天", "visit due {due}, {days} day(s) left"),
+    # past the deadline: how long ago, not "-28 days left"
+    "due.line.open-late": ("期限 {deadline}，已超期 {days} 个工作日",
+                           "deadline {deadline}, {days} working day(s) overdue"),
+    "due.line.followup-late": ("应回访日 {due}，已超期 {days} 天",
+                               "visit due {due}, {days} day(s) overdue"),
     "due.counts": (
         "合计：待办结 {open}，待回访 {followup}，再次回访 {retry}；"
         "提级 {escalate}，超期 {overdue}，临期 {warn}，正常 {ok}",

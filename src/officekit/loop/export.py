@@ -56,10 +56,12 @@ def format_due(due: DueList, lang: str = "zh") -> str:
         lines.append(t(f"due.heading.{section}", lang, count=len(rows)))
         for r in rows:
             who = f"{r.handler_name or '—'}({r.handler_id or '—'})"
+            late = "-late" if r.days_left < 0 else ""
+            days = abs(r.days_left)
             if section == "open":
-                when = t("due.line.open", lang, deadline=r.deadline, days=r.days_left)
+                when = t(f"due.line.open{late}", lang, deadline=r.deadline, days=days)
             else:
-                when = t("due.line.followup", lang, due=r.due, days=r.days_left)
+                when = t(f"due.line.followup{late}", lang, due=r.due, days=days)
             lines.append(f"  [{t(f'due.level.{r.level}', lang)}] {r.complaint_id}  "
                          f"{r.received_at:%Y-%m-%d}  {r.severity}  {who}  {r.department}  {when}")
     c = due.counts()
