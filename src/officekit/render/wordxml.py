@@ -296,10 +296,16 @@ class _Compiler:
 
         Done once here on the template, so every rendered row carries it (a row alone at a page
         foot, or a header row without its rows, is what a person notices first on paper).
+
+        Except the loop's first row under a header: LibreOffice (7.4) loses the rest of a table
+        whose first row after a repeated, kept-with-next header cannot split and ends a page —
+        the rows after it are simply not printed. That one row may split (Word still keeps the
+        header with its first line); every other row stays whole.
         """
         done: set[Any] = set()
         for tr, tags in self.structural["tr"].items():
-            if not any(t.kind == "stmt" and t.keyword == "for" for t in tags):
+            loop = next((t for t in tags if t.kind == "stmt" and t.keyword == "for"), None)
+            if loop is None:
                 continue
             tbl = tr.getparent()
             if tbl is None or tbl.tag != W_TBL or tbl in done:
@@ -315,6 +321,16 @@ class _Compiler:
                     set_row_property(row, "tblHeader")
                     for para in row.iter(W_P):
                         keep_with_next(para)
+                elif i == first_loop + 1 and first_loop > 0:
+                    self._not_on_first_pass(row, loop)
+
+    def _not_on_first_pass(self, row: Any, loop: Tag) -> None:
+        """Wrap the row's ``<w:cantSplit/>`` in ``{% if not loop.first %}`` (see page_flow)."""
+        cant = row.find(f"{w('trPr')}/{w('cantSplit')}")
+        opening = self._synthetic(loop, "stmt", "if not loop.first")
+        closing = self._synthetic(loop, "stmt", "endif")
+        cant.addprevious(etree.ProcessingInstruction("okt", str(opening.index)))
+        cant.addnext(etree.ProcessingInstruction("okt", str(closing.index)))
 
     def replace_structural(self) -> None:
         """Swap each row/cell/paragraph/run holding a structural tag for a marker."""
