@@ -810,7 +810,7 @@ def evaluation_visitor() -> Builder:
     evaluation_header(b, "个人绩效考核报告")
     evaluation_result(b, "一、考核结果")
     kpi_table(b, "二、考核指标（回访工作）", SCORE_NOTE + "回访量完成率＝回访次数 ÷ 回访量目标，"
-              "最高 100%。")
+              "最高100%。")
     visit_section(b, "三、回访工作情况")
     duty_grid(b, "四、值班情况", with_visits=False)
     trend_block(b, "五、近期得分趋势")

@@ -113,13 +113,13 @@ def test_evaluation_kpi_table_points_sum_to_score(contexts: dict[str, Any]) -> N
     assert (closure["target"], closure["actual"], closure["met"]) == ("≥ 95.0%", "100.0%", "达标")
     days = ctx["kpi_rows"][4]
     assert (days["target"], days["actual"], days["weight"], days["points"]) == (
-        "≤ 3.0 个工作日", "3.5 个工作日", "不计分", "—")
+        "≤ 3.0个工作日", "3.5个工作日", "不计分", "—")
     # largest remainder: 25 + 18.75 + 20 + 20.625 = 84.375 → 25.0 18.8 20.0 20.6 = 84.4
     assert [r["points"] for r in ctx["kpi_rows"]] == ["25.0", "18.8", "20.0", "20.6", "—"]
     points = sum(round(float(r["points"]) * 10) for r in ctx["kpi_rows"] if r["points"] != "—")
     assert points == round(float(ctx["score"]) * 10)
     # ranked among the 投诉处理 people of 客服一部 with a score: E003 has too few cases
-    assert (ctx["score"], ctx["grade"], ctx["rank_text"]) == ("84.4", "良好", "第 1 名 / 共 1 人")
+    assert (ctx["score"], ctx["grade"], ctx["rank_text"]) == ("84.4", "良好", "第1名/共1人")
 
 
 def test_evaluation_complaints_late_visits_shifts(contexts: dict[str, Any]) -> None:
@@ -185,14 +185,14 @@ def test_summary_ranking_grades_and_comparison(contexts: dict[str, Any]) -> None
     assert (ctx["headcount"], ctx["ranked"]) == (4, 3)
     assert [(g["grade"], g["count"]) for g in ctx["grades"]] == [
         ("优秀", 0), ("良好", 1), ("合格", 2), ("不合格", 0), ("未评定", 1)]
-    assert ctx["grades"][0]["range"] == "90 分及以上"
+    assert ctx["grades"][0]["range"] == "90分及以上"
     assert (ctx["has_previous"], ctx["has_last_year"]) == (True, False)
     received = ctx["comparison"][0]
     assert received == {"label": "受理量（件）", "current": "6", "previous": "2",
                         "mom": "+4（+200.0%）", "last_year": "—", "yoy": "无可比数据"}
     closure = next(m for m in ctx["comparison"] if m["label"] == "办结率")
     assert (closure["current"], closure["previous"], closure["mom"]) == (
-        "83.3%", "100.0%", "-16.7 个百分点")
+        "83.3%", "100.0%", "-16.7个百分点")
 
 
 def test_summary_without_any_comparison(october: KpiResult) -> None:
@@ -237,10 +237,10 @@ def test_complaints_resolution_buckets_and_overdue(contexts: dict[str, Any]) -> 
 def test_complaints_trend_and_analysis(contexts: dict[str, Any]) -> None:
     ctx = contexts["complaints"]
     assert [t["received"] for t in ctx["trend"]] == ["—", "—", "—", "—", 2, 8]
-    assert ctx["analysis"][0] == ("本期共受理投诉 8 件（另有撤销 1 件，不计入统计），"
-                                  "较上期（2 件）增加 6 件，增幅 300.0%。")
-    assert ctx["analysis"][1].startswith("从类别看，“收费问题”最多，共 4 件，占 50.0%")
-    assert any("重大 1 件" in line for line in ctx["analysis"])
+    assert ctx["analysis"][0] == ("本期共受理投诉8件（另有撤销1件，不计入统计），"
+                                  "较上期（2件）增加6件，增幅300.0%。")
+    assert ctx["analysis"][1].startswith("从类别看，“收费问题”最多，共4件，占50.0%")
+    assert any("重大1件" in line for line in ctx["analysis"])
 
 
 def test_complaints_of_one_department(october: KpiResult) -> None:
@@ -265,7 +265,7 @@ def test_visits_totals_groups_and_coverage(contexts: dict[str, Any]) -> None:
         ("非常满意", 2), ("满意", 2), ("基本满意", 0), ("不满意", 1), ("非常不满意", 1)]
     assert (ctx["resolved_complaints"], ctx["followed_up"], ctx["coverage"]) == (7, 5, "71.4%")
     assert [(m["complaint_id"], m["reason"]) for m in ctx["missed"]] == [
-        ("TS-1006", "未回访"), ("TS-2002", "超过 7 日才回访")]
+        ("TS-1006", "未回访"), ("TS-2002", "超过7日才回访")]
 
 
 def test_visits_passed_twice_count_once() -> None:
@@ -342,7 +342,7 @@ def test_handbook_short_month_and_settings() -> None:
     assert ctx["calendar"]["days"][29]["day"] == "30" and ctx["calendar"]["days"][30]["day"] == ""
     assert [(d["severity"], d["days"]) for d in ctx["deadlines"]] == [
         ("一般", 5), ("较重", 3), ("重大", 1)]
-    assert "3 日内" in ctx["procedure"][2]["text"]
+    assert "3日内" in ctx["procedure"][2]["text"]
     assert ctx["edition"] == "2026年11月版"
     assert [r["role"] for r in ctx["roles"]] == ["客服专员"]
 
@@ -406,13 +406,13 @@ def test_templates_shipped_in_both_places_and_pass_check(kind: str) -> None:
 
 
 EXPECTED = {
-    "evaluation": ["个人绩效考核报告", "考核期间：2026年10月", "王晓梅", "第 1 名 / 共 1 人",
+    "evaluation": ["个人绩效考核报告", "考核期间：2026年10月", "王晓梅", "第1名/共1人",
                    "84.4", "TS-1003", "考核意见", "被考核人签字：", "部门负责人签字："],
     "evaluation-summary": ["客服一部考核汇总表", "人员考核排名", "+4（+200.0%）", "无可比数据",
                            "不合格"],
     "complaints": ["投诉分析报告", "投诉类别分析", "收费问题", "TS-1005", "未办结", "超期工作日",
-                   "本期共受理投诉 8 件（另有撤销 1 件，不计入统计）"],
-    "visits": ["回访总结报告", "A&B <C>", "021-****6666", "超过 7 日才回访", "71.4%"],
+                   "本期共受理投诉8件（另有撤销1件，不计入统计）"],
+    "visits": ["回访总结报告", "A&B <C>", "021-****6666", "超过7日才回访", "71.4%"],
     "handbook": ["岗位职责手册", "目　　录", "1. 客服主管", "(1)核实情况", "138****5678",
                  "受理 → 处理 → 回访 → 归档", "7个工作日", "2026年10月值班安排"],
 }

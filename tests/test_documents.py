@@ -216,7 +216,7 @@ def test_golden_text_has_the_facts() -> None:
 
     late = golden("evaluation_0108")
     assert "| 姓　　名 | 王静 | 工　　号 | 0108 |" in late
-    assert "| 76.0 | 合格 | 第 6 名 / 共 7 人 |" in late  # among the 7 投诉处理 people ranked
+    assert "| 76.0 | 合格 | 第6名/共7人 |" in late  # among the 7 投诉处理 people ranked
     # late in working days after the deadline, as of 23 Nov (not growing with re-rendering)
     assert ("| TS2026100219 | 2026-10-23 | 服务态度 | 一般 | 2026-11-03 | 未办结 | 14个工作日 |"
             in late)

@@ -187,7 +187,7 @@ def test_largest_remainder_points_add_up() -> None:
 
 def test_metric_table_is_the_one_home() -> None:
     assert METRICS["closure_rate"].format(0.953) == "95.3%"
-    assert METRICS["resolution_days"].format_target(3) == "≤ 3.0 个工作日"
+    assert METRICS["resolution_days"].format_target(3) == "≤ 3.0个工作日"
     assert METRICS["satisfaction_100"].score(4.0) == 75.0
     for scheme in DEFAULT_SCHEMES:
         assert set(scheme.weights) <= set(METRICS)

@@ -46,15 +46,15 @@ def satisfaction_text(score: float | None) -> str:
 
 _FORMATS: dict[Unit, Callable[[float | None], str]] = {
     "rate": pct,
-    "days": lambda v: DASH if v is None else f"{v:.1f} 个工作日",
-    "scale": lambda v: DASH if v is None else f"{v:.2f} 分",
+    "days": lambda v: DASH if v is None else f"{v:.1f}个工作日",
+    "scale": lambda v: DASH if v is None else f"{v:.2f}分",
     "count": lambda v: DASH if v is None else f"{v:.0f}",
     "score": num,
 }
 _TARGET_FORMATS: dict[Unit, Callable[[float], str]] = {
     "rate": pct,
-    "days": lambda v: f"{v:.1f} 个工作日",
-    "scale": lambda v: f"{v:.2f} 分",
+    "days": lambda v: f"{v:.1f}个工作日",
+    "scale": lambda v: f"{v:.2f}分",
     "count": lambda v: f"{v:.0f}",
     "score": lambda v: f"{v:.1f}",
 }
@@ -93,11 +93,11 @@ class Metric:
         return self.en if lang == "en" else self.zh
 
     def format(self, value: float | None) -> str:
-        """The value as documents and the console show it (``95.3%``, ``2.4 个工作日``)."""
+        """The value as documents and the console show it (``95.3%``, ``2.4个工作日``)."""
         return _FORMATS[self.unit](value)
 
     def format_target(self, target: float | None) -> str:
-        """``≥ 95.0%`` / ``≤ 3.0 个工作日``; no target → ``—``."""
+        """``≥ 95.0%`` / ``≤ 3.0个工作日``; no target → ``—``."""
         if target is None:
             return DASH
         sign = "≤ " if self.direction == "lower" else "≥ "

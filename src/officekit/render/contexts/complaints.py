@@ -165,37 +165,37 @@ def _complaint_analysis(figures: Mapping[str, Any], by_category: Sequence[Mappin
     if not total:
         return ["本期未受理投诉。"]
     lines = []
-    volume = f"本期共受理投诉 {total} 件"
+    volume = f"本期共受理投诉{total}件"
     if figures["withdrawn"]:
-        volume += f"（另有撤销 {figures['withdrawn']} 件，不计入统计）"
+        volume += f"（另有撤销{figures['withdrawn']}件，不计入统计）"
     if previous is not None:
         diff = total - previous
         if diff == 0:
-            volume += f"，与上期持平（{previous} 件）"
+            volume += f"，与上期持平（{previous}件）"
         else:
             word, change = ("增加", "增幅") if diff > 0 else ("减少", "降幅")
-            rate = f"，{change} {abs(diff) / previous:.1%}" if previous else ""
-            volume += f"，较上期（{previous} 件）{word} {abs(diff)} 件{rate}"
+            rate = f"，{change}{abs(diff) / previous:.1%}" if previous else ""
+            volume += f"，较上期（{previous}件）{word}{abs(diff)}件{rate}"
     lines.append(volume + "。")
     top = by_category[0]
-    text = f"从类别看，“{top['category']}”最多，共 {top['count']} 件，占 {top['share']}"
+    text = f"从类别看，“{top['category']}”最多，共{top['count']}件，占{top['share']}"
     if len(by_category) > 1:
         second = by_category[1]
-        text += (f"；“{top['category']}”与“{second['category']}”合计占 "
+        text += (f"；“{top['category']}”与“{second['category']}”合计占"
                  f"{second['cumulative']}，是下一步改进的重点")
     lines.append(text + "。")
     channel, count = channels.most_common(1)[0]
-    lines.append(f"受理渠道以“{channel}”为主，{count} 件，占 {share(count, total)}。")
-    handling = (f"已办结 {figures['resolved']} 件，办结率 {figures['closure_rate']}，"
-                f"按时办结率 {figures['on_time_rate']}，平均办理 {figures['resolution_days']} "
+    lines.append(f"受理渠道以“{channel}”为主，{count}件，占{share(count, total)}。")
+    handling = (f"已办结{figures['resolved']}件，办结率{figures['closure_rate']}，"
+                f"按时办结率{figures['on_time_rate']}，平均办理{figures['resolution_days']}"
                 f"个工作日")
     if figures["overdue"]:
-        handling += (f"；超期 {figures['overdue']} 件，其中仍未办结 {figures['overdue_open']} 件，"
+        handling += (f"；超期{figures['overdue']}件，其中仍未办结{figures['overdue_open']}件，"
                      "需督办")
     else:
         handling += "；无超期投诉"
     lines.append(handling + "。")
-    serious = [f"{name} {severities[name]} 件" for name in ("重大", "较重") if severities.get(name)]
+    serious = [f"{name}{severities[name]}件" for name in ("重大", "较重") if severities.get(name)]
     if serious:
         lines.append(f"严重程度方面，{'、'.join(serious)}，应逐件跟踪至回访结束。")
     return lines

@@ -124,7 +124,7 @@ def _score_note(row: StaffKpi, scheme: Scheme) -> str:
 
 def _rank_text(row: StaffKpi, scheme: Scheme, ranked: int) -> str:
     if row.rank is not None:
-        return f"第 {row.rank} 名 / 共 {ranked} 人"
+        return f"第{row.rank}名/共{ranked}人"
     if not scheme.scored:
         return "本岗位不参与考核"
     if any(u.reason == "min-cases" for u in row.unscored):

@@ -45,7 +45,7 @@ def _change(kind: str, now: float | None, before: float | None) -> str:
     diff = now - before
     sign = "+" if diff > 0 else ""
     if kind == "rate":
-        return f"{sign}{diff * 100:.1f} 个百分点"
+        return f"{sign}{diff * 100:.1f}个百分点"
     if kind == "count":
         ratio = f"（{sign}{diff / before * 100:.1f}%）" if before else ""
         return f"{sign}{diff:.0f}{ratio}"
@@ -136,7 +136,7 @@ def summary_context(result: KpiResult, department: str, settings: Settings, *,
     grades: list[dict[str, Any]] = []
     for i, (name, low) in enumerate(bands):
         high = bands[i - 1][1] if i else None
-        span = f"{low:g} 分及以上" if high is None else f"{low:g}–{high:g} 分（不含 {high:g}）"
+        span = f"{low:g}分及以上" if high is None else f"{low:g}–{high:g}分（不含{high:g}）"
         grades.append({"grade": name, "range": span, "count": counts.get(name, 0),
                        "share": share(counts.get(name, 0), len(members))})
     for extra, why in (("未评定", "无可评分数据或样本不足"), (NOT_ASSESSED, "本岗位不参与考核")):

@@ -37,7 +37,7 @@ MISSED_COLUMNS = (("complaint_id", "投诉编号"), ("customer", "客户"), ("ha
 
 def _reason(m: Missed, settings: Settings) -> str:
     return {"none": "未回访", "unreached": "回访未联系上"}.get(
-        m.reason, f"超过 {settings.followup_days} 日才回访")
+        m.reason, f"超过{settings.followup_days}日才回访")
 
 
 def missed_rows(missed: Sequence[Missed], settings: Settings) -> list[dict[str, Any]]:
