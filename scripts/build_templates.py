@@ -27,7 +27,13 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import (
+    WD_ALIGN_PARAGRAPH,
+    WD_BREAK,
+    WD_LINE_SPACING,
+    WD_TAB_ALIGNMENT,
+    WD_TAB_LEADER,
+)
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -116,27 +122,6 @@ def field_char(paragraph: Any, kind: str) -> None:
     char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), kind)
     run._r.append(char)
-
-
-# Children of w:settings that must come after w:updateFields (schema order; Word is strict).
-_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars",
-                        "rsids", "mathPr", "attachedSchema", "themeFontLang",
-                        "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-                        "doNotAutoCompressPictures", "forceUpgrade", "captions",
-                        "readModeInkLockDown", "smartTagType", "schemaLibrary",
-                        "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
-
-
-def update_fields_on_open(doc: Any) -> None:
-    """Ask Word to update fields (the TOC's page numbers) when the document is opened."""
-    settings = doc.settings.element
-    flag = OxmlElement("w:updateFields")
-    flag.set(qn("w:val"), "true")
-    for child in settings:
-        if child.tag.split("}")[-1] in _AFTER_UPDATE_FIELDS:
-            child.addprevious(flag)
-            return
-    settings.append(flag)
 
 
 # Child order of table, row and cell properties (ECMA-376). Word rejects a document whose
@@ -389,6 +374,15 @@ class Builder:
         self._style("Tag", font=SONG, size=6, line=1.0)
         for name in ("Heading 1", "Heading 2", "Label", "TOC Title"):
             self.doc.styles[name].paragraph_format.keep_with_next = True
+        self._toc_tabs(REPORT_TEXT_WIDTH_CM)
+
+    def _toc_tabs(self, width_cm: float) -> None:
+        """The TOC entries' page numbers at the right margin, after a dotted leader."""
+        for name in ("toc 1", "toc 2"):
+            stops = self.doc.styles[name].paragraph_format.tab_stops
+            for stop in list(stops):
+                stops._pPr.tabs.remove(stop._tab)
+            stops.add_tab_stop(Cm(width_cm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
     def _styles_gongwen(self) -> None:
         """The same style names as :meth:`_styles`, in GB/T 9704's fonts and sizes."""
@@ -449,6 +443,7 @@ class Builder:
             ppr.insert_element_before(snap, "w:spacing", "w:ind", "w:jc", "w:outlineLvl")
         for name in ("Heading 1", "Heading 2", "Label", "TOC Title"):
             self.doc.styles[name].paragraph_format.keep_with_next = True
+        self._toc_tabs(GW_TEXT_WIDTH_CM)
 
     def _footer(self, section: Any) -> None:
         if self.gongwen:
@@ -666,13 +661,18 @@ def warnings_block(b: Builder) -> None:
 def sources_block(b: Builder, heading: str) -> None:
     """The 数据来源 box every document carries: each register, its files, dates and state."""
     b.heading(heading)
-    b.loop_table([
+    table = b.loop_table([
         Col("登记表", "{{ s.register }}", 2.6),
         Col("文件", "{{ s.files }}", 6.4, "l"),
         Col("本期覆盖日期", "{{ s.dates }}", 3.6),
         Col("状态", "{{ s.state }}", 3.4, "l"),
     ], "s in sources", font_size=XIAO_WU, empty="{{ sources_note }}", condition="sources",
         margin=0.05)
+    # a few rows: printed whole with their note (not the note alone on the last page)
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
     b.tag("{%p if sources %}")
     b.note("注：{{ sources_note }}")
     b.tag("{%p endif %}")
@@ -785,8 +785,8 @@ def trend_block(b: Builder, heading: str) -> None:
 def opinions(b: Builder, heading: str) -> None:
     b.heading(heading)
     b.opinion_boxes([
-        ("考核意见", "部门负责人签字：　　　　　　　　日期：　　　　年　　月　　日", 3.6),
-        ("被考核人\n意见", "被考核人签字：　　　　　　　　日期：　　　　年　　月　　日", 2.4),
+        ("考核意见", "部门负责人签字：　　　　　　日期：　　　年　　月　　日", 3.6),
+        ("被考核人\n意见", "被考核人签字：　　　　　　日期：　　　年　　月　　日", 2.4),
     ])
 
 
@@ -865,7 +865,7 @@ def evaluation_none() -> Builder:
     sources_block(b, "四、数据来源")
     b.heading("五、部门意见")
     b.opinion_boxes([
-        ("部门意见", "部门负责人签字：　　　　　　　　日期：　　　　年　　月　　日", 3.0),
+        ("部门意见", "部门负责人签字：　　　　　　日期：　　　年　　月　　日", 3.0),
     ])
     return b
 
@@ -1105,25 +1105,30 @@ def visits() -> Builder:
 # 5. handbook
 
 
+def toc_entry(b: Builder, style: str) -> None:
+    """``title`` and, when the page is known, a dotted tab to it (the style's right tab)."""
+    p = b.para("{{ e.title }}{% if e.page %}", style)
+    p.add_run().add_tab()
+    p.add_run("{{ e.page }}{% endif %}")
+
+
 def handbook() -> Builder:
     b = Builder("岗位职责手册")
-    update_fields_on_open(b.doc)
     first = b.doc.sections[0]
     first.different_first_page_header_footer = True  # no page number on the cover
 
-    for _ in range(6):
-        b.para()
-    b.para("{{ department }}", "Cover Subtitle")
-    b.para()
-    b.para("岗位职责手册", "Cover Title")
-    for _ in range(10):
-        b.para()
-    b.para("{{ edition }}", "Cover Line")
+    # the cover's gaps as spacing, not empty lines: a 公文 line is 29 pt on its grid, and 18
+    # empty lines pushed the date onto a page of its own
+    b.para("{{ department }}", "Cover Subtitle").paragraph_format.space_before = Pt(150)
+    b.para("岗位职责手册", "Cover Title").paragraph_format.space_before = Pt(18)
+    b.para("{{ edition }}", "Cover Line").paragraph_format.space_before = Pt(220)
     b.para("{{ edition_date }}", "Cover Line")
     b.page_break()
 
-    # Contents: a real TOC field (Word: 更新域 adds page numbers); its cached result lists the
-    # headings from the context so the page is never empty before an update.
+    # Contents: a real TOC field whose cached result is written from the context: each heading
+    # and, when the renderer could lay the handbook out (LibreOffice), its page number after a
+    # dotted tab. Word shows it as it is — no "update fields?" on opening; 更新域 (F9) rebuilds
+    # it from the headings.
     b.para("目　　录", "TOC Title")
     p = b.para()
     field_char(p, "begin")
@@ -1135,9 +1140,9 @@ def handbook() -> Builder:
     field_char(p, "separate")
     b.tag("{%p for e in toc %}")
     b.tag("{%p if e.level == 1 %}")
-    b.para("{{ e.title }}", "toc 1")
+    toc_entry(b, "toc 1")
     b.tag("{%p else %}")
-    b.para("{{ e.title }}", "toc 2")
+    toc_entry(b, "toc 2")
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     end = b.para()

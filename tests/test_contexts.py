@@ -37,6 +37,7 @@ from officekit.render.contexts import (
     summary_context,
     visits_context,
 )
+from officekit.render.contexts.handbook import toc_with_pages
 from officekit.render.engine import Image, render_document
 from officekit.render.nativechart import Chart
 from officekit.render.pdf import PdfConverter, libreoffice_available
@@ -454,10 +455,37 @@ def test_handbook_layout_toc_field_landscape_calendar_page_numbers(
         document = z.read("word/document.xml").decode()
         settings = z.read("word/settings.xml").decode()
         footers = [z.read(n).decode() for n in z.namelist() if re.match(r"word/footer\d", n)]
-    assert 'TOC \\o "1-2"' in document and "<w:updateFields" in settings
+    assert 'TOC \\o "1-2"' in document
+    assert "updateFields" not in settings  # Word opens it without asking to update fields
+    entries = _toc_entries(out)
+    assert [title for title, _ in entries] == [e["title"] for e in contexts["handbook"]["toc"]]
+    assert {"一、岗位设置与职责", "二、人员名录", "五、数据来源"} <= {t for t, _ in entries}
+    assert all(page is None for _, page in entries)  # not laid out: titles without numbers
+    numbered = render_document(
+        PACKAGE_TEMPLATES / "handbook.docx",
+        toc_with_pages(contexts["handbook"], range(3, 3 + len(entries))), tmp_path / "n.docx")
+    assert [page for _, page in _toc_entries(numbered)] == [
+        str(n) for n in range(3, 3 + len(entries))]
     assert 'w:orient="landscape"' in document
     assert any(" PAGE " in f for f in footers)
     assert 'w:eastAsia="宋体"' in z_styles(out)
+
+
+def _toc_entries(docx: Path) -> list[tuple[str, str | None]]:
+    """The TOC field's cached result: (title, page after the tab or None) per entry."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    entries: list[tuple[str, str | None]] = []
+    for p in root.iter(f"{w}p"):
+        style = p.find(f"{w}pPr/{w}pStyle")
+        if style is None or style.get(f"{w}val") not in ("toc1", "toc2"):
+            continue
+        text = "".join(el.text or "" if el.tag == f"{w}t" else "\t"
+                       for el in p.iter(f"{w}t", f"{w}tab"))
+        title, _, page = text.partition("\t")
+        entries.append((title, page or None))
+    return entries
 
 
 def z_styles(docx: Path) -> str:

@@ -503,6 +503,25 @@ def test_pdf_of_every_kind(workspace: Path) -> None:
         short = {re.sub(r"\s+", "", c) for c in cells if 0 < len(c.strip()) <= 10}
         missing = sorted(c for c in short if c not in flat)
         assert not missing, f"{pdf.name}: {missing[:10]}"
+        if kind == "_岗位职责手册":
+            _toc_matches_the_pages(doc, pdf)
+
+
+def _toc_matches_the_pages(doc: Path, pdf: Path) -> None:
+    """The handbook's TOC, written by officekit (no "update fields?" in Word), lists every
+    chapter with the page it is printed on."""
+    with zipfile.ZipFile(doc) as z:
+        assert b"updateFields" not in z.read("word/settings.xml")
+    found = (re.fullmatch(r"(.+)\t(\d+)", line) for line in docx_text(doc).splitlines())
+    entries = [(m.group(1).strip(), m.group(2)) for m in found if m]
+    titles = [title for title, _ in entries]
+    assert {"一、岗位设置与职责", "二、人员名录", "三、投诉处理流程", "五、数据来源"} <= set(titles)
+    pages = [re.sub(r"\s+", "", page) for page in pdf_text(pdf).split("\f")]
+    contents = next(i for i, page in enumerate(pages) if "目录" in page)
+    for title, number in entries:
+        squeezed = re.sub(r"\s+", "", title)
+        first = next(i for i in range(contents + 1, len(pages)) if squeezed in pages[i])
+        assert number == str(first + 1), f"{title}: TOC says {number}, printed on {first + 1}"
 
 
 def test_points_add_up_to_the_score_in_every_evaluation(documents: list[Path]) -> None:

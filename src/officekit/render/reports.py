@@ -10,10 +10,11 @@ document atomically. Listing them in ``outbox/manifest.csv`` and ``outbox/index.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from officekit import winpath
 from officekit.console import expect, note
@@ -23,6 +24,7 @@ from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.render.batch import ContextSource, render_many
 from officekit.render.contexts import Attachment
+from officekit.render.contexts.handbook import toc_with_pages
 from officekit.render.docprops import DocumentProperties
 from officekit.render.documents import (
     ALL_KINDS,
@@ -39,8 +41,11 @@ from officekit.render.documents import (
     template_files,
     template_for,
 )
+from officekit.render.engine import compile_template
 from officekit.render.incremental import comment_for, fingerprint, is_current
 from officekit.render.planning import BUILDERS, Job, ReportData
+from officekit.render.tocpages import heading_pages, page_texts
+from officekit.render.wordpdf import Converter
 from officekit.workspace import Workspace
 
 __all__ = ["ALL_KINDS", "GONGWEN_FOLDER", "MONTHLY_KINDS", "REPORT_KINDS", "SCHEME_TEMPLATES",
@@ -91,6 +96,7 @@ def render_documents(
     documents: list[Document] = []
     handled: list[tuple[ReportRequest, list[Document]]] = []
     want_pdf = False
+    numbered: list[_TocJob] = []  # handbooks whose TOC gets page numbers from their PDF
     for req in reqs:
         if req.kind not in BUILDERS:
             raise UsageError(key="error.report.unknown-kind", kind=req.kind, kinds=REPORT_KINDS)
@@ -115,6 +121,9 @@ def render_documents(
                 else:
                     stale.append((context, job.doc.path))
                     comments[str(job.doc.path)] = comment_for(digest)
+                    if req.pdf and "toc" in context:
+                        numbered.append(_TocJob(job.doc, template, context,
+                                                comments[str(job.doc.path)]))
             if stale:
                 expect(progress, len(stale))
                 render_many(template, stale, comments=comments, properties=properties,
@@ -127,7 +136,7 @@ def render_documents(
         want_pdf = want_pdf or req.pdf
     written = [d for d in documents if d.rendered]
     if want_pdf and written:
-        _convert_pdfs(ws, written, progress)
+        _convert_pdfs(ws, written, progress, numbered, properties)
     for doc in documents:  # POSIX modes (0644 by default), kept even when unchanged
         for path in (doc.path, doc.pdf):
             if path is not None and path.exists() and hasattr(os, "fchmod"):
@@ -180,12 +189,42 @@ def _pdf_current(doc: Document) -> bool:
         return False
 
 
-def _convert_pdfs(ws: Workspace, docs: list[Document], progress: Progress | None) -> None:
+@dataclass(frozen=True, slots=True)
+class _TocJob:
+    doc: Document
+    template: Path
+    context: Mapping[str, Any]
+    comment: bytes
+
+
+def _number_tocs(conv: Converter, jobs: list[_TocJob],
+                 properties: DocumentProperties) -> None:
+    """Lay each handbook out once, read on which page every heading landed, and render it
+    again with those page numbers in its TOC (its fingerprint stays the one of its data)."""
+    for job in jobs:
+        try:
+            pages = page_texts(conv.convert(job.doc.path))
+        except PdfError:
+            continue  # reported by the conversion that follows
+        if pages is None:
+            return  # no pdftotext here: TOCs without numbers
+        found = heading_pages(pages, [entry["title"] for entry in job.context["toc"]])
+        if any(found):
+            compile_template(job.template).render(
+                toc_with_pages(job.context, found), job.doc.path, comment=job.comment,
+                properties=properties)
+
+
+def _convert_pdfs(ws: Workspace, docs: list[Document], progress: Progress | None,
+                  numbered: list[_TocJob] | None = None,
+                  properties: DocumentProperties | None = None) -> None:
     from officekit.render.wordpdf import open_converter
 
     note(progress, f"PDF × {len(docs)}")
     expect(progress, len(docs))
     with open_converter(timeout=ws.settings.pdf_timeout) as conv:
+        if numbered:
+            _number_tocs(conv, numbered, properties or DocumentProperties())
         for doc in docs:
             # one document LibreOffice cannot convert (or times out on) does not cost the
             # others their PDFs: it is reported with its reason and the batch goes on

@@ -101,9 +101,9 @@ def handbook_context(department: str, duties: Sequence[Record], staff: Sequence[
     } for i, s in enumerate(people, start=1)]
 
     calendar = _duty_calendar(department, people, schedule, settings, month)
-    toc = [{"level": 1, "title": "一、岗位设置与职责"}]
-    toc += [{"level": 2, "title": f"{r['number']}. {r['role']}"} for r in roles]
-    toc += [{"level": 1, "title": t} for t in
+    toc = [{"level": 1, "title": "一、岗位设置与职责", "page": ""}]
+    toc += [{"level": 2, "title": f"{r['number']}. {r['role']}", "page": ""} for r in roles]
+    toc += [{"level": 1, "title": t, "page": ""} for t in
             ("二、人员名录", "三、投诉处理流程", f"四、{month.label_zh}值班安排",
              "五、数据来源")]
     deadlines = [{"severity": sev, "days": settings.deadlines.get(sev, 0),
@@ -192,3 +192,11 @@ def _duty_calendar(department: str, people: Sequence[Record], schedule: Sequence
 
 def _day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
+
+
+def toc_with_pages(context: Mapping[str, Any], pages: Sequence[int | None]) -> dict[str, Any]:
+    """The handbook context with each TOC entry's page number (``pages`` in entry order, as
+    laid out by :func:`officekit.render.tocpages.heading_pages`; None leaves it blank)."""
+    toc = [{**entry, "page": str(page) if page else ""}
+           for entry, page in zip(context["toc"], pages, strict=True)]
+    return {**context, "toc": toc}
