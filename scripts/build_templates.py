@@ -944,7 +944,9 @@ def evaluation_summary() -> Builder:
 
 def complaints() -> Builder:
     b = Builder("投诉分析报告")
-    b.title("投诉分析报告", "{{ period_label }}　　统计范围：{{ scope }}　　统计截止：{{ as_of }}")
+    # two lines: in the 公文 style one line broke the date (统计截止：2026 / 年11月23日)
+    b.title("投诉分析报告", "{{ period_label }}")
+    b.para("统计范围：{{ scope }}　　统计截止：{{ as_of }}", "Subtitle")
 
     b.heading("一、总体情况")
     b.grid([
@@ -1035,7 +1037,9 @@ def complaints() -> Builder:
 
 def visits() -> Builder:
     b = Builder("回访总结报告")
-    b.title("回访总结报告", "{{ period_label }}　　统计范围：{{ scope }}　　统计截止：{{ as_of }}")
+    # two lines: in the 公文 style one line broke the date (统计截止：2026 / 年11月23日)
+    b.title("回访总结报告", "{{ period_label }}")
+    b.para("统计范围：{{ scope }}　　统计截止：{{ as_of }}", "Subtitle")
 
     b.heading("一、总体情况")
     b.grid([
