@@ -41,6 +41,7 @@ DATA_MODULES: dict[str, str] = {
     "render/context_spec.py": "the documents' variables described for template authors "
                               "(docs/templates.md is generated from it)",
     "render/filters.py": "Chinese numerals and units the template filters write into documents",
+    "render/tocpages.py": "the handbook's contents page title (目录), found in its laid-out PDF",
     "kpis/metrics.py": "metric names and units shown in documents and the KPI workbook",
     "kpis/schemes.py": "evaluation scheme names and the job titles they apply to",
     "kpis/export.py": "the KPI workbook's column headers (a document)",
