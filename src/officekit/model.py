@@ -58,7 +58,8 @@ class Issue:
     def message(self, lang: str = "zh") -> str:
         return issue_message(self, lang)
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def _where(self) -> dict[str, Any]:
+        """What the issue is and where: the keys its JSON and its stored form share, in order."""
         return {
             "severity": self.severity,
             "code": self.code,
@@ -68,23 +69,16 @@ class Issue:
             "column": self.column,
             "field": self.field,
             "value": json_value(self.value),
-            "message": self.message(lang),
         }
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {**self._where(), "message": self.message(lang)}
 
     def to_stored(self) -> dict[str, Any]:
         """What the ledger keeps of the issue: where it is, its code and its params, no finished
         text; :func:`stored_message` makes the message in the language asked."""
-        return {
-            "severity": self.severity,
-            "code": self.code,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "row": self.row,
-            "column": self.column,
-            "field": self.field,
-            "value": json_value(self.value),
-            "params": {k: _stored_param(v) for k, v in self.params.items()},
-        }
+        return {**self._where(),
+                "params": {k: _stored_param(v) for k, v in self.params.items()}}
 
 
 def _stored_param(value: Any) -> Any:
