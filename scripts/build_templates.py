@@ -192,6 +192,14 @@ def keep_together(table: Any) -> None:
                     p.paragraph_format.keep_with_next = True
 
 
+def keep_rows_with_next(table: Any) -> None:
+    """Every row (the looped one too) kept with what follows: a short list stays whole."""
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
 def no_borders(table: Any) -> None:
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -668,11 +676,7 @@ def sources_block(b: Builder, heading: str) -> None:
         Col("状态", "{{ s.state }}", 3.4, "l"),
     ], "s in sources", font_size=XIAO_WU, empty="{{ sources_note }}", condition="sources",
         margin=0.05)
-    # a few rows: printed whole with their note (not the note alone on the last page)
-    for row in table.rows:
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                p.paragraph_format.keep_with_next = True
+    keep_rows_with_next(table)  # a few rows, printed whole with their note (not it alone)
     b.tag("{%p if sources %}")
     b.note("注：{{ sources_note }}")
     b.tag("{%p endif %}")
@@ -971,15 +975,17 @@ def complaints() -> Builder:
 
     b.heading("三、受理渠道、严重程度与责任部门")
     b.para("（一）按受理渠道", "Label")
-    b.loop_table([
+    # the channel and severity tables hold a few rows each (the enums): printed whole, not a
+    # header and one row at a page foot with the rest overleaf
+    keep_rows_with_next(b.loop_table([
         Col("受理渠道", "{{ c.channel }}", 5.0), Col("件数", "{{ c.count }}", 4.0),
         Col("占比", "{{ c.share }}", 4.0),
-    ], "c in by_channel", empty="无。")
+    ], "c in by_channel", empty="无。"))
     b.para("（二）按严重程度", "Label")
-    b.loop_table([
+    keep_rows_with_next(b.loop_table([
         Col("严重程度", "{{ c.severity }}", 5.0), Col("件数", "{{ c.count }}", 4.0),
         Col("占比", "{{ c.share }}", 4.0),
-    ], "c in by_severity", empty="无。")
+    ], "c in by_severity", empty="无。"))
     b.para("（三）按责任部门", "Label")
     b.loop_table([
         Col("责任部门", "{{ d.department }}", 4.4), Col("件数", "{{ d.count }}", 2.4),
