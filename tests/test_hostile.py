@@ -11,10 +11,12 @@ would not have fit with the old A–Z column count either).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from click.testing import CliRunner
 
 from officekit.cli import cli
 from officekit.ledger.store import Ledger
+from officekit.read import guard
 from officekit.read.guard import ChildLimits, ReaderDied, ReaderPool
 from officekit.watch import Timings
 from officekit.watch.audit import audit_workspace
@@ -169,6 +172,20 @@ def test_the_reader_pool_survives_its_children() -> None:
 
 
 # --- the watcher ------------------------------------------------------------------------------
+
+def test_a_reader_whose_caller_is_gone_exits_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    """A killed worker's reading child must not print a BrokenPipe traceback into its log."""
+    ctx = multiprocessing.get_context("spawn")
+    caller, child = ctx.Pipe()
+    proc = ctx.Process(target=guard._child_main, args=(child,), daemon=True)
+    proc.start()
+    child.close()
+    caller.send((time.sleep, (0.3,), ChildLimits(None, None, None)))
+    caller.close()  # the caller is gone before the answer is sent
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
+
 
 def test_a_running_watcher_takes_the_corpus_and_stays_alive(corpus: dict[str, Path],
                                                            tmp_path: Path) -> None:

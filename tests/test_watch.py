@@ -5,17 +5,20 @@ from __future__ import annotations
 import io
 import os
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xlwt  # type: ignore[import-untyped]
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from officekit.intake import process_loaded
 from officekit.ledger.store import Ledger, sha256_of
 from officekit.samples.forms import Cell
 from officekit.samples.generate import write_samples
 from officekit.samples.ods import write_ods
+from officekit.validate.pipeline import load_file
 from officekit.watch import MAX_ATTEMPTS, Timings, Watcher, stuck_files
 from officekit.watch.audit import audit_workspace
 from officekit.watch.renders import reports_renderer
@@ -273,13 +276,16 @@ def test_documents_are_rendered_once_per_burst(ws: Workspace, tmp_path: Path) ->
         return [doc]
 
     sources = [register_bytes(tmp_path, [f"TS5{i:02d}"], f"{i}.xlsx") for i in range(5)]
-    timings = Timings(settle=0.2, rescan=1.0, debounce=0.8)
+    # files 0.1 s apart are one burst; the debounce is generous so that a loaded machine
+    # (a slow drop, a slow read) does not split the burst in two
+    timings = Timings(settle=0.2, rescan=1.0, debounce=3.0)
     with running(ws, timings=timings, on_accepted=render) as rw:
         for i, data in enumerate(sources):
             drop(data, ws.inbox / f"登记{i}.xlsx")
             time.sleep(0.1)
-        wait_for(lambda: calls, timeout=10)
-        time.sleep(1.0)
+        # every file finished and nothing left waiting to be rendered: no render can follow
+        wait_for(lambda: rw.done() == 5 and calls and rw.watcher.renders.due_at() is None,
+                 timeout=60)
     assert calls == [{period_of(month_ago())}]
     assert rw.watcher.summary.documents == [ws.outbox / f"{period_of(month_ago())}.docx"]
     assert f"已更新文档 1 份（{period_of(month_ago())}）" in log_text(ws)
@@ -299,6 +305,29 @@ def test_periods_a_killed_watcher_left_are_rendered_by_the_next(ws: Workspace) -
     Watcher(ws, quiet=True, on_accepted=render).run(once=True)
     assert calls == [{"2026-09"}]
     assert list(notes.iterdir()) == []
+
+
+def test_a_file_a_queue_worker_finishes_meanwhile_is_not_taken_for_lost(
+        ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job queue's worker archives handed-off files out of a watcher's processing folder:
+    one it stores and moves while the watcher looks for lost claims is finished, not lost."""
+    item = ws.inbox / ".processing" / "gone-1-abcdef" / "000001" / "登记.xlsx"
+    drop(register_bytes(tmp_path, ["TS701"]), item)
+    with Ledger.open(ws.database_url) as ledger:
+        assert ledger.claim(sha256_of(item), item.name, str(item), "queue@elsewhere")
+    unfinished = Ledger.unfinished
+
+    def worker_finishes_meanwhile(self: Ledger) -> list[dict[str, Any]]:
+        claimed = unfinished(self)
+        if item.exists():  # the worker stores the file, then moves it to the archive
+            loaded = load_file(item, ws.settings)
+            process_loaded(ws, self, loaded, today=date.today(), lang="zh", move=True)
+        return claimed  # what the watcher read before the worker was done
+
+    monkeypatch.setattr(Ledger, "unfinished", worker_finishes_meanwhile)
+    Watcher(ws, quiet=True).run(once=True)
+    assert [(r["name"], r["state"]) for r in rows(ws)] == [("登记.xlsx", "accepted")]
+    assert "登记.xlsx" not in log_text(ws)
 
 
 def test_a_failing_renderer_does_not_stop_the_watcher(ws: Workspace, tmp_path: Path) -> None:

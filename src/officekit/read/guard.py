@@ -193,14 +193,24 @@ def _child_main(conn: Connection) -> None:
         except Exception as exc:  # sent back, for the caller to handle or raise
             answer = ("error", _portable(exc))
         try:
-            conn.send(answer)
-        except MemoryError:
-            conn.send(("memory", "MemoryError (sending the result)"))
-            return
-        except Exception as exc:  # an exception that cannot be pickled: its text then
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-        if answer[0] == "memory":
-            return  # a heap that ran out is not worth keeping
+            if not _reply(conn, answer) or answer[0] == "memory":
+                return  # a heap that ran out is not worth keeping
+        except OSError:
+            return  # the caller is gone (killed): nobody to answer, nothing to print
+
+
+def _reply(conn: Connection, answer: tuple[str, Any]) -> bool:
+    """Send ``answer``; False when the child should end. OSError: the caller is gone."""
+    try:
+        conn.send(answer)
+    except MemoryError:
+        conn.send(("memory", "MemoryError (sending the result)"))
+        return False
+    except OSError:
+        raise
+    except Exception as exc:  # an exception that cannot be pickled: its text then
+        conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    return True
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -29,7 +29,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -428,10 +428,19 @@ class Watcher:
                 self.log.info(msg("adopted", self.lang, owner=owner, count=count))
             self.renders.adopt(owner)
         for row, path in zip(rows, paths, strict=True):
-            if self._in_held_folder(path) and not path.exists():
+            if self._in_held_folder(path) and not path.exists() and self._still_claimed(row):
                 self.ledger.set_state(row["id"], "failed", message="lost from processing")
                 self.log.error(msg("lost", self.lang, name=row["name"]))
         self.area.release_finished()
+
+    def _still_claimed(self, row: dict[str, Any]) -> bool:
+        """Whether ``row`` (read before its file was found gone) is still claimed at its path.
+
+        A file is stored before it is moved to the archive, so a file gone since ``row`` was
+        read by a job queue's worker (working in this watcher's folder) is finished by now:
+        only a row still claimed after the file went missing was really lost."""
+        now = self.ledger.file(int(row["id"]))
+        return now is not None and now["state"] == "claimed" and now["path"] == row["path"]
 
     def _in_held_folder(self, path: Path) -> bool:
         """Whether ``path`` lies in a processing folder this watcher holds the lock of."""
