@@ -281,9 +281,13 @@ class ProcessingArea:
         except FileNotFoundError:
             return []
         for slot in slots:
-            if slot.is_dir(follow_symlinks=False):
-                out.extend(Path(e.path) for e in os.scandir(slot.path)
-                           if e.is_file(follow_symlinks=False))
+            if not slot.is_dir(follow_symlinks=False):
+                continue
+            try:
+                entries = list(os.scandir(slot.path))
+            except FileNotFoundError:
+                continue  # a job queue's worker archived its file and removed the slot just now
+            out.extend(Path(e.path) for e in entries if e.is_file(follow_symlinks=False))
         return out
 
     def items(self) -> list[Path]:
