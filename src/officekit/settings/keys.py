@@ -283,5 +283,10 @@ KEYS: tuple[Key, ...] = (
 )
 
 KEY_BY_NAME = {k.name: k for k in KEYS}
+# the keys of each section in the table's order: "smtp" → smtp.host, smtp.port, …
+SECTION_KEYS: dict[str, list[Key]] = {}
+for _key in KEYS:
+    if _key.section:
+        SECTION_KEYS.setdefault(_key.section, []).append(_key)
 # the top-level names in the table's order: a key (language) or a section ([paths])
 TOP_NAMES = list(dict.fromkeys(k.name.partition(".")[0] for k in KEYS))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from officekit.errors import SettingsError
-from officekit.settings.keys import DEFAULTS, KEYS, SECTIONS, TOP_NAMES, Key
+from officekit.settings.keys import DEFAULTS, KEY_BY_NAME, SECTION_KEYS, SECTIONS, TOP_NAMES, Key
 from officekit.settings.model import Settings
 from officekit.settings.values import UNSET, table, unknown
 
@@ -34,10 +34,9 @@ def parse_settings(data: dict[str, Any]) -> Settings:
         if name not in data:
             continue
         raw = data[name]
-        keys = [k for k in KEYS if k.section == name]
-        if not keys:  # a key of the top level (language) or a table of the office's own
-            (key,) = [k for k in KEYS if k.name == name]
-            _read(key, raw, so_far)
+        keys = SECTION_KEYS.get(name)
+        if keys is None:  # a key of the top level (language) or a table of the office's own
+            _read(KEY_BY_NAME[name], raw, so_far)
             continue
         section = SECTIONS[name]
         if section.shorthand and isinstance(raw, bool):  # pdf = true
