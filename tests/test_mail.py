@@ -223,6 +223,24 @@ def test_missing_host_is_a_settings_error_showing_the_toml(tmp_path: Path,
     assert "--dry-run" in english and "发信" not in english
 
 
+def test_send_without_a_mail_server_says_so_in_english(tmp_path: Path) -> None:
+    """`send --lang en` with no [smtp]: exit 2, the key, and the section to paste in."""
+    from click.testing import CliRunner
+
+    from officekit.cli import cli
+
+    ws = make_workspace(tmp_path / "ws")
+    write_outbox(ws)
+    with Ledger.open(ws.database_url) as led:
+        store_staff(led)
+    res = CliRunner().invoke(cli, ["send", "-w", str(ws.root), "--period", PERIOD,
+                                   "--lang", "en"])
+    assert res.exit_code == 2, res.output
+    assert "officekit.toml: smtp.host: no mail (SMTP) server is set" in res.stderr
+    assert '[smtp]\nhost = "smtp.example.com"' in res.stderr
+    assert "# the mail server" in res.stderr and "发信" not in res.stderr
+
+
 def test_smtp_setting_errors_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
     from officekit.deliver.smtp import check_smtp
     from officekit.settings import SmtpSettings
