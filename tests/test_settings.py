@@ -212,6 +212,22 @@ def test_every_section_with_its_examples_is_valid(lang: str) -> None:
     assert (s.smtp.host, s.smtp.sender) == ("smtp.example.com", "客服中心 <kefu@example.com>")
 
 
+def test_every_setting_has_exactly_one_key() -> None:
+    """Each field of Settings (and of its parts: smtp, limits, due, wecom, dingtalk) is set
+    by one row of the key table: a field added without its key fails here."""
+    from dataclasses import fields, is_dataclass
+
+    paths = []
+    for f in fields(Settings):
+        value = getattr(Settings(), f.name)
+        if is_dataclass(value):
+            paths += [f"{f.name}.{g.name}" for g in fields(value)]
+        else:
+            paths.append(f.name)
+    targets = [k.target for k in KEYS]
+    assert sorted(targets) == sorted(paths)
+
+
 def test_each_key_sets_its_target() -> None:
     """A key's row names the Settings attribute it sets: a changed value lands there."""
     s = parse_settings({"smtp": {"port": 465}, "limits": {"attempts": 5},
