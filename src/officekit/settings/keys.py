@@ -179,7 +179,7 @@ KEYS: tuple[Key, ...] = (
     Key("paths.data", FOLDER, "data", "账本和日志", "the ledger and logs", init="off"),
     Key("database.url", URL, "database_url", "数据库地址，如 PostgreSQL",
         "database address, e.g. PostgreSQL", init="off",
-        example='"postgresql+psycopg://officekit:密码@db.example.cn:5432/officekit"'),
+        example='"postgresql+psycopg://officekit:…@db.example.cn:5432/officekit"'),
     Key("queue.enabled", BOOL, "queue_enabled",
         "true：watch 把文件交给任务队列，由 officekit worker 处理；false：在本进程处理",
         "true: watch hands files to the job queue for officekit worker; false: in-process",
