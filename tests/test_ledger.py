@@ -467,7 +467,7 @@ def test_kill_inside_a_store_leaves_the_ledger_as_before(
         time.sleep(0.02)
     assert marker.read_text() == "store_accepted"
     os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait(timeout=10) == -signal.SIGKILL
+    assert proc.wait(timeout=60) == -signal.SIGKILL
 
     records, versions, nfiles = _stored_counts(ledger)
     assert (records, versions) == before[:2]

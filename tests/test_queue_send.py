@@ -122,7 +122,7 @@ def test_send_on_postgresql_queues_each_message_once_and_a_killed_senders_job_is
             assert (f"{SEND}  {held['args']['path']} {held['args']['email']}  @ "
                     f"{held['machine']}") in shown.output
             os.kill(a.pid, signal.SIGKILL)  # mid-send: before the server has the data
-            assert a.wait(timeout=10) == -signal.SIGKILL
+            assert a.wait(timeout=60) == -signal.SIGKILL
             handler.release.set()
 
             def drained() -> bool:
