@@ -353,6 +353,25 @@ def test_a_pdf_failure_is_reported_per_document_and_the_rest_go_on(
     assert all(d.name in manifest for d in docs)
 
 
+@pytest.mark.pdf
+@pytest.mark.skipif(not __import__("officekit.render.pdf", fromlist=["x"])
+                    .libreoffice_available(), reason="LibreOffice is not installed")
+def test_why_a_pdf_failed_is_said_in_the_language_asked(loaded: Path, tmp_path: Path) -> None:
+    import shutil
+
+    ws = tmp_path / "ws"
+    shutil.copytree(loaded, ws)
+    toml = ws / "officekit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("timeout = 120", "timeout = 0.001"),
+                    encoding="utf-8")
+    res = run("--lang", "en", "report", "evaluation-summary", "-w", ws, "--period", "2026-10",
+              "--department", "客服二部", "--as-of", TODAY, "--pdf", "-q")
+    assert res.exit_code == 1, res.output
+    # a real LibreOffice timeout, worded by the catalogue in English only
+    assert "to PDF timed out after 0.001 s" in res.stderr
+    assert "超时" not in res.stderr and "PDF 未能生成" not in res.stderr
+
+
 class _Tty(__import__("io").StringIO):
     def isatty(self) -> bool:
         return True

@@ -262,7 +262,7 @@ def test_a_poison_file_is_set_aside_after_its_attempts(poison: bytes, tmp_path: 
     status = runner.invoke(cli, ["status", "-w", str(ws.root), "--lang", "en"])
     # the text table wraps long details to the terminal's width: the words are read from JSON
     assert "毒.xlsx" in status.output and "reader-died" in status.output
-    as_json = runner.invoke(cli, ["status", "-w", str(ws.root), "--format", "json"])
+    as_json = runner.invoke(cli, ["status", "-w", str(ws.root), "--format", "json", "--lang", "en"])
     limited = {f["name"]: f for f in json.loads(as_json.output)["limited"]}
     assert "the reading process died" in limited["毒.xlsx"]["message"]
 

@@ -312,7 +312,7 @@ def test_server_failing_midway_keeps_what_went_out_and_rerun_sends_the_rest(
     assert report.exit_code == 1
     assert statuses(report) == {"sent": 3, "failed": 1, "not-attempted": 4, "unaddressed": 1}
     failed = next(d for d in report.deliveries if d.status == "failed")
-    assert failed.error is not None and "421" in failed.error and "已重试 2 次" in failed.error
+    assert failed.error is not None and "421" in str(failed.error) and "已重试 2 次" in str(failed.error)
     text = format_send_report(report)
     assert "[失败]" in text and "[未发送]" in text
     sent_first = arrived(flaky)
@@ -346,7 +346,7 @@ def test_refused_connection_is_retried_then_reported(tmp_path: Path, ledger: Led
     assert failed.status == "failed" and failed.error is not None
     expected = {None: "服务器断开了连接", b"554 5.3.2 no service here\r\n": "554",
                 b"421 4.3.2 too busy\r\n": "421"}[greeting]
-    assert expected in failed.error
+    assert expected in str(failed.error)
     assert not any(ledger.was_sent(d.sha256, d.recipient.email) for d in report.deliveries)
 
 
@@ -356,7 +356,12 @@ def test_nobody_listening_is_retried_then_reported(tmp_path: Path, ledger: Ledge
     report = send_documents(ws, ledger, PERIOD, backoff=FAST)
     assert report.exit_code == 1
     assert report.deliveries[0].error is not None
-    assert "连接被拒绝" in report.deliveries[0].error
+    assert "连接被拒绝" in str(report.deliveries[0].error)
+    # each output words the reason in its language: JSON and text in English only
+    first, rest = report.to_dict("en")["deliveries"][:2]
+    assert first["error"] == "connection refused (after 2 retries)"
+    assert rest["error"] == "not attempted after the connection failed"
+    assert "连接" not in format_send_report(report, "en")
 
 
 def test_a_refused_recipient_fails_alone_and_is_tried_again_next_run(tmp_path: Path,
@@ -370,7 +375,7 @@ def test_a_refused_recipient_fails_alone_and_is_tried_again_next_run(tmp_path: P
         assert statuses(report) == {"sent": 7, "failed": 1, "unaddressed": 1}
         failed = next(d for d in report.deliveries if d.status == "failed")
         assert failed.recipient.email == "wangfang@example.com"
-        assert failed.error is not None and "550" in failed.error
+        assert failed.error is not None and "550" in str(failed.error)
         handler.refuse.clear()
         rerun = send_documents(ws, ledger, PERIOD, backoff=FAST)
     assert statuses(rerun) == {"sent": 1, "already-sent": 7, "unaddressed": 1}

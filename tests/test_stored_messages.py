@@ -95,3 +95,64 @@ def test_params_keep_what_the_message_shows() -> None:
     kept = json.loads(json.dumps(listed.to_stored(), ensure_ascii=False))
     for lang in ("zh", "en"):
         assert stored_message(kept, lang) == listed.message(lang)
+
+
+# --------------------------------------------------------------------------------------------
+# why a file failed (files.message) and why a send failed (sends.error)
+
+
+def test_why_a_file_failed_is_stored_as_a_code_and_worded_in_the_language_asked(
+        tmp_path: Path, ledger_url: str) -> None:
+    from officekit.errors import PdfError, failure_of
+
+    ws = tmp_path / "ws"
+    assert run("init", ws).exit_code == 0
+    with (ws / "officekit.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[database]\nurl = "{ledger_url}"\n')
+    with Ledger.open(ledger_url) as ledger:
+        for sha, name in (("a" * 64, "新.xlsx"), ("b" * 64, "旧.xlsx"), ("c" * 64, "库.xlsx")):
+            assert ledger.claim(sha, name, f"/in/{name}", "test")
+        new = ledger.find_file("a" * 64)
+        old = ledger.find_file("b" * 64)
+        lib = ledger.find_file("c" * 64)
+        assert new and old and lib
+        ledger.set_state(new["id"], "failed", message=failure_of(
+            PdfError(key="error.pdf.timed-out", name="甲.docx", seconds=30)))
+        # a row written before the ledger kept codes: its finished text
+        ledger.set_state(old["id"], "failed", message="OSError: 磁盘出错 / disk error")
+        ledger.set_state(lib["id"], "failed", message=failure_of(OSError("No space left")))
+        stored = ledger.find_file("a" * 64)
+    assert stored is not None
+    kept = json.loads(stored["message"])  # code and params, no finished text
+    assert kept["key"] == "error.failed-with" and kept["params"]["type"] == "PdfError"
+    assert kept["params"]["detail"] == {"key": "error.pdf.timed-out",
+                                       "params": {"name": "甲.docx", "seconds": 30}}
+    shown = {}
+    for lang in ("zh", "en"):
+        res = run("status", "-w", ws, "--lang", lang, "--format", "json")
+        assert res.exit_code == 0, res.output
+        shown[lang] = {f["name"]: f["message"] for f in json.loads(res.stdout)["stuck"]}
+    assert shown["zh"]["新.xlsx"] == "处理出错（PdfError）：甲.docx 转换为 PDF 超时（30 秒）"
+    assert shown["en"]["新.xlsx"] == "PdfError: Converting 甲.docx to PDF timed out after 30 s"
+    assert shown["zh"]["旧.xlsx"] == shown["en"]["旧.xlsx"] == "OSError: 磁盘出错 / disk error"
+    assert shown["en"]["库.xlsx"] == "OSError: No space left"
+    text = run("status", "-w", ws, "--lang", "en").stdout
+    assert "timed out after 30 s" in text and "超时" not in text
+
+
+def test_why_a_send_failed_is_stored_as_a_code(ledger: Ledger) -> None:
+    from sqlalchemy import select
+
+    from officekit.i18n import Message, shown
+    from officekit.ledger.schema import sends
+
+    why = Message("smtp.exhausted", {"retries": 3, "detail": Message("smtp.refused")})
+    ledger.record_send("d" * 64, "a@example.com", status="failed", error=why)
+    ledger.record_send("e" * 64, "b@example.com", status="failed", error="old / 旧")
+    with ledger.transaction() as conn:
+        kept = dict(conn.execute(select(sends.c.recipient, sends.c.error)).all())
+    assert json.loads(kept["a@example.com"])["key"] == "smtp.exhausted"
+    assert shown(kept["a@example.com"], "en") == why.text("en")
+    assert shown(kept["a@example.com"], "zh") == why.text("zh")
+    assert "3" in why.text("en") and why.text("en") != why.text("zh")
+    assert shown(kept["b@example.com"], "en") == "old / 旧"

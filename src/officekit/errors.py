@@ -6,7 +6,7 @@ Exceptions are for things that stop a command: a bad setting, an unreadable file
 
 from __future__ import annotations
 
-from officekit.i18n import UI, code_message, t
+from officekit.i18n import UI, Message, Texts, code_message, t
 
 
 class OfficekitError(Exception):
@@ -55,6 +55,15 @@ class OfficekitError(Exception):
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+    def as_message(self) -> Message:
+        """The error as data (:class:`~officekit.i18n.Message`): its key, params and hint to
+        word later in any language; an error without a key keeps its text in both."""
+        if self.catalogue_key is not None:
+            hint_key = self.hint_key or self.catalogue_key + ".hint"
+            return Message(self.catalogue_key, dict(self.params),
+                           hint_key if hint_key in UI else None)
+        return Message.literal(Texts(self.text("zh"), self.text("en")))
 
 
 class UsageError(OfficekitError):
@@ -135,3 +144,16 @@ class PdfError(OfficekitError):
 
 class DeliveryError(OfficekitError):
     """Sending a document failed (SMTP)."""
+
+
+def message_of(exc: BaseException) -> Message:
+    """Any exception's text as a :class:`~officekit.i18n.Message`: an officekit error's key
+    and params; another's own text (Python's or a library's, one language)."""
+    if isinstance(exc, OfficekitError):
+        return exc.as_message()
+    return Message.literal(str(exc))
+
+
+def failure_of(exc: BaseException) -> Message:
+    """Why processing failed, as the ledger keeps it: the exception's type and its message."""
+    return Message("error.failed-with", {"type": type(exc).__name__, "detail": message_of(exc)})

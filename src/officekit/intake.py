@@ -27,6 +27,7 @@ from typing import Any
 
 from officekit import winpath
 from officekit.errors import OfficekitError
+from officekit.i18n import Message
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import FileInfo, Ledger, sha256_of
 from officekit.model import FileResult, Issue
@@ -189,7 +190,7 @@ def archive_file(ws: Workspace, path: Path, status: str, *, move: bool,
 
 
 def finish_archive(ws: Workspace, ledger: Ledger, file_id: int, path: Path, status: str, *,
-                   move: bool, today: date | None = None, message: str | None = None,
+                   move: bool, today: date | None = None, message: Message | None = None,
                    checkpoint: Checkpoint | None = None) -> Path:
     """Archive ``path`` as file ``file_id`` in ``status`` and record where; idempotent.
 

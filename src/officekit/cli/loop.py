@@ -79,7 +79,7 @@ def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
                                        progress=steps)
             text = format_group_report(report, ctx.lang)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_dict(ctx.lang), ensure_ascii=False, indent=2))
     else:
         click.echo(text)
     if report.exit_code:
@@ -110,7 +110,7 @@ def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
         report = send_due(ws, ledger, day, lang=ctx.lang, dry_run=dry_run,
                           progress=steps, enqueue=_queue(ws, ledger))
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_dict(ctx.lang), ensure_ascii=False, indent=2))
     else:
         click.echo(format_due_send(report, ctx.lang))
     if report.exit_code:

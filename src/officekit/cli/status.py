@@ -21,14 +21,15 @@ def status(ctx: Ctx, fmt: str) -> None:
     ws.ensure()
     from officekit.kpis.coverage import coverage_by_month, coverage_json
     from officekit.ledger.lifecycle import outstanding_rejected
-    from officekit.watch.status import limited_files, processing_files, stuck_files
+    from officekit.watch.status import limited_files, processing_files, stuck_files, worded
 
+    lang = ctx.lang
     with Ledger.open(ws.database_url) as ledger:
         summary = ledger.summary()
-        recent = ledger.recent_files(15)
-        stuck = stuck_files(ledger)
-        processing = processing_files(ws, ledger)
-        limited = limited_files(ledger)
+        recent = worded(ledger.recent_files(15), lang)
+        stuck = worded(stuck_files(ledger), lang)
+        processing = worded(processing_files(ws, ledger), lang)
+        limited = worded(limited_files(ledger), lang)
         if ledger.url.startswith("postgresql"):
             from officekit.jobs.queue import queue_status
 

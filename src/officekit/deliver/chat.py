@@ -36,7 +36,7 @@ from officekit.deliver.robot import (
     RobotUnreachable,
 )
 from officekit.errors import SettingsError, UsageError
-from officekit.i18n import t
+from officekit.i18n import Message, t
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.settings import WebhookSettings
@@ -56,7 +56,8 @@ class GroupDelivery:
     status: str = "pending"  # pending | already-sent | sent | failed | not-attempted
     error: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """As JSON (``error`` is already in the language of the report)."""
         return {"path": self.row.path, "kind": self.row.kind, "department": self.row.department,
                 "sha256": self.sha256, "files": [p.name for p in self.files],
                 "status": self.status, "error": self.error}
@@ -75,8 +76,10 @@ class GroupReport(DocumentsReport[GroupDelivery]):
     def trouble(self) -> int:
         return DocumentsReport.trouble(self) + (self.summary_status == "failed")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"via": self.via, "destination": self.destination} | self.base_dict() | {
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The report as ``send --format json`` prints it (its texts are in the language it
+        was made in; ``lang`` is for the same call as the mail report's)."""
+        return {"via": self.via, "destination": self.destination} | self.base_dict(lang) | {
             "summary": {"status": self.summary_status, "text": self.summary},
             "rate_limit_waits": self.rate_limit_waits}
 
@@ -173,16 +176,16 @@ def _send_wecom(ws: Workspace, client: RobotClient, ledger: Ledger, report: Grou
             for path in delivery.files:
                 robot.send_file(path)
         except RobotRefused as exc:
-            _finish(ledger, report, delivery, "failed", exc.text(lang))
+            _finish(ledger, report, delivery, "failed", exc.as_message(), lang)
         except (RobotUnreachable, RobotSetupError) as exc:
-            _finish(ledger, report, delivery, "failed", exc.text(lang))
+            _finish(ledger, report, delivery, "failed", exc.as_message(), lang)
             _not_attempted(report, pending[i + 1:])
             report.summary_status = "none"
             if isinstance(exc, RobotSetupError):
                 raise
             return
         else:
-            _finish(ledger, report, delivery, "sent", None)
+            _finish(ledger, report, delivery, "sent", None, lang)
         if progress:  # a step of the bar (count and time left on a terminal)
             progress(delivery.row.path)
     # the summary covers what the group has now; unchanged since the last one, it is not sent
@@ -195,7 +198,7 @@ def _send_wecom(ws: Workspace, client: RobotClient, ledger: Ledger, report: Grou
     except (RobotRefused, RobotUnreachable) as exc:
         report.summary_status = "failed"
         ledger.record_send(summary_sha, report.destination, status="failed",
-                           error=exc.text(lang), path="summary")
+                           error=exc.as_message(), path="summary")
         return
     report.summary_status = "sent"
     ledger.record_send(summary_sha, report.destination, path="summary")
@@ -211,19 +214,20 @@ def _send_dingtalk(client: RobotClient, ledger: Ledger, report: GroupReport,
         robot.send_markdown(title, report.summary)
     except (RobotRefused, RobotUnreachable) as exc:
         for delivery in pending:
-            _finish(ledger, report, delivery, "failed", exc.text(lang))
+            _finish(ledger, report, delivery, "failed", exc.as_message(), lang)
         report.summary_status = "failed"
         return
     for delivery in pending:
-        _finish(ledger, report, delivery, "sent", None)
+        _finish(ledger, report, delivery, "sent", None, lang)
     report.summary_status = "sent"
     ledger.record_send(_summary_sha(report, ("pending",)), report.destination, path="summary")
 
 
 def _finish(ledger: Ledger, report: GroupReport, delivery: GroupDelivery, status: str,
-            error: str | None) -> None:
-    delivery.status, delivery.error = status, error
-    ledger.record_send(delivery.sha256, report.destination, status=status, error=error,
+            why: Message | None, lang: str) -> None:
+    """The outcome, worded for the report in ``lang``; the ledger keeps ``why`` as a code."""
+    delivery.status, delivery.error = status, why.text(lang) if why else None
+    ledger.record_send(delivery.sha256, report.destination, status=status, error=why,
                        path=delivery.row.path)
 
 

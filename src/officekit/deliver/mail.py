@@ -42,7 +42,7 @@ from officekit.deliver.report import (
 )
 from officekit.deliver.smtp import Progress
 from officekit.errors import TemplateError, UsageError
-from officekit.i18n import t
+from officekit.i18n import Message, t
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
 from officekit.settings import SmtpSettings
@@ -64,12 +64,12 @@ class Delivery(Mail):
         """The document's SHA-256 as sent (the message's key)."""
         return self.key
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         r = self.recipient
         return {"path": self.row.path, "kind": self.row.kind, "department": self.row.department,
                 "staff_id": self.row.staff_id, "sha256": self.key,
                 "recipient": {"staff_id": r.staff_id, "name": r.name, "email": r.email,
-                              "relation": r.relation}, **self.outcome_json()}
+                              "relation": r.relation}, **self.outcome_json(lang)}
 
 
 @dataclass(slots=True)
@@ -88,8 +88,9 @@ class SendReport(DocumentsReport[Delivery]):
 
     unaddressed: list[Unaddressed] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return self.base_dict(unaddressed=len(self.unaddressed)) | {
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The report as ``send --format json`` prints it (texts in ``lang``)."""
+        return self.base_dict(lang, unaddressed=len(self.unaddressed)) | {
             "unaddressed": [{"path": u.row.path, "kind": u.row.kind, "who": u.who,
                              "reason": u.reason} for u in self.unaddressed]}
 
@@ -233,7 +234,7 @@ def send_documents(ws: Workspace, ledger: Ledger, period: str, *, kinds: Collect
         return report
     deliver(ws, ledger, report.deliveries,
             label=lambda d: f"{d.record_path} → {d.recipient.label()}",
-            not_attempted=t("mail.not-attempted", "zh") + " / " + t("mail.not-attempted", "en"),
+            not_attempted=Message("mail.not-attempted"),
             enqueue=enqueue, ssl_context=ssl_context, backoff=backoff, progress=progress)
     return report
 
@@ -264,7 +265,7 @@ def format_send_report(report: SendReport, lang: str = "zh") -> str:
         title=lambda d: pick(KIND_TITLES.get(d.row.kind, (d.row.kind,) * 2)),
         files=lambda d: len(d.attachments), to=lambda d: d.recipient.label(),
         details=lambda d: ["    " + t("mail.subject", lang, subject=d.subject)]
-        if to_send(d) else [])
+        if to_send(d) else [], lang=lang)
     if report.unaddressed:
         lines.append(t("mail.undeliverable", lang))
         lines.extend(f"  {u.row.path} → {u.who}: {u.reason}" for u in report.unaddressed)

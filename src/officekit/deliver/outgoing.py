@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from officekit.deliver.recipients import Recipient
 from officekit.deliver.smtp import Progress, send_each
-from officekit.i18n import t
+from officekit.i18n import Message
 from officekit.ledger.store import Ledger, sha256_of
 from officekit.workspace import Workspace
 
@@ -43,12 +43,13 @@ class Mail:
     attachments: tuple[Path, ...] = ()
     key_is_attachment: bool = False  # the key is the first attachment's SHA-256 (a document)
     status: str = "pending"
-    error: str | None = None
+    error: Message | None = None  # why it failed: kept as a code, worded in each output's language
 
-    def outcome_json(self) -> dict[str, Any]:
-        """The part of a message's JSON every kind shares: what it carries, what became of it."""
+    def outcome_json(self, lang: str = "zh") -> dict[str, Any]:
+        """The part of a message's JSON every kind shares: what it carries, what became of it
+        (``error`` worded in ``lang``)."""
         return {"attachments": [p.name for p in self.attachments], "subject": self.subject,
-                "status": self.status, "error": self.error}
+                "status": self.status, "error": self.error.text(lang) if self.error else None}
 
     def job_args(self, outbox: Path) -> dict[str, Any]:
         """The send job's arguments (JSON): everything a worker on another machine needs."""
@@ -90,7 +91,7 @@ def undelivered(mails: Iterable[HasStatus]) -> int:
 Enqueue = Callable[[Sequence[Mail]], None]
 
 
-def record(ledger: Ledger, mail: Mail, status: str, error: str | None) -> None:
+def record(ledger: Ledger, mail: Mail, status: str, error: Message | None) -> None:
     """Set the outcome and record it in the ledger at once."""
     mail.status, mail.error = status, error
     ledger.record_send(mail.key, mail.recipient.email, status=status, error=error,
@@ -98,7 +99,7 @@ def record(ledger: Ledger, mail: Mail, status: str, error: str | None) -> None:
 
 
 def deliver(ws: Workspace, ledger: Ledger, mails: Sequence[Mail], *,
-            label: Callable[[Mail], str], not_attempted: str | None = None,
+            label: Callable[[Mail], str], not_attempted: Message | None = None,
             enqueue: Enqueue | None = None, ssl_context: ssl.SSLContext | None = None,
             backoff: float = 2.0, progress: Progress | None = None) -> None:
     """Send the ``pending`` messages over one connection, each recorded as it goes; with
@@ -127,7 +128,7 @@ def send_recorded(ws: Workspace, ledger: Ledger, mail: Mail, *,
     if mail.key_is_attachment and (not mail.attachments or not mail.attachments[0].is_file()
                                    or sha256_of(mail.attachments[0]) != mail.key):
         mail.status = "failed"
-        mail.error = " / ".join(t("mail.queued-changed", lang) for lang in ("zh", "en"))
+        mail.error = Message("mail.queued-changed")
         return mail
     deliver(ws, ledger, [mail], label=lambda m: f"→ {m.recipient.label()}",
             ssl_context=ssl_context, backoff=backoff)

@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from officekit.deliver.manifest import DOCUMENT_KINDS, ManifestRow, read_manifest
 from officekit.deliver.outgoing import STATUSES, tally, undelivered
 from officekit.errors import UsageError
-from officekit.i18n import t
+from officekit.i18n import Message, display, t
 from officekit.kpis.periods import Period
 from officekit.ledger.store import sha256_of
 
@@ -32,8 +32,8 @@ class Sent(Protocol):
     @property
     def status(self) -> str: ...
     @property
-    def error(self) -> str | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def error(self) -> Message | str | None: ...
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]: ...
 
 
 D = TypeVar("D", bound=Sent)
@@ -88,12 +88,13 @@ class DocumentsReport(Generic[D]):
         """0 all sent, queued or nothing to send; 1 some failed, not attempted, or missing."""
         return 1 if self.trouble() else 0
 
-    def base_dict(self, **counts: int) -> dict[str, Any]:
-        """The JSON both kinds of report start with (``counts`` adds to the counts)."""
+    def base_dict(self, lang: str = "zh", **counts: int) -> dict[str, Any]:
+        """The JSON both kinds of report start with (``counts`` adds to the counts; errors
+        worded in ``lang``)."""
         return {"period": self.period, "dry_run": self.dry_run,
                 "counts": tally(self.deliveries) | counts
                 | {"missing_files": len(self.missing_files)},
-                "deliveries": [d.to_dict() for d in self.deliveries],
+                "deliveries": [d.to_dict(lang) for d in self.deliveries],
                 "missing_files": [r.path for r in self.missing_files]}
 
     def documents(self, outbox: Path, kinds: Collection[str] = (),
@@ -117,9 +118,10 @@ class DocumentsReport(Generic[D]):
 
     def delivery_lines(self, *, status_text: Callable[[D], str], title: Callable[[D], str],
                        files: Callable[[D], int], to: Callable[[D], str],
-                       details: Callable[[D], list[str]] | None = None) -> list[str]:
+                       details: Callable[[D], list[str]] | None = None,
+                       lang: str = "zh") -> list[str]:
         """``[status] title path (+PDF) → destination`` for each delivery; under it its
-        ``details`` and its error."""
+        ``details`` and its error (in ``lang``)."""
         lines: list[str] = []
         for d in self.deliveries:
             extra = " +PDF" if files(d) > 1 else ""
@@ -127,5 +129,5 @@ class DocumentsReport(Generic[D]):
             if details is not None:
                 lines += details(d)
             if d.error:
-                lines.append(f"    {d.error}")
+                lines.append(f"    {display(d.error, lang)}")
         return lines

@@ -23,14 +23,13 @@ from email import policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
-from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import quote
 
 from officekit.console import expect, note
 from officekit.errors import DeliveryError, SettingsError
-from officekit.i18n import t
+from officekit.i18n import Message
 from officekit.settings import SmtpSettings, section_toml
 
 Progress = Callable[[str], None]
@@ -53,16 +52,29 @@ class SmtpSetupError(DeliveryError):
     exit_code = 2
 
 
-class MessageRefused(DeliveryError):
+class _Explained(DeliveryError):
+    """A delivery failure whose reason is a :class:`~officekit.i18n.Message` (the send record
+    keeps it as its key and params; each output words it in its language)."""
+
+    exit_code = 1
+
+    def __init__(self, why: Message) -> None:
+        super().__init__(why.both())
+        self.why = why
+
+    def text(self, lang: str = "zh") -> str:
+        return self.why.text(lang)
+
+    def as_message(self) -> Message:
+        return self.why
+
+
+class MessageRefused(_Explained):
     """The server refused one message for good (5xx); the next message may still go."""
 
-    exit_code = 1
 
-
-class ConnectionExhausted(DeliveryError):
+class ConnectionExhausted(_Explained):
     """The connection kept failing after every retry."""
-
-    exit_code = 1
 
 
 def _encoded_words(text: str, header_name: str | None = None) -> str:
@@ -136,15 +148,6 @@ def check_smtp(smtp: SmtpSettings) -> tuple[str, str | None]:
     return sender, smtp_password(smtp)
 
 
-def _both(key: str, **params: object) -> str:
-    """A delivery note in both languages, "zh / en" (the Mailer has no language of its own:
-    the note goes into the progress line and the delivery's recorded error). A param given
-    as a callable of the language is worded in each language."""
-    def text(lang: str) -> str:
-        return t(key, lang, **{k: v(lang) if callable(v) else v for k, v in params.items()})
-    return f"{text('zh')} / {text('en')}"
-
-
 def _what(exc: BaseException) -> tuple[str, dict[str, object]]:
     """What went wrong on the connection: a catalogue key and its params ("" for a text
     that is the server's or Python's own, in ``detail``)."""
@@ -164,14 +167,10 @@ def _what(exc: BaseException) -> tuple[str, dict[str, object]]:
     return "", {"detail": f"{type(exc).__name__}: {exc}"}
 
 
-def _describe_in(exc: BaseException, lang: str) -> str:
+def _why(exc: BaseException) -> Message:
+    """What went wrong on the connection, as a message to word in any language."""
     key, params = _what(exc)
-    return t(key, lang, **params) if key else str(params["detail"])
-
-
-def _describe(exc: BaseException) -> str:
-    key, params = _what(exc)
-    return _both(key, **params) if key else str(params["detail"])
+    return Message(key, params) if key else Message.literal(str(params["detail"]))
 
 
 def _permanent(exc: smtplib.SMTPException) -> bool:
@@ -225,7 +224,7 @@ class Mailer:
                                  hint_key="error.smtp.check-port") from exc
         except smtplib.SMTPAuthenticationError as exc:
             conn.close()
-            raise SmtpSetupError(key="error.smtp.login", detail=_describe(exc),
+            raise SmtpSetupError(key="error.smtp.login", detail=_why(exc),
                                  env=s.password_env) from exc
         except BaseException:
             conn.close()
@@ -264,19 +263,19 @@ class Mailer:
                                      hint_key="error.smtp.check-port") from exc
             except smtplib.SMTPException as exc:
                 if _permanent(exc):
-                    raise MessageRefused(_describe(exc)) from exc
+                    raise MessageRefused(_why(exc)) from exc
                 last: BaseException = exc
             except OSError as exc:
                 last = exc
             self._drop()
             if attempt + 1 < tries:
                 delay = self._backoff * 2 ** attempt
-                note(self._progress, _both("smtp.retrying", detail=partial(_describe_in, last),
-                                          delay=f"{delay:g}", attempt=attempt + 1))
+                # the Mailer has no language of its own: the progress line has both
+                note(self._progress, Message("smtp.retrying", {
+                    "detail": _why(last), "delay": f"{delay:g}", "attempt": attempt + 1}).both())
                 time.sleep(delay)
         raise ConnectionExhausted(
-            _both("smtp.exhausted", detail=partial(_describe_in, last),
-                  retries=tries - 1)) from last
+            Message("smtp.exhausted", {"detail": _why(last), "retries": tries - 1})) from last
 
 
 class Addressee(Protocol):
@@ -301,15 +300,16 @@ class Outgoing(Protocol):
     @property
     def key(self) -> str: ...
     status: str
-    error: str | None
+    error: Message | None
 
 
 M = TypeVar("M", bound=Outgoing)
 
 
 def send_each(smtp: SmtpSettings, pending: Sequence[M],
-              finish: Callable[[M, str, str | None], None], *, label: Callable[[M], str],
-              not_attempted: str | None = None, ssl_context: ssl.SSLContext | None = None,
+              finish: Callable[[M, str, Message | None], None], *,
+              label: Callable[[M], str], not_attempted: Message | None = None,
+              ssl_context: ssl.SSLContext | None = None,
               backoff: float = 2.0, progress: Progress | None = None) -> None:
     """Send ``pending`` in order over one connection (:class:`Mailer`).
 
@@ -333,9 +333,9 @@ def send_each(smtp: SmtpSettings, pending: Sequence[M],
                 mailer.send(envelope_from, message.recipient.email,
                             mime.as_bytes(policy=WIRE_POLICY))
             except MessageRefused as exc:
-                finish(message, "failed", str(exc))
+                finish(message, "failed", exc.why)
             except ConnectionExhausted as exc:
-                finish(message, "failed", str(exc))
+                finish(message, "failed", exc.why)
                 for rest in pending[i + 1:]:
                     rest.status = "not-attempted"
                     rest.error = not_attempted

@@ -29,9 +29,10 @@ click's own texts); this module joins them and makes the text. A key lives in on
 
 from __future__ import annotations
 
+import json
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
@@ -40,8 +41,8 @@ from officekit.i18n.click import CLICK_ZH
 from officekit.i18n.issues import ISSUES, PARAMS
 from officekit.kinds import KINDS
 
-__all__ = ["CLICK_ZH", "ISSUES", "PARAMS", "UI", "IssueLike", "code_message", "display",
-           "issue_message", "t"]
+__all__ = ["CLICK_ZH", "ISSUES", "PARAMS", "UI", "IssueLike", "Message", "Texts", "code_message",
+           "display", "issue_message", "shown", "stored_key", "t"]
 
 # The UI strings of every area: key → (zh, en)
 AREAS: tuple[dict[str, tuple[str, str]], ...] = (
@@ -92,7 +93,8 @@ def display(value: Any, lang: str = "zh") -> str:
     the message's language (its ``text(lang)``)."""
     if value is None:
         return ""
-    text = getattr(value, "text", None) if isinstance(value, Exception) else None
+    text = getattr(value, "text", None) if isinstance(value, Exception | Message | Texts) \
+        else None
     if callable(text):
         return str(text(lang))
     if isinstance(value, bool):
@@ -186,3 +188,114 @@ def t(key: str, lang: str = "zh", **params: Any) -> str:
         if k.endswith(suffix):  # x_en / x_zh fill {x} in their language
             values[k[:-3]] = display(v, lang)
     return _render(_pick(pair, lang), values)
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """A text that is not the catalogue's but comes in both languages (an error's own
+    ``text(lang)``, kept as it was worded in each)."""
+
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message as data: a catalogue key of :data:`UI` and its params (and the key of its
+    hint, when it has one). :meth:`text` words it in the language asked for; :meth:`stored`
+    is what a ledger column keeps (JSON), :func:`shown` words that back.
+
+    A param may be a :class:`Message` or :class:`Texts` itself (worded in the same language).
+    A text that is not the catalogue's (Python's, a library's) is :meth:`literal`: no key.
+    """
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    hint_key: str | None = None
+
+    @classmethod
+    def literal(cls, text: str | Texts) -> Message:
+        """A text as it is (one language, or :class:`Texts` in both): no catalogue key."""
+        return cls("", {"text": text})
+
+    def text(self, lang: str = "zh") -> str:
+        if not self.key:
+            return display(self.params.get("text"), lang)
+        text = t(self.key, lang, **self.params)
+        if self.hint_key and self.hint_key in UI:
+            text += "\n" + t(self.hint_key, lang, **self.params)
+        return text
+
+    def both(self) -> str:
+        """"zh / en", for where no language is asked (a log line, a send record)."""
+        zh, en = self.text("zh"), self.text("en")
+        return zh if zh == en else f"{zh} / {en}"
+
+    def stored(self) -> str:
+        """The message as a ledger column keeps it: JSON with its key and params."""
+        return json.dumps(_to_json(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_stored(cls, text: str | None) -> Message | None:
+        """The message :meth:`stored` wrote; None for anything else (an old row's text)."""
+        if not text or not text.startswith("{"):
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        found = _from_json(data)
+        return found if isinstance(found, Message) else None
+
+    def __str__(self) -> str:
+        return self.both()
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Message):
+        out: dict[str, Any] = {"key": value.key,
+                               "params": {k: _to_json(v) for k, v in value.params.items()}}
+        if value.hint_key:
+            out["hint"] = value.hint_key
+        return out
+    text = getattr(value, "text", None) if isinstance(value, Exception | Texts) else None
+    if callable(text):
+        return {"zh": str(text("zh")), "en": str(text("en"))}
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [_to_json(v) for v in items]
+    if isinstance(value, date | time):
+        return display(value)
+    return str(value)
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if isinstance(value.get("key"), str) and isinstance(value.get("params"), dict):
+        params = {str(k): _from_json(v) for k, v in value["params"].items()}
+        hint = value.get("hint")
+        return Message(value["key"], params, hint if isinstance(hint, str) else None)
+    if set(value) == {"zh", "en"}:
+        return Texts(str(value["zh"]), str(value["en"]))
+    return value
+
+
+def shown(stored: str | None, lang: str = "zh") -> str | None:
+    """A message a ledger column keeps, in ``lang``: made by the catalogue from its key and
+    params; a row written before the ledger kept keys (finished text) is shown as it is."""
+    message = Message.from_stored(stored)
+    return message.text(lang) if message is not None else stored
+
+
+def stored_key(stored: str | None) -> str | None:
+    """The catalogue key of a stored message (None for an old row's finished text)."""
+    message = Message.from_stored(stored)
+    return message.key if message is not None else None

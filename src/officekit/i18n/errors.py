@@ -5,6 +5,13 @@ is shown under its message. ``detail`` is the operating system's or the library'
 from __future__ import annotations
 
 UI: dict[str, tuple[str, str]] = {
+    # why processing a file failed (the ledger's files.message): the exception's type and text
+    "error.failed-with": ("处理出错（{type}）：{detail}", "{type}: {detail}"),
+    # the reading process died on the file (its issue code leads: officekit status lists it)
+    "error.reader-died": ("reader-died 读取失败：{detail}", "reader-died: {detail}"),
+    "error.lost-from-processing": (
+        "处理中丢失：文件已不在处理文件夹中", "lost from processing: the file is no longer in "
+        "the processing folder"),
     # the command line (officekit.cli)
     "error.cli.no-such-file": ("文件不存在：{path}", "no such file: {path}"),
     "error.cli.no-workbooks": (

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from officekit.errors import LedgerError
+from officekit.i18n import Message
 from officekit.ledger import schema
 from officekit.ledger.connect import Transactional
 from officekit.ledger.schema import FILE_STATES, TERMINAL_STATES, files
@@ -79,13 +80,17 @@ class ClaimStore(Transactional):
         """Move a file (by id or sha256) to ``state``, setting other columns of its row too.
 
         Terminal states (accepted, rejected, duplicate) are final: only the same state may be
-        set again (e.g. to record ``destination`` after the archive move).
+        set again (e.g. to record ``destination`` after the archive move). A ``message`` given
+        as a :class:`~officekit.i18n.Message` is kept as its key and params (JSON), worded
+        when read (:func:`officekit.i18n.shown`).
         """
         if state not in FILE_STATES:
             raise LedgerError(key="error.ledger.unknown-state", state=state)
         unknown = set(fields) - self._SETTABLE
         if unknown:
             raise LedgerError(key="error.ledger.unknown-columns", columns=sorted(unknown))
+        if isinstance(fields.get("message"), Message):
+            fields = {**fields, "message": fields["message"].stored()}
         which = (files.c.id == file if isinstance(file, int)
                  else and_(files.c.sha256 == file, files.c.duplicate_of.is_(None)))
         with self._transaction(write=True) as conn:

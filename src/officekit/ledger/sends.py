@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from officekit.errors import LedgerError
+from officekit.i18n import Message
 from officekit.ledger import schema
 from officekit.ledger.connect import Transactional
 from officekit.ledger.schema import sends
@@ -16,14 +17,18 @@ class SendStore(Transactional):
     """The sends of :class:`~officekit.ledger.store.Ledger`."""
 
     def record_send(self, doc_sha256: str, recipient: str, *, status: str = "sent",
-                    error: str | None = None, path: str | None = None) -> int:
-        """Record one e-mail delivery attempt of a document (``sent`` or ``failed``)."""
+                    error: Message | str | None = None, path: str | None = None) -> int:
+        """Record one e-mail delivery attempt of a document (``sent`` or ``failed``).
+
+        ``error`` (why it failed) is kept as its catalogue key and params (JSON) when it is a
+        :class:`~officekit.i18n.Message`: :func:`officekit.i18n.shown` words it in either
+        language; a row of an older version holds its finished text."""
         if status not in schema.SEND_STATUSES:
             raise LedgerError(key="error.ledger.unknown-send-status", status=status)
         with self._transaction(write=True) as conn:
             result = conn.execute(insert(sends).values(
                 doc_sha256=doc_sha256, recipient=recipient, path=path, sent_at=_now(),
-                status=status, error=error))
+                status=status, error=error.stored() if isinstance(error, Message) else error))
         return _new_id(result)
 
     def was_sent(self, doc_sha256: str, recipient: str) -> bool:

@@ -43,12 +43,12 @@ class DueMail(Mail):
     role: str  # handler | head | escalate
     rows: DueList
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         r = self.recipient
         return {"role": self.role, "recipient": {"staff_id": r.staff_id, "name": r.name,
                                                  "email": r.email},
                 "department": r.department,
-                "complaints": [x.complaint_id for x in self.rows.rows()], **self.outcome_json()}
+                "complaints": [x.complaint_id for x in self.rows.rows()], **self.outcome_json(lang)}
 
 
 @dataclass(slots=True)
@@ -65,9 +65,9 @@ class DueSendReport:
     def exit_code(self) -> int:
         return 1 if undelivered(self.mails) else 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run,
-                "mails": [m.to_dict() for m in self.mails],
+                "mails": [m.to_dict(lang) for m in self.mails],
                 "unaddressed": [{"role": r, "who": w, "reason": why}
                                 for r, w, why in self.unaddressed],
                 "counts": tally(self.mails)}
@@ -184,7 +184,7 @@ def format_due_send(report: DueSendReport, lang: str = "zh") -> str:
         lines.append(f"[{status}] {t(f'due.send.role.{m.role}', lang)} "
                      f"{m.recipient.label()}：{m.subject}")
         if m.error:
-            lines.append(f"    {m.error}")
+            lines.append(f"    {m.error.text(lang)}")
     for role, who, reason in report.unaddressed:
         lines.append(t("due.send.unaddressed", lang, role=t(f"due.send.role.{role}", lang),
                        who=who, reason=reason))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from officekit import winpath
+from officekit.i18n import Message
 from officekit.kpis.periods import Period
 from officekit.workspace import Workspace
 
@@ -81,8 +82,9 @@ class Document:
     # False when the document on disk was already made from the same template and context
     # (its fingerprint matched): it was left untouched, and so was its manifest row
     rendered: bool = True
-    # why its PDF could not be made (the document itself is fine and listed; the rest go on)
-    pdf_error: str | None = None
+    # why its PDF could not be made (the document itself is fine and listed; the rest go on),
+    # worded in the language the output asks for
+    pdf_error: Message | None = None
 
 
 GONGWEN_FOLDER = "公文"  # the GB/T 9704 template set, beside the report-style one

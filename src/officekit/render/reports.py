@@ -231,7 +231,7 @@ def _convert_pdfs(ws: Workspace, docs: list[Document], progress: Progress | None
             try:
                 doc.pdf = conv.convert(doc.path)
             except PdfError as exc:
-                doc.pdf, doc.pdf_error = None, exc.text()
+                doc.pdf, doc.pdf_error = None, exc.as_message()
             if progress:
                 progress(f"PDF {doc.path.name}")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from officekit.i18n import shown, stored_key
 from officekit.ledger.store import Ledger
 from officekit.read.detect import sha256_file
 from officekit.watch.claims import PROCESSING
@@ -51,8 +52,20 @@ def limited_files(ledger: Ledger) -> list[dict[str, Any]]:
         if codes:
             out.append({**row, "code": codes[0]})
     out += [{**row, "code": "reader-died"} for row in ledger.files_in_state("failed")
-            if (row.get("message") or "").startswith("reader-died")]
+            if _reader_died(row.get("message"))]
     return out
+
+
+def _reader_died(stored: str | None) -> bool:
+    """Whether a failed file's stored reason is the reading process's death (kept as the
+    key ``error.reader-died``, or by an older watcher as text starting "reader-died")."""
+    return stored_key(stored) == "error.reader-died" or (stored or "").startswith("reader-died")
+
+
+def worded(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """File rows with their stored ``message`` (why processing failed) worded in ``lang``."""
+    return [{**r, "message": shown(r["message"], lang)} if r.get("message") else r
+            for r in rows]
 
 
 def processing_files(ws: Workspace, ledger: Ledger) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from officekit.errors import WorkspaceError
+from officekit.i18n import Message
 from officekit.intake import Checkpoint
 from officekit.jobs.queue import ensure_schema, hand_off, is_distributed
 from officekit.ledger.store import Ledger
@@ -429,7 +430,8 @@ class Watcher:
             self.renders.adopt(owner)
         for row, path in zip(rows, paths, strict=True):
             if self._in_held_folder(path) and not path.exists() and self._still_claimed(row):
-                self.ledger.set_state(row["id"], "failed", message="lost from processing")
+                self.ledger.set_state(row["id"], "failed",
+                                      message=Message("error.lost-from-processing"))
                 self.log.error(msg("lost", self.lang, name=row["name"]))
         self.area.release_finished()
 

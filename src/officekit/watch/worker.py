@@ -25,7 +25,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
-from officekit.errors import OfficekitError
+from officekit.errors import OfficekitError, failure_of
+from officekit.i18n import Message
 from officekit.intake import Checkpoint, archive_file, finish_archive, ingest_loaded
 from officekit.jobs.queue import QUEUE_OWNER
 from officekit.ledger.schema import TERMINAL_STATES
@@ -57,7 +58,7 @@ class Outcome:
     destination: Path | None
     result: FileResult | None = None
     periods: set[str] = field(default_factory=set)
-    error: str | None = None
+    error: str | None = None  # why it failed, in the watcher's language
 
 
 @dataclass(slots=True)
@@ -164,8 +165,8 @@ class Worker:
         limit = self.ws.settings.limits.attempts
         if row is None or row["path"] != str(item) or int(row["attempts"]) <= limit:
             return False
-        error = "reader-died: " + " / ".join(
-            msg("failed.died", lang, attempts=int(row["attempts"]) - 1) for lang in ("zh", "en"))
+        error = Message("error.reader-died", {"detail": Message(
+            "watch.failed.died", {"attempts": int(row["attempts"]) - 1})})
         self._give_up(item, row, error, int(row["attempts"]) - 1, None)
         return True
 
@@ -290,10 +291,10 @@ class Worker:
     def _failed(self, item: Path, sha: str | None, exc: Exception) -> None:
         """Record a failure; retry later, or after :data:`MAX_ATTEMPTS` give the file up."""
         if isinstance(exc, ReaderDied):
-            error = "reader-died: " + " / ".join(
-                msg("reader-died", lang, detail=exc.detail) for lang in ("zh", "en"))
+            error = Message("error.reader-died",
+                            {"detail": Message("watch.reader-died", {"detail": exc.detail})})
         else:
-            error = f"{type(exc).__name__}: {exc}"
+            error = failure_of(exc)
         if sha is None:
             try:
                 sha = sha256_file(item)
@@ -316,7 +317,7 @@ class Worker:
             return
         self._give_up(item, row if own else None, error, attempts, exc)
 
-    def _give_up(self, item: Path, row: dict[str, Any] | None, error: str, attempts: int,
+    def _give_up(self, item: Path, row: dict[str, Any] | None, error: Message, attempts: int,
                  exc: Exception | None) -> None:
         """Move ``item`` to archive/failed (recording why in its ``row``, when it has one)."""
         today = self._today or date.today()
@@ -329,7 +330,7 @@ class Worker:
         self._forget(item)
         self.log.error(msg("failed.final", self.lang, name=item.name, error=error,
                            attempt=attempts, dest=dest.relative_to(self.ws.root)), exc_info=exc)
-        self._record(Outcome(item.name, "failed", dest, error=error))
+        self._record(Outcome(item.name, "failed", dest, error=error.text(self.lang)))
 
     def _forget(self, item: Path) -> None:
         self._origin.pop(item, None)
