@@ -312,7 +312,8 @@ def test_server_failing_midway_keeps_what_went_out_and_rerun_sends_the_rest(
     assert report.exit_code == 1
     assert statuses(report) == {"sent": 3, "failed": 1, "not-attempted": 4, "unaddressed": 1}
     failed = next(d for d in report.deliveries if d.status == "failed")
-    assert failed.error is not None and "421" in str(failed.error) and "已重试 2 次" in str(failed.error)
+    assert failed.error is not None
+    assert "421" in str(failed.error) and "已重试 2 次" in str(failed.error)
     text = format_send_report(report)
     assert "[失败]" in text and "[未发送]" in text
     sent_first = arrived(flaky)

@@ -45,7 +45,8 @@ def test_a_queued_document_that_changed_since_is_not_sent_under_the_old_key(
     with Ledger.open(ws.database_url) as ledger:
         send_recorded(ws, ledger, mail)
         assert mail.status == "failed"
-        assert mail.error is not None and "排队后已改变" in str(mail.error) and "queued" in str(mail.error)
+        assert mail.error is not None
+        assert "排队后已改变" in str(mail.error) and "queued" in str(mail.error)
         assert not ledger.was_sent(mail.key, ZHANG.email)
 
 
