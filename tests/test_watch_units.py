@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -304,3 +305,35 @@ def test_a_forked_child_does_not_keep_a_killed_watchers_folder_alive(tmp_path: P
     finally:
         area.close()
         os.kill(child, signal.SIGKILL)
+
+
+def test_a_slot_removed_while_the_area_is_listed_is_no_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker finishing a claimed file removes its slot while the watcher lists the area
+    (queue mode): the listing goes on without it instead of stopping the watcher."""
+    import shutil
+
+    from officekit.watch import claims
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    area = ProcessingArea(inbox, "host-1-dddddd")
+    area.open()
+    try:
+        kept, gone = (inbox / "a.xlsx", inbox / "b.xlsx")
+        kept.write_bytes(b"a")
+        gone.write_bytes(b"b")
+        first, second = area.claim(kept), area.claim(gone)
+        assert first is not None and second is not None
+        real = os.scandir
+
+        def scandir(path: Any) -> Any:
+            if str(path) == str(second.parent):
+                shutil.rmtree(second.parent)  # the worker got there first
+            return real(path)
+
+        monkeypatch.setattr(claims.os, "scandir", scandir)
+        assert area.items() == [first]
+    finally:
+        monkeypatch.undo()
+        area.close()
