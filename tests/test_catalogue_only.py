@@ -2,9 +2,9 @@
 asked for: no Chinese string literal elsewhere in src/ unless it is data, not a message.
 
 The test walks the syntax tree of every module of src/officekit outside i18n/ and collects the
-string constants holding CJK characters. Docstrings are documentation and are skipped — the
-CLI commands' docstrings too, which click shows as ``--help`` ("zh / en" documentation of the
-command, not a message about what happened; the options' help does come from the catalogue).
+string constants holding CJK characters. Docstrings are documentation and are skipped (the
+CLI commands' ``--help`` is not their docstring: it comes from the catalogue, ``command.*`` and
+``help.*``, in the language asked — tests/test_cli_help.py).
 What may stay, and why:
 
 * DATA_MODULES — whole modules whose Chinese is data the program matches or writes, never a

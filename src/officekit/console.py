@@ -74,6 +74,12 @@ def make_streams_safe(*streams: IO[str]) -> None:
 _lang_source: Callable[[], str] = lambda: "zh"  # noqa: E731 - replaced per command line
 
 
+def click_language() -> str:
+    """The language of the command line being run ("zh" or "en"): its ``--lang``, else the
+    workspace's ``language``; what help and click's own texts are shown in."""
+    return _lang_source()
+
+
 def _gettext(message: str) -> str:
     if _lang_source() == "en":
         return message

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import click
 
-from officekit.console import Steps, make_streams_safe, use_click_language
+from officekit.console import Steps, click_language, make_streams_safe, use_click_language
 from officekit.errors import OfficekitError, SettingsError, WorkspaceError
-from officekit.i18n import t
+from officekit.i18n import UI, t
 from officekit.scope import months_with_data, period_has_data
 from officekit.workspace import SETTINGS_FILE, Workspace
 
@@ -77,10 +77,61 @@ class Ctx:
 
 
 def option_help(key: str) -> str:
-    """An option's help: the catalogue's ``help.<key>`` in both languages, "zh / en" (click
-    takes the help when the command is defined, before ``--lang`` is read)."""
+    """An option's help: the catalogue's ``help.<key>``. click takes the help when the command
+    is defined, before ``--lang`` is read, so it is given in both languages, "zh / en"; the
+    command classes below show the one language asked for when help is shown."""
     entry = "help." + key
     return f"{t(entry, 'zh')} / {t(entry, 'en')}"
+
+
+# "zh / en" as option_help writes it → its catalogue key
+_OPTION_HELP = {f"{zh} / {en}": key for key, (zh, en) in UI.items() if key.startswith("help.")}
+
+
+class CatalogueHelp(click.Command):
+    """A command whose ``--help`` comes from the catalogue in the language asked (``--lang``,
+    else the workspace's): its text is the entry ``command.<name>`` (``command.<group>
+    <name>`` in a group), looked up each time help is shown; its options' help the language's
+    half of their ``help.*`` entry. A command without an entry shows its docstring."""
+
+    help_key: str | None = None
+    _help: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        if self.help_key is not None and self.help_key in UI:
+            return t(self.help_key, click_language())
+        return self._help
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        lang = click_language()
+        shown = [(p, p.help) for p in self.params
+                 if isinstance(p, click.Option) and p.help in _OPTION_HELP]
+        try:
+            for param, both in shown:
+                param.help = t(_OPTION_HELP[str(both)], lang)
+            super().format_help(ctx, formatter)
+        finally:
+            for param, both in shown:
+                param.help = both
+
+
+class CatalogueGroup(CatalogueHelp, click.Group):
+    """A group of :class:`CatalogueHelp` commands (its own help from the catalogue too)."""
+
+    command_class = CatalogueHelp
+    group_class = type  # its groups are of its own class
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(cmd, name)
+        if isinstance(cmd, CatalogueHelp):
+            own = (self.help_key or "").removeprefix("command.")
+            path = f"{own} {name or cmd.name}" if own != "officekit" else (name or cmd.name)
+            cmd.help_key = f"command.{path}"
 
 def _settings_language(workspace: str | None) -> str:
     """The language officekit.toml asks for, "zh" when there is none or it cannot be read."""
@@ -165,8 +216,11 @@ def _argv_workspace(args: Sequence[str]) -> str | None:
     return None
 
 
-class OfficekitGroup(click.Group):
-    """The top command: a console that cannot crash on GBK, click's texts in our language."""
+class OfficekitGroup(CatalogueGroup):
+    """The top command: a console that cannot crash on GBK, click's texts and every
+    command's help in our language."""
+
+    help_key = "command.officekit"
 
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
@@ -189,10 +243,7 @@ class OfficekitGroup(click.Group):
 def cli(
     click_ctx: click.Context, workspace: str | None, lang: str | None, quiet: bool, debug: bool
 ) -> None:
-    """officekit：把办公室手工维护的 Excel 表格变成校验过的数据和 Word 文档。
-
-    Turns the Excel workbooks an admin office keeps by hand into checked data and Word documents.
-    """
+    """The ``officekit`` group (help: the catalogue's ``command.officekit``)."""
     click_ctx.obj = {"workspace": workspace, "lang": lang, "quiet": quiet, "debug": debug}
 
 

@@ -20,7 +20,7 @@ from officekit.i18n import t
               help=option_help("background.task-xml"))
 @common
 def watch(ctx: Ctx, once: bool, poll: bool, task_xml: Path | None) -> None:
-    """监视收件箱：自动校验、入库、归档并更新文档 / watch the inbox, process files as they land."""
+    """Watch the inbox, process files as they land (help: ``command.watch``)."""
     from officekit.watch import run_watch
     from officekit.watch.renders import reports_renderer
 
@@ -44,7 +44,7 @@ def watch(ctx: Ctx, once: bool, poll: bool, task_xml: Path | None) -> None:
 @click.option("--once", is_flag=True, help=option_help("background.once.2"))
 @common
 def worker(ctx: Ctx, concurrency: int, stalled_after: float, once: bool) -> None:
-    """从任务队列取任务（PostgreSQL 账本，多台电脑）/ take jobs from the queue."""
+    """Take jobs from the queue (help: ``command.worker``)."""
     from officekit.jobs.queue import run_worker
 
     ws = ctx.ws

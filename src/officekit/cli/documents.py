@@ -46,7 +46,7 @@ from officekit.scope import check_department, check_staff
 def kpis(
     ctx: Ctx, period_text: str, department: str | None, as_of: Any, fmt: str, output: Path | None
 ) -> None:
-    """计算考核指标 / compute each person's and department's KPIs (SPEC §6)."""
+    """Compute the KPIs (help: ``command.kpis``)."""
     from officekit.kpis.compute import kpis_for_period
     from officekit.ledger.store import Ledger
 
@@ -113,11 +113,7 @@ def report(
     as_of: Any,
     pdf: bool,
 ) -> None:
-    """生成 Word 文档到 outbox / render documents into outbox.
-
-    KIND: evaluation 个人考核报告, evaluation-summary 部门考核汇总, complaints 投诉分析报告,
-    visits 回访总结报告, handbook 岗位职责手册, all 全部。
-    """
+    """Render documents into outbox (help: ``command.report``)."""
     from officekit.kpis.periods import Period
     from officekit.ledger.store import Ledger
     from officekit.publish import publish_reports
@@ -165,7 +161,7 @@ def report(
 
 @cli.group()
 def templates() -> None:
-    """模板工具 / template tools."""
+    """Template tools (help: ``command.templates``)."""
 
 
 @templates.command("check")
@@ -173,10 +169,7 @@ def templates() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @common
 def templates_check(ctx: Ctx, names: tuple[str, ...], fmt: str) -> None:
-    """检查模板的语法和变量 / check templates for syntax errors and unknown variables.
-
-    NAMES: 模板文件名（默认检查全部报告模板）/ template files (default: every report template).
-    """
+    """Check templates for syntax and unknown variables (help: ``command.templates check``)."""
     from officekit.render.check import check_template
     from officekit.render.context_spec import sample_context
     from officekit.render.reports import template_files, template_for

@@ -83,7 +83,7 @@ def _intake_options(func: F) -> F:
 @_intake_options
 @common
 def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
-    """只校验、不入库 / check FILES without storing anything."""
+    """Check FILES without storing anything (help: ``command.validate``)."""
     from officekit.read.guard import shared_pool
     from officekit.validate.pipeline import CheckInChild, validate_paths
     from officekit.validate.view import EmptyView, LedgerView
@@ -138,7 +138,7 @@ def _maybe_ledger(ws: Workspace | None) -> Iterator[Any]:
 @_intake_options
 @common
 def ingest(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
-    """校验并入库 / check FILES and store the good ones in the ledger."""
+    """Check FILES and store the good ones (help: ``command.ingest``)."""
     from officekit.intake import ingest_files
 
     ws = ctx.ws

@@ -40,13 +40,7 @@ if TYPE_CHECKING:
 @common
 def send(ctx: Ctx, period_text: str | None, kinds: tuple[str, ...], as_of: Any,
          department: str | None, via: str, dry_run: bool, fmt: str) -> None:
-    """把生成的文档发给相关的人 / send the period's documents to the people they are for.
-
-    邮件（默认）：个人考核报告发给本人；部门考核汇总、岗位职责手册发给部门负责人；投诉分析、
-    回访总结报告发给各部门负责人。--via wecom：把文档逐个发到企业微信群（个人考核报告除外，
-    除非用 --kind evaluation），再发一条汇总消息；--via dingtalk：在钉钉群发一条列出新文档的
-    消息。同一份文档（内容相同）发给同一个人或同一个群只发一次。先用 --dry-run 看看会发什么。
-    """
+    """Send the period's documents to the people they are for (help: ``command.send``)."""
     from officekit.ledger.store import Ledger
 
     if "due" in kinds:
@@ -129,7 +123,7 @@ def _send_due(ctx: Ctx, kinds: tuple[str, ...], period_text: str | None,
 @common
 def due(ctx: Ctx, as_of: Any, department: str | None, staff_id: str | None, fmt: str,
         output: Path | None) -> None:
-    """督办清单：今天要办、要回访、已超期的投诉 / what is due today, late, to chase."""
+    """What is due today, late, to chase (help: ``command.due``)."""
     from officekit.ledger.store import Ledger
     from officekit.loop.daily import daily_list_path
     from officekit.loop.due import due_list

@@ -14,7 +14,7 @@ from officekit.i18n import t
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @common
 def init(ctx: Ctx, directory: Path) -> None:
-    """新建工作区 / make a new workspace in DIRECTORY."""
+    """Make a new workspace (help: ``command.init``)."""
     from officekit.workspace import init_workspace
 
     ws = init_workspace(directory, ctx._lang or "zh")
@@ -28,7 +28,7 @@ def init(ctx: Ctx, directory: Path) -> None:
 @click.option("--no-flawed", is_flag=True, help=option_help("start.no-flawed"))
 @common
 def sample(ctx: Ctx, directory: Path, no_flawed: bool) -> None:
-    """写出示例工作簿 / write the bundled sample workbooks into DIRECTORY."""
+    """Write the sample workbooks (help: ``command.sample``)."""
     from officekit.samples.flawed import readme_text
     from officekit.samples.generate import write_samples
 

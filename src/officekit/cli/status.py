@@ -13,7 +13,7 @@ from officekit.cli.app import Ctx, cli, common, option_help, parse_period
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @common
 def status(ctx: Ctx, fmt: str) -> None:
-    """账本里有什么 / what the ledger holds: files by state, periods, counts."""
+    """What the ledger holds (help: ``command.status``)."""
     from officekit.ledger.store import Ledger
     from officekit.report_text import format_status
 
@@ -66,7 +66,7 @@ def status(ctx: Ctx, fmt: str) -> None:
 @common
 def files_cmd(ctx: Ctx, kind: str | None, period_text: str | None, state: str | None,
               fmt: str) -> None:
-    """账本见过的每个文件 / every file the ledger has seen (state, rows, periods, archive)."""
+    """Every file the ledger has seen (help: ``command.files``)."""
     from officekit.retraction import files_listing, format_files
 
     ws = ctx.ws
@@ -88,7 +88,7 @@ def files_cmd(ctx: Ctx, kind: str | None, period_text: str | None, state: str | 
               help=option_help("documents.format"))
 @common
 def retract(ctx: Ctx, file: str, dry_run: bool, force: bool, fmt: str) -> None:
-    """撤回一个已接收的文件 / take one accepted FILE (name, path or SHA256 prefix) back out."""
+    """Take one accepted FILE back out (help: ``command.retract``)."""
     from officekit.retraction import format_retraction, retract_file
 
     ws = ctx.ws

@@ -21,6 +21,62 @@ from officekit.kinds import KINDS
 #   annotate.col.<severity|code|sheet|cell|row|column|field|value|message>  its headers
 #   annotate.link                          {cell}: text of the link to a cell
 UI: dict[str, tuple[str, str]] = {
+    # each command's --help (officekit.cli: the command classes look them up when help is
+    # shown, in the language asked); "command.<group> <command>" for a command of a group
+    "command.officekit": (
+        "officekit：把办公室手工维护的 Excel 表格变成校验过的数据和 Word 文档。",
+        "Turns the Excel workbooks an admin office keeps by hand into checked data and Word "
+        "documents.",
+    ),
+    "command.init": ("新建工作区（DIRECTORY）", "Make a new workspace in DIRECTORY."),
+    "command.sample": ("把自带的示例工作簿写到 DIRECTORY",
+                       "Write the bundled sample workbooks into DIRECTORY."),
+    "command.validate": ("只校验 FILES，不入库", "Check FILES without storing anything."),
+    "command.ingest": ("校验 FILES 并把合格的存入账本",
+                       "Check FILES and store the good ones in the ledger."),
+    "command.status": ("账本里有什么：各状态的文件、期间、数量",
+                       "What the ledger holds: files by state, periods, counts."),
+    "command.files": ("账本见过的每个文件（状态、行数、期间、归档位置）",
+                      "Every file the ledger has seen (state, rows, periods, archive)."),
+    "command.retract": ("撤回一个已接收的文件 FILE（文件名、路径或 SHA256 前缀）",
+                        "Take one accepted FILE (name, path or SHA256 prefix) back out."),
+    "command.kpis": ("计算每个人和每个部门的考核指标",
+                     "Compute each person's and department's KPIs (SPEC §6)."),
+    "command.report": (
+        "生成 Word 文档到 outbox。\n\n"
+        "KIND：evaluation 个人考核报告，evaluation-summary 部门考核汇总，complaints 投诉分析报告，"
+        "visits 回访总结报告，handbook 岗位职责手册，all 全部。",
+        "Render documents into outbox.\n\n"
+        "KIND: evaluation (each person's evaluation), evaluation-summary (a department's "
+        "evaluation summary), complaints (complaint analysis), visits (visit summary), "
+        "handbook (duties handbook), all (every kind).",
+    ),
+    "command.templates": ("模板工具", "Template tools."),
+    "command.templates check": (
+        "检查模板的语法和变量。\n\nNAMES：模板文件名（默认检查全部报告模板）。",
+        "Check templates for syntax errors and unknown variables.\n\n"
+        "NAMES: template files (default: every report template).",
+    ),
+    "command.send": (
+        "把生成的文档发给相关的人。\n\n"
+        "邮件（默认）：个人考核报告发给本人；部门考核汇总、岗位职责手册发给部门负责人；投诉分析、"
+        "回访总结报告发给各部门负责人。--via wecom：把文档逐个发到企业微信群（个人考核报告除外，"
+        "除非用 --kind evaluation），再发一条汇总消息；--via dingtalk：在钉钉群发一条列出新文档的"
+        "消息。同一份文档（内容相同）发给同一个人或同一个群只发一次。先用 --dry-run 看看会发什么。",
+        "Send the period's documents to the people they are for.\n\n"
+        "By e-mail (the default): each person's evaluation to that person; a department's "
+        "evaluation summary and duties handbook to its head; the complaint analysis and the "
+        "visit summary to every department head. --via wecom: each document to the WeCom group "
+        "(evaluations only with --kind evaluation), then a summary message; --via dingtalk: one "
+        "DingTalk message listing the new documents. The same document (same content) goes to "
+        "the same person or group once only. Try --dry-run first to see what would go.",
+    ),
+    "command.due": ("督办清单：今天要办、要回访、已超期的投诉",
+                    "What is due today, late, to chase."),
+    "command.watch": ("监视收件箱：自动校验、入库、归档并更新文档",
+                      "Watch the inbox and process files as they land."),
+    "command.worker": ("从任务队列取任务（PostgreSQL 账本，多台电脑）",
+                       "Take jobs from the queue (a PostgreSQL ledger, several machines)."),
     **{f"kind.{k.name}": (k.title_zh, k.title_en) for k in KINDS.values()},
     "kind.none": ("未识别", "unrecognised"),
     "cli.severity.error": ("错误", "error"),
