@@ -80,6 +80,11 @@ def click_language() -> str:
     return _lang_source()
 
 
+def click_text(message: str) -> str:
+    """One of click's own texts in the language of the command line."""
+    return _gettext(message)
+
+
 def _gettext(message: str) -> str:
     if _lang_source() == "en":
         return message

@@ -17,7 +17,13 @@ from typing import Any, TypeVar
 
 import click
 
-from officekit.console import Steps, click_language, make_streams_safe, use_click_language
+from officekit.console import (
+    Steps,
+    click_language,
+    click_text,
+    make_streams_safe,
+    use_click_language,
+)
 from officekit.errors import OfficekitError, SettingsError, WorkspaceError
 from officekit.i18n import UI, t
 from officekit.scope import months_with_data, period_has_data
@@ -109,14 +115,18 @@ class CatalogueHelp(click.Command):
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         lang = click_language()
-        shown = [(p, p.help) for p in self.params
-                 if isinstance(p, click.Option) and p.help in _OPTION_HELP]
+        texts = {p: t(_OPTION_HELP[p.help], lang) for p in self.params
+                 if isinstance(p, click.Option) and p.help in _OPTION_HELP}
+        help_option = self.get_help_option(ctx)  # click keeps it, worded the first time
+        if help_option is not None:
+            texts[help_option] = click_text("Show this message and exit.")
+        kept = {p: p.help for p in texts}
         try:
-            for param, both in shown:
-                param.help = t(_OPTION_HELP[str(both)], lang)
+            for param, text in texts.items():
+                param.help = text
             super().format_help(ctx, formatter)
         finally:
-            for param, both in shown:
+            for param, both in kept.items():
                 param.help = both
 
 
