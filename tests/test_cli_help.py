@@ -59,6 +59,8 @@ def test_option_help_in_one_language() -> None:
     chinese = run("report", "--help").output
     assert "只生成这个部门的" in chinese and "one department only" not in chinese
     assert "KIND：evaluation 个人考核报告" in chinese
+    top = run("--help").output  # click's own options too
+    assert "显示版本并退出" in top and "显示本帮助并退出" in top and "Show" not in top
 
 
 def test_help_follows_the_workspace_language(tmp_path: Path) -> None:

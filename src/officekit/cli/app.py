@@ -25,7 +25,7 @@ from officekit.console import (
     use_click_language,
 )
 from officekit.errors import OfficekitError, SettingsError, WorkspaceError
-from officekit.i18n import UI, t
+from officekit.i18n import CLICK_ZH, UI, t
 from officekit.scope import months_with_data, period_has_data
 from officekit.workspace import SETTINGS_FILE, Workspace
 
@@ -117,6 +117,8 @@ class CatalogueHelp(click.Command):
         lang = click_language()
         texts = {p: t(_OPTION_HELP[p.help], lang) for p in self.params
                  if isinstance(p, click.Option) and p.help in _OPTION_HELP}
+        texts |= {p: click_text(p.help) for p in self.params  # click's own (--version)
+                  if isinstance(p, click.Option) and p.help in CLICK_ZH}
         help_option = self.get_help_option(ctx)  # click keeps it, worded the first time
         if help_option is not None:
             texts[help_option] = click_text("Show this message and exit.")
