@@ -402,3 +402,15 @@ def test_no_progress_lines_in_a_log(tmp_path: Path, samples: Path) -> None:
     res = run("ingest", "-w", ws, "--today", TODAY, samples)
     assert res.exit_code == 0
     assert "…" not in res.stderr and "\x1b[" not in res.stderr
+
+
+@pytest.mark.parametrize(("lang", "text"), [("zh", "任务队列需要 PostgreSQL 账本"),
+                                            ("en", "The job queue needs a PostgreSQL ledger")])
+def test_a_worker_on_a_one_machine_ledger_says_it_needs_postgresql(
+        tmp_path: Path, lang: str, text: str) -> None:
+    """A worker on SQLite once died on 'no such function: pg_advisory_xact_lock'."""
+    assert run("init", tmp_path).exit_code == 0
+    res = run("worker", "-w", tmp_path, "--once", "--lang", lang)
+    assert res.exit_code == 2, res.output
+    assert text in res.output
+    assert "pg_advisory" not in res.output

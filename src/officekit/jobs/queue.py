@@ -361,6 +361,7 @@ def run_worker(ws: Workspace, *, concurrency: int = 1, stalled_after: float = 60
                note: Callable[[str], None] | None = None) -> None:
     """Take jobs until stopped (SIGTERM / Ctrl-C finish the jobs at hand); ``once``: until
     the queue is empty. Jobs of workers silent for ``stalled_after`` seconds are retried."""
+    _check(ws)
     with Ledger.open(ws.database_url) as ledger:
         ensure_schema(ledger)
     app = make_app(ws, note=note)
