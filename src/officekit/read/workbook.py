@@ -222,6 +222,7 @@ def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
     else:
         book = _guard(path, fmt, lambda: _open_book(path))
     book = _guard(path, fmt, partial(_unique_book, path, book, fmt))
+    release_freed_memory()  # what the scan of the raw XML used, before the sheets are parsed
     sheets: list[RawSheet] = _guard(path, fmt, partial(_read_sheets, book))
     release_freed_memory()  # the sheets as calamine parsed them are gone
     if not any(s.rows for s in sheets):
