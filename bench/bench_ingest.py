@@ -72,10 +72,12 @@ def prepare(rows: int) -> tuple[Path, list[Path], Path]:
         print(f"writing {data.name} (once) …", flush=True)
         subprocess.run([sys.executable, str(HERE / "make_data.py"), str(data), str(rows)],
                        check=True)
+    # written again each run (a second): a roster kept from an older sample set would name
+    # other staff than make_data's registers, and every file would be rejected
     samples = OUT / "samples"
-    if not samples.exists():
-        subprocess.run([sys.executable, "-m", "officekit", "sample", str(samples), "--no-flawed"],
-                       check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(samples, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "officekit", "sample", str(samples), "--no-flawed"],
+                   check=True, stdout=subprocess.DEVNULL)
     roster = next(samples.glob("*花名册*.xlsx"))
     return data, monthly(rows), roster
 
