@@ -74,6 +74,7 @@ def test_send_due_twice_the_second_time_sends_nothing(tmp_path: Path) -> None:
         # 李娜 has no address: named, with the reason
         assert any(u["who"].startswith("李娜") and "邮箱" in u["reason"]
                    for u in report["unaddressed"])
+        assert all(" / " not in u["reason"] for u in report["unaddressed"])
         # each handler their own rows, in the body
         zhang = body_of(got["zhangwei@example.com"])
         assert "C1" in zhang and "C2" in zhang and "C3" not in zhang
@@ -111,6 +112,15 @@ def test_send_due_without_escalate_to_says_how_to_set_it(tmp_path: Path) -> None
                                    AS_OF, "--dry-run"])
     assert res.exit_code == 0, res.output
     assert "escalate_to" in res.output and "演练" in res.output
+    assert "未设置提级督办的收件人" in res.output and "no recipient" not in res.output
+    # in English: the reasons (no escalation recipient, 李娜's missing address) in English only
+    en = CliRunner().invoke(cli, ["--lang", "en", "send", "-w", str(ws.root), "--kind", "due",
+                                  "--as-of", AS_OF, "--dry-run", "--format", "json"])
+    assert en.exit_code == 0, en.output
+    reasons = {u["role"]: u["reason"] for u in json.loads(en.stdout)["unaddressed"]}
+    assert reasons["escalate"].startswith("no recipient for escalations: set [due] escalate_to")
+    assert reasons["handler"].startswith("no e-mail in the staff list")
+    assert not any("未设置" in r or "人员名单" in r for r in reasons.values())
     bad = CliRunner().invoke(cli, ["send", "-w", str(ws.root), "--kind", "due", "--period",
                                    "2026-10"])
     assert bad.exit_code == 2

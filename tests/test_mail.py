@@ -95,7 +95,15 @@ def test_send_delivers_each_document_to_its_recipient(tmp_path: Path, ledger: Le
     # 李娜 has no address: listed, with the reason, not skipped silently
     [missing] = report.unaddressed
     assert (missing.who, missing.row.staff_id) == ("李娜（S002）", "S002")
-    assert "没有邮箱" in missing.reason
+    assert "没有邮箱" in missing.reason.text("zh")
+    # the reason is worded where it is shown, in the language asked: one language each
+    [zh] = report.to_dict("zh")["unaddressed"]
+    [en] = report.to_dict("en")["unaddressed"]
+    assert zh["reason"] == missing.reason.text("zh") and "no address" not in zh["reason"]
+    assert "no e-mail in the staff list" in en["reason"] and "人员名单" not in en["reason"]
+    assert "没有邮箱" in format_send_report(report, "zh")
+    english = format_send_report(report, "en")
+    assert f"李娜（S002）: {en['reason']}" in english and "人员名单" not in english
     # every delivery is in the ledger, keyed by the document's content and the address
     for d in report.deliveries:
         assert ledger.was_sent(sha256_of(d.attachments[0]), d.recipient.email)
@@ -487,11 +495,12 @@ def test_department_heads_from_the_chain_the_roles_and_the_settings() -> None:
            person("B2", "戊", "质检部", "质检员", None, "e@x")]
     none = Directory(tie).head("质检部")
     assert isinstance(none, Undeliverable)
-    assert "无法确定部门负责人（候选：丁（B1）、戊（B2））" in none.reason
-    assert '[departments.质检部] head = "工号"' in none.reason
+    assert "无法确定部门负责人（候选：丁（B1）、戊（B2））" in none.reason.text("zh")
+    assert '[departments.质检部] head = "工号"' in none.reason.text("zh")
+    assert "无法" not in none.reason.text("en") and "丁（B1）" in none.reason.text("en")
     assert Directory(tie, {"质检部": "B2"}).head("质检部")["name"] == "戊"
     bad = Directory(tie, {"质检部": "B9"}).head("质检部")
-    assert isinstance(bad, Undeliverable) and "B9 不在人员名单中" in bad.reason
+    assert isinstance(bad, Undeliverable) and "B9 不在人员名单中" in bad.reason.text("zh")
 
 
 def test_who_cannot_receive_is_said() -> None:
@@ -499,7 +508,8 @@ def test_who_cannot_receive_is_said() -> None:
                             status="离职")]
     d = Directory(staff)
     got, missing = d.recipients("evaluation", staff_id="S004")
-    assert not got and "已离职" in missing[0].reason
+    assert not got and "已离职" in missing[0].reason.text("zh")
+    assert missing[0].reason.text("en") == "has left; not sent"
     got, missing = d.recipients("evaluation", staff_id="S999")
     assert not got and missing[0].who == "S999"
     got, _ = d.recipients("evaluation", staff_id="S999", fallback_email="s999@example.com")

@@ -68,6 +68,13 @@ def test_one_failure_does_not_stop_the_batch(converter: PdfConverter, cjk_docx: 
     assert info.value.converted == [cjk_docx.with_suffix(".pdf")]
     assert list(info.value.failed) == [broken]
     assert "坏文件.docx" in str(info.value)
+    # each language on its own: the reasons are worded where they are shown
+    zh, en = info.value.text("zh"), info.value.text("en")
+    assert "未能转换" in zh and "坏文件.docx" in zh
+    assert "could not be converted" in en and "坏文件.docx: " in en
+    assert not any("\u4e00" <= c <= "\u9fff" for c in en.replace("坏文件", ""))
+    assert info.value.failed[broken].text("en") in en
+    assert info.value.failed[broken].text("zh") in zh
 
 
 def test_a_hung_conversion_is_killed_and_libreoffice_restarted(cjk_docx: Path) -> None:

@@ -31,7 +31,7 @@ from deliver_data import (
 )
 from officekit.cli import cli
 from officekit.deliver.mail import plan_sends
-from officekit.jobs.queue import SEND, ensure_schema, queue_status, run_send
+from officekit.jobs.queue import SEND, SendNotDone, ensure_schema, queue_status, run_send
 from officekit.ledger.store import Ledger
 from pg_support import PgDatabase
 from test_due_send import AS_OF
@@ -216,3 +216,33 @@ def test_a_send_job_run_twice_at_once_sends_once(tmp_path: Path, pg_database: Pg
         second.join(timeout=60)
     assert outcomes == {"first": "sent", "second": "already-sent"}
     assert len(handler.received) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_send_job_says_why_in_the_workspace_language(tmp_path: Path,
+                                                                pg_database: PgDatabase,
+                                                                lang: str) -> None:
+    """The job is retried (SendNotDone); the worker's log line is in the office's language."""
+    handler = Collector()
+    with smtp_server(handler) as port:
+        toml = (f'language = "{lang}"\n' + smtp_toml(port)
+                + f'\n[database]\nurl = "{pg_database.fresh_url()}"\n\n[queue]\nenabled = true\n')
+        ws = make_workspace(tmp_path / "ws", toml)
+        with Ledger.open(ws.database_url) as ledger:
+            store_staff(ledger)
+            ensure_schema(ledger)
+            write_outbox(ws)
+            mail = plan_sends(ws, ledger, PERIOD, kinds=["complaints"]).deliveries[0]
+        handler.refuse.add(mail.recipient.email)
+        with pytest.raises(SendNotDone) as info:
+            run_send(ws, mail.job_args(ws.outbox))
+    said = str(info.value)
+    assert mail.recipient.email in said and "550" in said
+    assert said == info.value.text(lang)
+    other = info.value.text("zh" if lang == "en" else "en")
+    assert said != other
+    if lang == "en":
+        assert said.startswith("not sent to ") and " / " not in said
+        assert not any("\u4e00" <= c <= "\u9fff" for c in said.replace(mail.recipient.name, ""))
+    else:
+        assert said.startswith("未能发给 ")

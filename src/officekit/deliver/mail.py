@@ -78,7 +78,7 @@ class Unaddressed:
 
     row: ManifestRow
     who: str
-    reason: str
+    reason: Message
 
 
 @dataclass(slots=True, kw_only=True)
@@ -92,7 +92,7 @@ class SendReport(DocumentsReport[Delivery]):
         """The report as ``send --format json`` prints it (texts in ``lang``)."""
         return self.base_dict(lang, unaddressed=len(self.unaddressed)) | {
             "unaddressed": [{"path": u.row.path, "kind": u.row.kind, "who": u.who,
-                             "reason": u.reason} for u in self.unaddressed]}
+                             "reason": u.reason.text(lang)} for u in self.unaddressed]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def format_send_report(report: SendReport, lang: str = "zh") -> str:
         if to_send(d) else [], lang=lang)
     if report.unaddressed:
         lines.append(t("mail.undeliverable", lang))
-        lines.extend(f"  {u.row.path} → {u.who}: {u.reason}" for u in report.unaddressed)
+        lines.extend(f"  {u.row.path} → {u.who}: {u.reason.text(lang)}" for u in report.unaddressed)
     if report.missing_files:
         lines.append(t("mail.missing", lang))
         lines.extend(f"  {r.path}" for r in report.missing_files)

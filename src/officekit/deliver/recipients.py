@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from officekit.i18n import t
+from officekit.i18n import Message
 from officekit.model import Record
 from officekit.settings import Settings
 
@@ -64,21 +64,20 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class Undeliverable:
-    """Someone who should receive a document but cannot: who, and why (Chinese / English)."""
+    """Someone who should receive a document but cannot: who, and why (a catalogue
+    ``recipient.*`` message, worded in the language of the report that shows it)."""
 
     who: str
-    reason: str
+    reason: Message
 
 
 def _who(person: Record) -> str:
     return f"{person.get('name') or ''}（{person['staff_id']}）"
 
 
-def _reason(key: str, **params: object) -> str:
-    """Why someone cannot receive a document, "zh / en", from the catalogue's
-    ``recipient.<key>`` (it is reported and kept in JSON as one text)."""
-    entry = "recipient." + key
-    return f"{t(entry, 'zh', **params)} / {t(entry, 'en', **params)}"
+def _reason(key: str, **params: object) -> Message:
+    """Why someone cannot receive a document: the catalogue's ``recipient.<key>``."""
+    return Message("recipient." + key, dict(params))
 
 
 class Directory:

@@ -175,6 +175,8 @@ UI: dict[str, tuple[str, str]] = {
     "recipient.unknown-person": (
         "不在人员名单中，也没有邮箱", "not in the staff list and no address"),
     "recipient.not-sent": ("不发送这种文档", "this kind is not sent"),
+    # a queued send job whose message failed (officekit.jobs.queue.SendNotDone; retried)
+    "queue.send-not-done": ("未能发给 {to}：{error}", "not sent to {to}: {error}"),
     # what happened on the SMTP connection (officekit.deliver.smtp), noted "zh / en"
     "smtp.replied": ("服务器回复 {code} {text}", "server replied {code} {text}"),
     "smtp.disconnected": (

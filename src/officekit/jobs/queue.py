@@ -49,6 +49,7 @@ from sqlalchemy.exc import IntegrityError
 
 from officekit.deliver.outgoing import Enqueue, Mail, send_recorded
 from officekit.errors import UsageError
+from officekit.i18n import Message
 from officekit.intake import finish_archive, process_loaded
 from officekit.ledger.schema import TERMINAL_STATES
 from officekit.ledger.store import Ledger
@@ -73,7 +74,18 @@ _DEFER = text(
 
 
 class SendNotDone(Exception):
-    """A send job's message failed (recorded in the ledger): the job is retried later."""
+    """A send job's message failed (recorded in the ledger): the job is retried later.
+
+    ``message`` says to whom and why; ``str()`` (what the worker's log prints) words it in
+    ``lang``, the workspace's language."""
+
+    def __init__(self, message: Message, lang: str = "zh") -> None:
+        self.message = message
+        self.lang = lang
+        super().__init__(message.text(lang))
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message.text(lang)
 
 
 def is_distributed(url: str) -> bool:
@@ -279,7 +291,9 @@ def run_send(ws: Workspace, args: dict[str, Any]) -> Mail:
     with Ledger.open(ws.database_url) as ledger, one_at_a_time(ledger, send_lock(mail)):
         send_recorded(ws, ledger, mail)
     if mail.status not in ("sent", "already-sent"):
-        raise SendNotDone(f"{mail.recipient.label()}: {mail.error}")
+        raise SendNotDone(Message("queue.send-not-done", {"to": mail.recipient.label(),
+                                                          "error": mail.error}),
+                          ws.settings.language)
     return mail
 
 

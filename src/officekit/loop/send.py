@@ -26,7 +26,7 @@ from typing import Any
 from officekit.deliver.outgoing import Enqueue, Mail, deliver, tally, undelivered
 from officekit.deliver.recipients import Directory, Recipient
 from officekit.deliver.smtp import Progress
-from officekit.i18n import t
+from officekit.i18n import Message, t
 from officekit.ledger.store import Ledger
 from officekit.loop.daily import DUE_FOLDER, daily_list_path
 from officekit.loop.due import DueList, due_list
@@ -56,7 +56,7 @@ class DueSendReport:
     as_of: date
     dry_run: bool
     mails: list[DueMail] = field(default_factory=list)
-    unaddressed: list[tuple[str, str, str]] = field(default_factory=list)  # role, who, reason
+    unaddressed: list[tuple[str, str, Message]] = field(default_factory=list)  # role, who, why
 
     def count(self, status: str) -> int:
         return tally(self.mails)[status]
@@ -68,7 +68,7 @@ class DueSendReport:
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run,
                 "mails": [m.to_dict(lang) for m in self.mails],
-                "unaddressed": [{"role": r, "who": w, "reason": why}
+                "unaddressed": [{"role": r, "who": w, "reason": why.text(lang)}
                                 for r, w, why in self.unaddressed],
                 "counts": tally(self.mails)}
 
@@ -92,10 +92,10 @@ def _message(role: str, recipient: Recipient, rows: DueList, lang: str,
     return subject, body
 
 
-def _escalate_recipient(directory: Directory, target: str) -> Recipient | tuple[str, str]:
+def _escalate_recipient(directory: Directory,
+                        target: str) -> Recipient | tuple[str, Message]:
     if not target:
-        return ("—", t("due.mail.no-escalate-to", "zh") + " / " + t("due.mail.no-escalate-to",
-                                                                     "en"))
+        return ("—", Message("due.mail.no-escalate-to"))
     name, addr = parseaddr(target)
     if "@" in addr:
         return Recipient("", name or addr, addr, "", "head")
@@ -103,7 +103,7 @@ def _escalate_recipient(directory: Directory, target: str) -> Recipient | tuple[
     if found:
         return Recipient(found[0].staff_id, found[0].name, found[0].email, found[0].department,
                          "head")
-    return (target, missing[0].reason if missing else "—")
+    return (target, missing[0].reason if missing else Message.literal("—"))
 
 
 def plan_due_mails(ws: Workspace, ledger: Ledger, as_of: date, *, lang: str = "zh",
@@ -134,7 +134,7 @@ def plan_due_mails(ws: Workspace, ledger: Ledger, as_of: date, *, lang: str = "z
     for row in due.rows():
         if not row.handler_id:
             report.unaddressed.append(("handler", row.handler_name or row.complaint_id,
-                                       t("due.mail.no-handler", lang)))
+                                       Message("due.mail.no-handler")))
     day_folder = ws.outbox / DUE_FOLDER / as_of.isoformat()
     for department in due.departments():
         rows = due.only(lambda r, d=department: r.department == d)
@@ -187,7 +187,7 @@ def format_due_send(report: DueSendReport, lang: str = "zh") -> str:
             lines.append(f"    {m.error.text(lang)}")
     for role, who, reason in report.unaddressed:
         lines.append(t("due.send.unaddressed", lang, role=t(f"due.send.role.{role}", lang),
-                       who=who, reason=reason))
+                       who=who, reason=reason.text(lang)))
     lines.append(t("due.send.total", lang, sent=report.count("sent"),
                    pending=report.count("pending"), already=report.count("already-sent"),
                    failed=report.count("failed") + report.count("not-attempted"),

@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 
 from officekit import winpath
 from officekit.errors import PdfError
+from officekit.i18n import Message, Texts
 
 TIMED_OUT = "timed-out"  # what _wait says of a document LibreOffice did not finish in time
 INSTALL_HINT = "error.pdf.install"  # the catalogue's hint of the errors that need LibreOffice
@@ -158,10 +159,11 @@ def libreoffice_available() -> bool:
 
 
 class PdfBatchError(PdfError):
-    """Some documents of a batch failed; ``converted`` are the PDFs that were made."""
+    """Some documents of a batch failed; ``converted`` are the PDFs that were made, ``failed``
+    why each other one was not (a message, worded in the language it is shown in)."""
 
     def __init__(self, converted: list[Path] | None = None,
-                 failed: dict[Path, str] | None = None, **catalogue: Any) -> None:
+                 failed: dict[Path, Message] | None = None, **catalogue: Any) -> None:
         super().__init__(**catalogue)
         self.converted = converted or []
         self.failed = failed or {}
@@ -384,16 +386,19 @@ class PdfConverter:
         ``converted`` and ``failed`` (path → reason).
         """
         converted: list[Path] = []
-        failed: dict[Path, str] = {}
+        failed: dict[Path, Message] = {}
         for document in documents:
             try:
                 converted.append(self.convert(document))
             except PdfError as exc:
-                failed[Path(document)] = exc.message
+                failed[Path(document)] = exc.as_message()
+
+        def listed(lang: str) -> str:
+            return "\n".join(f"  {p.name}: {why.text(lang)}" for p, why in failed.items())
+
         if failed:
-            lines = "\n".join(f"  {p.name}: {why}" for p, why in failed.items())
             raise PdfBatchError(converted, failed, key="error.pdf.batch", count=len(failed),
-                                listed=lines)
+                                listed=Texts(listed("zh"), listed("en")))
         return converted
 
 
