@@ -17,8 +17,8 @@ from officekit import winpath
 from officekit.deliver.index import write_index
 from officekit.deliver.manifest import (
     ManifestRow,
+    OutboxPaths,
     read_manifest,
-    relative_to_outbox,
     remove_manifest_rows,
     write_manifest_rows,
 )
@@ -59,18 +59,19 @@ def _sha256(path: Path) -> str:
 def list_in_manifest(ws: Workspace, documents: Sequence[Document]) -> None:
     """Manifest rows for the documents written now, and for unchanged ones the manifest lost."""
     listed = {row.path for row in read_manifest(ws.outbox)}
+    paths = OutboxPaths(ws.outbox)
     written = [d for d in documents if d.rendered]
     written += [d for d in documents
-                if not d.rendered and relative_to_outbox(ws.outbox, d.path) not in listed]
+                if not d.rendered and paths.relative(d.path) not in listed]
     for doc in written:
         doc.sha256 = _sha256(doc.path)
     if not written:
         return
     now = datetime.now().replace(microsecond=0)
     write_manifest_rows(ws.outbox, [
-        ManifestRow.for_file(ws.outbox, d.path, kind=d.kind, period=d.period,
+        ManifestRow.for_file(paths, d.path, kind=d.kind, period=d.period,
                              department=d.department, staff_id=d.staff_id,
-                             recipient=d.recipient, pdf=d.pdf, when=now)
+                             recipient=d.recipient, pdf=d.pdf, when=now, sha256=d.sha256)
         for d in written
     ])
 
@@ -85,7 +86,8 @@ def supersede_stale(ws: Workspace,
     under the same relative path, and the row leaves the manifest (and so the index and the
     send list). A request for one person supersedes nothing.
     """
-    produced = {relative_to_outbox(ws.outbox, d.path) for _, docs in handled for d in docs}
+    paths = OutboxPaths(ws.outbox)
+    produced = {paths.relative(d.path) for _, docs in handled for d in docs}
     scopes = {(r.kind, str(r.period), r.department) for r, _ in handled if r.staff_id is None}
     if not scopes:
         return []

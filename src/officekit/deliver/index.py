@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from officekit.deliver.manifest import DOCUMENT_KINDS, MANIFEST, ManifestRow, read_manifest
+from officekit.deliver.manifest import (
+    DOCUMENT_KINDS,
+    MANIFEST,
+    ManifestError,
+    ManifestRow,
+    OutboxPaths,
+    read_manifest,
+)
 from officekit.errors import UsageError
 from officekit.kpis.coverage import KIND_LABELS as COVERAGE_LABELS
 from officekit.kpis.coverage import coverage_for
@@ -137,12 +144,13 @@ def _href(rel: str) -> str:
     return escape(quote(rel, safe="/"), quote=True)
 
 
-def _rel(outbox: Path, path: str | Path | None) -> str | None:
+def _rel(outbox: Path | OutboxPaths, path: str | Path | None) -> str | None:
     if not path:
         return None
+    paths = outbox if isinstance(outbox, OutboxPaths) else OutboxPaths(outbox)
     try:
-        return Path(path).resolve().relative_to(outbox.resolve()).as_posix()
-    except ValueError:
+        return paths.relative(Path(path).absolute())
+    except ManifestError:
         return None
 
 
@@ -189,13 +197,14 @@ def collect_rejected(ws: Workspace, ledger: Ledger | None) -> list[Rejected]:
 
     found: list[Rejected] = []
     known: set[str] = set()
+    paths = OutboxPaths(ws.outbox)
     if ledger is not None:
         rows = ledger.recent_files(REJECTED_SCAN)
         settled = settled_rejections(rows)
         for row in rows:
             if row.get("state") != "rejected":
                 continue
-            rel = _rel(ws.outbox, row.get("annotated"))
+            rel = _rel(paths, row.get("annotated"))
             if rel:
                 known.add(rel)
             if row["id"] in settled or row.get("duplicate_of") is not None:
@@ -206,7 +215,7 @@ def collect_rejected(ws: Workspace, ledger: Ledger | None) -> list[Rejected]:
                 reasons=_issue_reasons(row.get("issues")), annotated=rel))
     if ws.rejected.is_dir():
         for path in sorted(ws.rejected.glob(f"*{ANNOTATED_SUFFIX}")):
-            rel = _rel(ws.outbox, path)
+            rel = _rel(paths, path)
             if rel and rel not in known and not path.name.startswith(("~$", ".")):
                 found.append(Rejected(name=path.name.removesuffix(ANNOTATED_SUFFIX),
                                       when=datetime.fromtimestamp(path.stat().st_mtime),
@@ -227,12 +236,13 @@ def other_files(ws: Workspace, rows: Iterable[ManifestRow]) -> list[str]:
     out: list[str] = []
     if not ws.outbox.is_dir():
         return out
+    paths = OutboxPaths(ws.outbox)
     for dirpath, dirnames, filenames in os.walk(ws.outbox):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name in _SKIP_NAMES or name.startswith((".", "~$")) or name.endswith(".tmp"):
                 continue
-            rel = _rel(ws.outbox, Path(dirpath) / name)
+            rel = _rel(paths, Path(dirpath) / name)
             if (rel and rel not in listed and not rel.startswith(("rejected/", "_superseded/"))
                     and not (rel.endswith(".xlsx") and rel.startswith(tuple(stems)))):
                 out.append(rel)

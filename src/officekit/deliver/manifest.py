@@ -61,17 +61,22 @@ class ManifestRow:
     pdf: str = ""
 
     @classmethod
-    def for_file(cls, outbox: Path, path: Path, *, kind: str, period: str,
+    def for_file(cls, outbox: Path | OutboxPaths, path: Path, *, kind: str, period: str,
                  department: str = "", staff_id: str = "", recipient: str = "",
-                 pdf: Path | None = None, when: datetime | None = None) -> ManifestRow:
-        """The row for a document just written at ``path`` (hashes it; time defaults to now)."""
+                 pdf: Path | None = None, when: datetime | None = None,
+                 sha256: str = "") -> ManifestRow:
+        """The row for a document just written at ``path`` (hashes it; time defaults to now).
+
+        ``outbox`` may be an :class:`OutboxPaths` shared by a batch of rows; ``sha256``, the
+        file's hash when the caller has just taken it."""
         from officekit.ledger.store import sha256_of
 
-        return cls(path=relative_to_outbox(outbox, path), kind=kind, period=period,
+        paths = outbox if isinstance(outbox, OutboxPaths) else OutboxPaths(outbox)
+        return cls(path=paths.relative(path), kind=kind, period=period,
                    department=department, staff_id=staff_id, recipient=recipient,
-                   sha256=sha256_of(path),
+                   sha256=sha256 or sha256_of(path),
                    time=(when or datetime.now()).replace(microsecond=0),
-                   pdf=relative_to_outbox(outbox, pdf) if pdf is not None else "")
+                   pdf=paths.relative(pdf) if pdf is not None else "")
 
     def file(self, outbox: Path) -> Path:
         """The document's full path."""
@@ -89,15 +94,45 @@ class ManifestRow:
 
 def relative_to_outbox(outbox: Path, path: Path | str) -> str:
     """``path`` as the manifest stores it: relative to ``outbox``, ``/``-separated."""
-    p = Path(path)
-    if not p.is_absolute():
-        return PurePosixPath(*p.parts).as_posix()
-    try:
-        rel = p.resolve().relative_to(outbox.resolve())
-    except ValueError as exc:
-        raise ManifestError(key="error.manifest.outside-outbox", path=str(p),
-                            outbox=str(outbox)) from exc
-    return rel.as_posix()
+    return OutboxPaths(outbox).relative(path)
+
+
+class OutboxPaths:
+    """Paths made relative to one outbox, as :func:`relative_to_outbox` does, for a batch.
+
+    Resolving a path stats each of its folders; a batch of documents shares a handful of
+    folders, so each folder is resolved once per batch (the outbox's folders do not move while
+    one command lists its documents). A file that is itself a symbolic link is resolved whole,
+    so the result is what ``Path.resolve()`` gives.
+    """
+
+    def __init__(self, outbox: Path) -> None:
+        self.outbox = outbox
+        self._root: Path | None = None
+        self._dirs: dict[str, str] = {}
+
+    def _resolved(self, path: str) -> str:
+        folder, name = os.path.split(path)
+        if not name or name in (".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        real = self._dirs.get(folder)
+        if real is None:
+            real = self._dirs[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
+
+    def relative(self, path: Path | str) -> str:
+        """``path`` relative to the outbox, ``/``-separated (ManifestError when outside)."""
+        p = Path(path)
+        if not p.is_absolute():
+            return PurePosixPath(*p.parts).as_posix()
+        if self._root is None:
+            self._root = Path(os.path.realpath(self.outbox))
+        try:
+            rel = Path(self._resolved(str(p))).relative_to(self._root)
+        except ValueError as exc:
+            raise ManifestError(key="error.manifest.outside-outbox", path=str(p),
+                                outbox=str(self.outbox)) from exc
+        return rel.as_posix()
 
 
 def manifest_path(outbox: Path) -> Path:
