@@ -163,6 +163,18 @@ def test_unreadable_file_gets_the_list_only(tmp_path: Path) -> None:
     assert ws["E6"].hyperlink is None
 
 
+def test_a_libraries_own_words_stay_out_of_the_annotated_copy(tmp_path: Path) -> None:
+    """An unknown cause of damage (its ``raw`` words) is for the watch log, not the person."""
+    wb = Workbook(str(tmp_path / "broken.xlsx"), "xlsx", [])
+    issue = Issue("error", "corrupt-file",
+                  params={"file": "broken.xlsx", "raw": "CalamineError: Xml error at 17"})
+    dest = write_annotated(wb, [issue], tmp_path / "broken.校验结果.xlsx")
+    cells = [str(c.value) for row in openpyxl.load_workbook(dest)["校验结果"].iter_rows()
+             for c in row if c.value is not None]
+    assert any("已损坏或不完整，无法打开。" in c for c in cells)
+    assert not any("Xml error" in c or "Calamine" in c for c in cells)
+
+
 def test_empty_cells_merges_and_cells_beyond_the_data(tmp_path: Path) -> None:
     sheet = RawSheet("名单", [["人员名单"], ["工号", "姓名", "入职日期"],
                               ["001", None, date(2026, 1, 5)], ["002"]],

@@ -242,3 +242,65 @@ def test_a_wide_schedule_is_not_too_large(tmp_path: Path) -> None:
     book.close()
     assert xlsx_sheet_meta(path)["排班"].max_col == 31  # AF, seen exactly
     assert open_workbook(path).sheets[0].cell(51, 31) == "早"
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _bad_crc_xlsx(folder: Path) -> Path:
+    """A package stored uncompressed whose [Content_Types].xml has one byte changed: its
+    CRC-32 no longer matches (a copy damaged on the way)."""
+    good = fx.xlsx_excel_like(folder)
+    path = folder / "bad_crc.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("[Content_Types].xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10] ^= 0x01
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("make", "zh", "en"), [
+    (fx.truncated_xlsx, "文件末尾的目录缺失", "the directory at its end is missing"),
+    (_bad_crc_xlsx, "CRC 校验不符，数据在复制或保存时已损坏", "a part fails its CRC check"),
+])
+def test_a_known_cause_of_damage_is_worded_in_each_language(
+        tmp_path: Path, make: Callable[[Path], Path], zh: str, en: str) -> None:
+    path = make(tmp_path)
+    with pytest.raises(WorkbookError) as info:
+        open_workbook(path)
+    err = info.value
+    assert err.code == "corrupt-file" and "raw" not in err.params
+    chinese, english = err.text("zh"), err.text("en")
+    assert f"已损坏或不完整，无法打开（{zh}" in chinese
+    assert f"cannot be opened ({en}" in english
+    # no library words in either; no Chinese in the English (the file's name is ASCII)
+    for text in (chinese, english):
+        assert "zip file" not in text.lower() and "ZIP:" not in text and "Bad" not in text
+    assert not _cjk(english)
+
+
+def test_an_unknown_cause_is_left_to_the_watch_log(tmp_path: Path) -> None:
+    from officekit.model import FileResult, Issue
+    from officekit.watch.log import file_summary
+
+    path = fx.broken_sheet_xml(tmp_path)
+    with pytest.raises(WorkbookError) as info:
+        open_workbook(path)
+    err = info.value
+    raw = str(err.params["raw"])
+    assert err.code == "corrupt-file" and raw and "detail" not in err.params
+    # the message (what the annotated copy and validate show) has no detail in brackets …
+    assert "无法打开。" in err.text("zh") and raw not in err.text("zh")
+    assert "cannot be opened." in err.text("en") and raw not in err.text("en")
+    # … the watch log line has the library's words, after the worded reason
+    res = FileResult(str(path), "", "rejected",
+                     issues=[Issue("error", err.code, params=dict(err.params))])
+    assert f"技术细节：{raw}" in file_summary(res, "zh")
+    english = file_summary(res, "en")
+    assert f"technical detail: {raw}" in english and not _cjk(english.replace(raw, ""))

@@ -78,7 +78,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "staff-id-number": ("expected",),
     "status-regression": ("complaint_id", "ledger_status"),
     # file level (read/, the pipeline); ``file`` is the file's name where the reader gives it
-    "corrupt-file": ("file?", "detail?"),
+    "corrupt-file": ("file?", "detail?"),  # and "raw" (never in the message: watch log only)
     "encrypted-file": ("file?",),
     "empty-file": ("file?",),
     "not-a-workbook": ("file?", "detected?"),
@@ -455,4 +455,19 @@ UI: dict[str, tuple[str, str]] = {
     "limit.time": ("用时超过 {value} 秒", "time over {value} s"),
     "limit.inflated": ("解压后超过 {value} MB", "over {value} MB once inflated"),
     "limit.ratio": ("压缩比超过 {value} 倍", "compression ratio over {value}"),
+    # why a file is corrupt (read.detect.corrupt: the reading library's low-level error)
+    "corrupt.no-directory": ("文件末尾的目录缺失，多半是没有复制完整",
+                             "the directory at its end is missing; most likely it was not "
+                             "copied completely"),
+    "corrupt.truncated": ("文件内容不完整，已被截断", "part of the file is cut off"),
+    "corrupt.bad-crc": ("CRC 校验不符，数据在复制或保存时已损坏",
+                        "a part fails its CRC check: the data was damaged while it was "
+                        "copied or saved"),
+    "corrupt.bad-data": ("压缩的数据已损坏", "its compressed data is damaged"),
+    "corrupt.bad-xml": ("文件内部的 XML 已损坏", "the XML inside it is damaged"),
+    "corrupt.doctype": ("文件内含 Office 不会写入的 DOCTYPE 声明",
+                        "it holds a DOCTYPE declaration, which Office never writes"),
+    "corrupt.dimensions": ("工作表的范围记录自相矛盾", "a sheet's size record contradicts itself"),
+    "corrupt.ole": ("Excel 97-2003 文件的内部结构已损坏",
+                    "the inner structure of the Excel 97-2003 file is damaged"),
 }

@@ -28,6 +28,8 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "watch.reasons": ("原因：{reasons}", "why: {reasons}"),
     "watch.annotated": ("标注副本：{path}", "annotated copy: {path}"),
+    # a corrupt file whose cause officekit cannot word: the reading library's own words
+    "watch.raw-detail": ("技术细节：{detail}", "technical detail: {detail}"),
     "watch.failed.retry": (
         "✗ 处理失败  {name}：{error}（第 {attempt} 次，稍后重试）",
         "✗ failed  {name}: {error} (attempt {attempt}; will try again)",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import olefile  # type: ignore[import-untyped]  # comes with msoffcrypto-tool
+from lxml import etree
 
 from officekit.errors import WorkbookError
 from officekit.i18n import t
@@ -61,6 +62,43 @@ _XML_HEAD = 4096
 def reject(code: str, path: Path, **params: Any) -> WorkbookError:
     """The WorkbookError for ``code`` about ``path`` (its text comes from the catalogue)."""
     return WorkbookError(code, file=path.name, **params)
+
+
+# What a damaged file's low-level error means, by the reading library's exception and words
+# (lower case): the cause's catalogue entry ``corrupt.<cause>``. A ZIP error is only ever met
+# on a file that starts as a zip, so "not a zip file" there means its directory (the end of
+# the file) is missing.
+_CAUSES: tuple[tuple[tuple[type[BaseException], ...], str, str], ...] = (
+    ((zipfile.BadZipFile,), "is not a zip file", "no-directory"),
+    ((zipfile.BadZipFile,), "truncated", "truncated"),
+    ((zipfile.BadZipFile,), "bad magic number", "truncated"),
+    ((zipfile.BadZipFile,), "bad crc-32", "bad-crc"),
+    ((EOFError,), "", "truncated"),
+    ((zlib.error,), "", "bad-data"),
+    ((etree.XMLSyntaxError,), "", "bad-xml"),
+    ((OSError, ValueError, IndexError), "incomplete ole", "truncated"),
+    ((OSError, ValueError, IndexError), "less than declared", "truncated"),
+    ((OSError, ValueError, IndexError), "ole ", "ole"),
+)
+
+
+def corrupt(path: Path, error: BaseException | str) -> WorkbookError:
+    """The ``corrupt-file`` rejection of ``path`` for ``error``: a reading library's exception
+    or, found by officekit itself, the name of its cause (``corrupt.<cause>``: ``"doctype"``).
+
+    A known cause is worded from the catalogue (both languages); an unknown one leaves the
+    message without a detail and keeps the library's own words as the ``raw`` param, which
+    only the watch log shows (never the annotated copy)."""
+    if isinstance(error, str):
+        cause: str | None = error
+    else:
+        words = str(error).lower()
+        cause = next((c for kinds, text, c in _CAUSES
+                      if isinstance(error, kinds) and text in words), None)
+    if cause is None:
+        return reject("corrupt-file", path, raw=f"{type(error).__name__}: {error}"[:300])
+    key = f"corrupt.{cause}"
+    return reject("corrupt-file", path, detail=t(key, "zh"), detail_en=t(key, "en"))
 
 
 def over_limit(path: Path, limit: str, value: Any) -> WorkbookError:
@@ -211,7 +249,7 @@ def _zip_budget(zf: zipfile.ZipFile, path: Path, limits: Limits) -> None:
             with zf.open(info) as part:
                 head = part.read(_XML_HEAD)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise reject("corrupt-file", path, detail=f"{info.filename}: XML DOCTYPE")
+                raise corrupt(path, "doctype")
 
 
 def _ods_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
@@ -244,7 +282,7 @@ def _zip_format(path: Path, limits: Limits) -> str:
             _not_workbook(path, "zip")
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, NotImplementedError,
             RuntimeError, ValueError, OSError) as exc:
-        raise reject("corrupt-file", path, detail=f"ZIP: {exc}") from exc
+        raise corrupt(path, exc) from exc
 
 
 def _not_workbook(path: Path, detected: str) -> NoReturn:
@@ -281,7 +319,7 @@ def _xls_check(path: Path, data: bytes) -> None:
             if rec == _BIFF_DIMENSIONS and length >= 12:
                 rw_first, rw_last, col_first, col_last = struct.unpack_from("<IIHH", data, pos + 4)
                 if rw_first > rw_last or col_first > col_last or rw_last > 65536:
-                    raise reject("corrupt-file", path, detail="DIMENSIONS")
+                    raise corrupt(path, "dimensions")
                 break
             if rec == _BIFF_EOF:
                 break
@@ -292,7 +330,7 @@ def _ole_format(path: Path) -> str:
     try:
         ole = olefile.OleFileIO(str(path))
     except (OSError, ValueError, IndexError, struct.error) as exc:
-        raise reject("corrupt-file", path, detail=f"OLE: {exc}") from exc
+        raise corrupt(path, exc) from exc
     try:
         if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
             raise reject("encrypted-file", path, **_detected("encrypted-xlsx"))
@@ -301,7 +339,7 @@ def _ole_format(path: Path) -> str:
                 try:
                     data = ole.openstream(stream).read()
                 except (OSError, ValueError, IndexError, struct.error) as exc:
-                    raise reject("corrupt-file", path, detail=f"OLE: {exc}") from exc
+                    raise corrupt(path, exc) from exc
                 if stream == "Workbook":
                     _xls_check(path, data)
                 return "xls"
@@ -309,9 +347,11 @@ def _ole_format(path: Path) -> str:
             _not_workbook(path, "doc")
         if ole.exists("PowerPoint Document"):
             _not_workbook(path, "ppt")
-        if ole.parsing_issues or not ole.listdir():
-            issue = ole.parsing_issues[0][1] if ole.parsing_issues else "empty directory"
-            raise reject("corrupt-file", path, detail=f"OLE: {issue}")
+        if ole.parsing_issues:
+            kind, words = ole.parsing_issues[0]
+            raise corrupt(path, kind(words))
+        if not ole.listdir():
+            raise corrupt(path, "ole")
         _not_workbook(path, "ole")
     finally:
         ole.close()
@@ -325,7 +365,7 @@ def detect_format(path: Path, limits: Limits | None = None) -> str:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise reject("corrupt-file", path, detail=str(exc)) from exc
+        raise corrupt(path, exc) from exc
     if size == 0:
         raise reject("empty-file", path)
     if head.startswith(ZIP_MAGIC):

@@ -26,6 +26,7 @@ from officekit.read import RawSheet, Workbook
 from officekit.read.detect import (
     check_complete,
     check_regular,
+    corrupt,
     detect_format,
     over_limit,
     reader_died,
@@ -159,10 +160,10 @@ def _guard(path: Path, what: str, read: Callable[[], Any]) -> Any:
     except (CalamineError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError,
             EOFError, ValueError, OverflowError, NotImplementedError, RuntimeError) as exc:
         # RuntimeError: zipfile's "member is encrypted" on a damaged flag bit
-        raise reject("corrupt-file", path, detail=f"{type(exc).__name__}: {exc}"[:300]) from exc
+        raise corrupt(path, exc) from exc
     except BaseException as exc:
         if _is_panic(exc):
-            raise reject("corrupt-file", path, detail=f"calamine: {exc}"[:300]) from exc
+            raise reject("corrupt-file", path, raw=f"calamine: {exc}"[:300]) from exc
         raise
 
 

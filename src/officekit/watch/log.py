@@ -43,6 +43,8 @@ def file_summary(res: FileResult, lang: str, *, root: Path | None = None) -> str
         reasons = [i.message(lang) for i in res.issues if i.severity == "error"][:REASONS_SHOWN]
         if reasons:
             parts.append(msg("reasons", lang, reasons=" / ".join(reasons)))
+        parts += [msg("raw-detail", lang, detail=i.params["raw"]) for i in res.issues
+                  if i.severity == "error" and i.params.get("raw")][:1]
         if res.annotated:
             parts.append(msg("annotated", lang, path=_short(Path(res.annotated), root)))
     return ("；" if lang != "en" else "; ").join(parts)
