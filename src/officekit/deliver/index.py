@@ -11,6 +11,7 @@ watcher call :func:`write_index` after rendering.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -271,10 +272,20 @@ def _doc_order(row: ManifestRow) -> tuple[int, str, str]:
             else str(rank), row.path)
 
 
-def _attachments(outbox: Path, rel: str) -> str:
-    """Links to the .xlsx lists written beside a document (its long lists in full)."""
+def _attachments(outbox: Path, rel: str, folders: dict[Path, list[str]]) -> str:
+    """Links to the .xlsx lists written beside a document (its long lists in full).
+
+    ``folders`` keeps each folder's names, listed once for the whole page (a folder holds
+    dozens of documents)."""
     doc = outbox / rel
-    found = sorted(doc.parent.glob(f"{doc.stem}_*.xlsx")) if doc.parent.is_dir() else []
+    folder = doc.parent
+    if folder not in folders:
+        try:
+            folders[folder] = os.listdir(folder) if folder.is_dir() else []
+        except OSError:
+            folders[folder] = []
+    found = sorted(folder / name
+                   for name in fnmatch.filter(folders[folder], f"{doc.stem}_*.xlsx"))
     links = []
     for f in found:
         label = escape(f.stem[len(doc.stem) + 1:])
@@ -295,6 +306,7 @@ def _documents_section(outbox: Path, period: str, rows: list[ManifestRow],
     by_dept: dict[str, list[ManifestRow]] = defaultdict(list)
     for row in rows:
         by_dept[row.department].append(row)
+    folders: dict[Path, list[str]] = {}
     out = [f'<section id="{escape(_anchor(period))}"><h2>{escape(_period_label(period))}'
            f"<small>{escape(period)} · {len(rows)} 份 / documents</small></h2>",
            _gaps_html(gaps),
@@ -317,7 +329,7 @@ def _documents_section(outbox: Path, period: str, rows: list[ManifestRow],
             pdf = _link(outbox, row.pdf, "PDF") if row.pdf else '<span class="muted">—</span>'
             out.append(f'<tr><td class="kind">{_kind_tag(row.kind)}</td>'
                        f'<td class="person">{person}</td><td>{_link(outbox, row.path)}'
-                       f"{_attachments(outbox, row.path)}</td>"
+                       f"{_attachments(outbox, row.path, folders)}</td>"
                        f'<td class="pdf">{pdf}</td><td class="time">{_when(row.time)}</td></tr>')
     out.append("</tbody></table></section>")
     return "".join(out)
