@@ -109,7 +109,18 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
                 results = validate_paths(paths, settings, view, today=day_of(today),
                                          progress=steps)
     _print_results(ctx, results, fmt, stored=False)
+    _quick_teardown()
     _exit_for(results)
+
+
+def _quick_teardown() -> None:
+    """Have the interpreter skip its last sweep of every object at exit: ~80 ms (a third of
+    a small file's check) spent on objects the process is about to drop anyway. The handlers
+    registered before it (the reader pool, the ledger) still run; they run after it."""
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)
 
 
 def _default_settings() -> Any:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import faulthandler
+import gc
 import importlib
 import multiprocessing
 import os
@@ -168,22 +169,68 @@ def ask_caller(question: str, *args: Any) -> Any:
     return value
 
 
+# In a child: what the last task let go of, freed once its answer is sent (see release_later)
+_LATER: list[Any] | None = None
+# A child with nothing to do for this long tidies up after its last task
+IDLE_SECONDS = 0.5
+
+
+def release_later(*objects: Any) -> None:
+    """In a task run by a child: keep ``objects`` until the answer is sent, and free them when
+    the child is next idle or is given another task — never while the caller waits. A large
+    sheet's cells are millions of objects, a tenth of a second to free; a one-shot command
+    ends its child before that is ever done (an exiting process frees nothing one by one).
+    Outside a child nothing is kept."""
+    if _LATER is not None:
+        _LATER.extend(objects)
+
+
+def _tidy(collect: bool) -> None:
+    """Free what the last task left (release_later); ``collect`` its cycles, if any."""
+    if _LATER:
+        _LATER.clear()
+    gc.enable()
+    if collect:
+        gc.collect()
+
+
+def _next_task(conn: Connection) -> Any:
+    """The next message; once idle for IDLE_SECONDS, tidy up after the last task (freed and
+    collected). A task arriving sooner has the last one's leftovers freed before it starts;
+    the end (None) frees nothing: the child's memory goes with it."""
+    if _LATER or not gc.isenabled():
+        if not conn.poll(IDLE_SECONDS):
+            _tidy(collect=True)
+            return conn.recv()
+        task = conn.recv()
+        if task is not None:
+            _tidy(collect=False)
+        return task
+    return conn.recv()
+
+
 def _child_main(conn: Connection) -> None:
-    """The child's loop: one task at a time, each under the limits it comes with."""
-    global _CALLER
+    """The child's loop: one task at a time, each under the limits it comes with.
+
+    The cyclic collector is off while a task runs (its objects are rows and records, none
+    in a cycle; a pass over a large sheet's millions would cost a tenth of a second) and
+    runs once the child is idle again."""
+    global _CALLER, _LATER
     _CALLER = conn
+    _LATER = []
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
     os.environ["RUST_BACKTRACE"] = "0"  # a reader that aborts says one line, not fifty
     faulthandler.disable()  # (pytest turns it on) an abort here is expected, not a crash
     while True:
         try:
-            task = conn.recv()
+            task = _next_task(conn)
         except (EOFError, OSError):
             return
         if task is None:
             return
         fn, args, limits = task
+        gc.disable()
         try:
             _set_limits(limits)
             result = fn(*args)
@@ -192,11 +239,14 @@ def _child_main(conn: Connection) -> None:
             answer = ("memory", "MemoryError")
         except Exception as exc:  # sent back, for the caller to handle or raise
             answer = ("error", _portable(exc))
+        result = None
         try:
             if not _reply(conn, answer) or answer[0] == "memory":
                 return  # a heap that ran out is not worth keeping
         except OSError:
             return  # the caller is gone (killed): nobody to answer, nothing to print
+        release_later(answer)
+        del answer
 
 
 def _reply(conn: Connection, answer: tuple[str, Any]) -> bool:

@@ -29,6 +29,7 @@ from officekit.read.guard import (
     ReadOverLimit,
     Running,
     ask_caller,
+    release_later,
     shared_pool,
 )
 from officekit.read.workbook import open_workbook
@@ -70,6 +71,8 @@ def read_file(path: Path, settings: Settings, keep_workbook: bool = True) -> Loa
         except WorkbookError as exc:
             return _unreadable(path, sha, exc)
         sheets, issues = understand_workbook(wb, settings, path.name)
+    if not keep_workbook:
+        release_later(wb)  # in the guarded child: freed after the answer is sent
     return LoadedFile(path, sha, wb if keep_workbook else None, sheets, list(issues))
 
 
@@ -136,6 +139,7 @@ def _read_and_check(path: Path, settings: Settings, today: date) -> FileResult:
     with gc_paused():
         result = check_loaded(item, _AskedView(), settings, today)
         result.sheets = [replace(s, records=[]) for s in result.sheets]
+    release_later(item)  # the records: freed after the answer is sent
     return result
 
 
