@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -18,10 +19,12 @@ from officekit.read.workbook import open_workbook
 from officekit.read.xlsx_meta import (
     _prefilter,
     _scan_bytes,
+    count_rows,
     parse_sheet_xml,
     sheet_parts,
     xlsx_sheet_meta,
 )
+from officekit.settings import Limits
 
 sys.path.insert(0, str(Path(__file__).parent / "data"))
 import read_fixtures as fx
@@ -242,6 +245,53 @@ def test_a_wide_schedule_is_not_too_large(tmp_path: Path) -> None:
     book.close()
     assert xlsx_sheet_meta(path)["排班"].max_col == 31  # AF, seen exactly
     assert open_workbook(path).sheets[0].cell(51, 31) == "早"
+
+
+def _stray_far_cell(folder: Path) -> Path:
+    """A 30,000-row register (two chunks of the scan) with one value left at XFD1048576."""
+    src = fx.xlsx_wrong_dimension(folder, rows=30_000)
+    far = (b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+           b"</sheetData>")
+    return fx._rewrite_part(src, folder / "stray.xlsx", "xl/worksheets/sheet1.xml",
+                            lambda x: x.replace(b"</sheetData>", far))
+
+
+def _rows_without_r(folder: Path) -> Path:
+    """The same register with no ``r`` on its rows (legal: rows then count from 1)."""
+    src = fx.xlsx_wrong_dimension(folder, rows=30_000)
+    return fx._rewrite_part(src, folder / "no_row_r.xlsx", "xl/worksheets/sheet1.xml",
+                            lambda x: re.sub(rb'<row r="\d+"', b"<row", x))
+
+
+@pytest.mark.parametrize("make", [fx.xlsx_excel_like, fx.xlsx_formulas_no_cache,
+                                  fx.xlsx_namespaced, _stray_far_cell, _rows_without_r])
+def test_extent_is_the_same_with_rows_counted_only_on_demand(
+        tmp_path: Path, make: Callable[[Path], Path]) -> None:
+    path = make(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        for part in sheet_parts(zf).values():
+            with zf.open(part) as stream:
+                counted = _prefilter(stream)
+            with zf.open(part) as stream:
+                lazy = _prefilter(stream, lambda p=part: zf.open(p))  # type: ignore[misc]
+            assert (lazy.max_row, lazy.max_col, lazy.hide, lazy.formula) == \
+                (counted.max_row, counted.max_col, counted.hide, counted.formula)
+            assert lazy.rows_written in (None, counted.rows_written)
+            assert count_rows(path, part) == counted.rows_written
+
+
+def test_a_stray_far_cell_and_uncounted_rows_are_refused_before_the_read(
+        tmp_path: Path) -> None:
+    with pytest.raises(WorkbookError) as stray:
+        open_workbook(_stray_far_cell(tmp_path))
+    assert stray.value.code == "too-large"
+    assert (stray.value.params["rows"], stray.value.params["cols"]) == (1_048_576, "XFD")
+    assert xlsx_sheet_meta(_rows_without_r(tmp_path))["花名册"].max_row == 30_000
+    with pytest.raises(WorkbookError) as counted:
+        open_workbook(_rows_without_r(tmp_path), Limits(max_cells=20_000))
+    assert counted.value.code == "too-large"
+    assert counted.value.params["variant"] == "rows"
+    assert counted.value.params["rows"] == 30_000
 
 
 def _cjk(text: str) -> bool:

@@ -35,6 +35,7 @@ from officekit.read.detect import (
 )
 from officekit.read.xlsx_meta import (
     SheetMeta,
+    count_rows,
     ods_merged_ranges,
     renamed_package,
     used_columns,
@@ -182,7 +183,10 @@ def _check_size(path: Path, name: str, part: str | None, meta: SheetMeta,
             return
     # a sheet with data rows all the way down is big; one that reaches far from sparse rows
     # has a stray cell
-    if meta.rows_written * 2 >= meta.max_row:
+    written = meta.rows_written
+    if written is None:
+        written = count_rows(path, part) if part is not None else 0
+    if written * 2 >= meta.max_row:
         raise reject("too-large", path, sheet=name, rows=meta.max_row, cols=meta.max_col + 1,
                     variant="rows", limit=limits.max_cells)
     raise reject("too-large", path, sheet=name, rows=meta.max_row,

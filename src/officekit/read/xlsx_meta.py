@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -74,7 +74,7 @@ class SheetMeta:
     formula_no_cache: set[tuple[int, int]] = field(default_factory=set)
     max_row: int = 0
     max_col: int = 0
-    rows_written: int = 0  # ``<row`` elements in the part
+    rows_written: int | None = 0  # ``<row`` elements in the part; None: not counted
     part: str | None = None  # the worksheet part in the package
 
     @property
@@ -171,18 +171,28 @@ class _Scan:
     namespaced: bool = False
     max_row: int = 0
     max_col: int = 25
-    rows_written: int = 0
+    rows_written: int | None = 0  # None: not counted (see _prefilter)
     kept: int = 0
     too_big: bool = False  # larger than _KEEP_MAX: chunks dropped, parse as a stream
     chunks: list[bytes] = field(default_factory=list)
 
 
-def _prefilter(stream: IO[bytes]) -> _Scan:
+def _row_count(chunk: bytes) -> int:
+    return chunk.count(b"<row") + chunk.count(b":row ")
+
+
+def _prefilter(stream: IO[bytes], reopen: Callable[[], IO[bytes]] | None = None) -> _Scan:
     """Stream a worksheet part once, without parsing: may it have hidden rows or formulas,
     and how far does it reach (see :class:`SheetMeta`). The chunks are kept until the part is
     known to need no scan (they cost what calamine's own copy of the part does), so a part
-    that needs one is not decompressed twice."""
-    scan = _Scan()
+    that needs one is not decompressed twice.
+
+    Given ``reopen`` (the part streamed again from its start), the ``<row`` elements are not
+    counted (``rows_written`` None: a pass over the part that only the refusal of a sheet too
+    large needs, see :func:`count_rows`) unless rows without a leading ``r`` make the count
+    the extent; the part is then streamed again and counted throughout.
+    """
+    scan = _Scan(rows_written=0 if reopen is None else None)
     tail = b""
     while chunk := stream.read(_CHUNK):
         if not scan.chunks and not scan.kept:
@@ -193,23 +203,40 @@ def _prefilter(stream: IO[bytes]) -> _Scan:
             scan.chunks.clear()
         else:
             scan.chunks.append(chunk)
-        scan.rows_written += chunk.count(b"<row") + chunk.count(b":row ")
-        window = tail + chunk
-        scan.hide = scan.hide or _MAY_HIDE.search(window) is not None
+        if scan.rows_written is not None:
+            scan.rows_written += _row_count(chunk)
+        # each pattern over the chunk, and over the seam with the chunk before (a tag split
+        # in two); what the seam finds again is only found twice
+        seam = tail + chunk[:_OVERLAP]
         may_f = _MAY_FORMULA_NS if scan.namespaced else _MAY_FORMULA
-        scan.formula = scan.formula or may_f.search(window) is not None
-        rows = _ROW_NUMS.findall(window)
+        scan.hide = scan.hide or bool(_MAY_HIDE.search(chunk) or _MAY_HIDE.search(seam))
+        scan.formula = scan.formula or bool(may_f.search(chunk) or may_f.search(seam))
+        rows = _ROW_NUMS.findall(chunk) + _ROW_NUMS.findall(seam)
         if rows:
             scan.max_row = max(scan.max_row, *map(int, rows))
         elif b"row" in chunk:  # rows whose ``r`` is not first, or absent: count them instead
+            if scan.rows_written is None:
+                assert reopen is not None
+                with reopen() as again:
+                    return _prefilter(again)
             scan.max_row = max(scan.max_row, scan.rows_written)
-        cols = set(_WIDE_COLS.findall(window))
+        cols = set(_WIDE_COLS.findall(chunk)) | set(_WIDE_COLS.findall(seam))
         if cols:
             scan.max_col = max(scan.max_col, *map(_col_index, cols))
-        tail = window[-_OVERLAP:]
+        tail = chunk[-_OVERLAP:]
     if not (scan.hide or scan.formula):
         scan.chunks.clear()
     return scan
+
+
+def count_rows(path: Path, part: str) -> int:
+    """The ``<row`` elements of worksheet ``part``, counted as :func:`_prefilter` counts them
+    (a second pass over the part, for the words of a refusal only)."""
+    written = 0
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            written += _row_count(chunk)
+    return written
 
 
 class _NeedsParse(Exception):
@@ -296,7 +323,7 @@ def parse_sheet_xml(stream: IO[bytes]) -> SheetMeta:
 def scan_sheet_part(zf: zipfile.ZipFile, part: str) -> SheetMeta:
     """Hidden rows, uncached formula cells and extent of one worksheet part of an open package."""
     with zf.open(part) as stream:
-        scan = _prefilter(stream)
+        scan = _prefilter(stream, lambda: zf.open(part))
     meta = SheetMeta()
     if (scan.hide or scan.formula) and scan.too_big:
         with zf.open(part) as stream:
