@@ -7,6 +7,8 @@ in this process that records the questions it is asked.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Collection
 from datetime import date
 from pathlib import Path
@@ -14,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from officekit.model import Record
-from officekit.read.guard import AskRefused, ChildLimits, ReaderPool, ask_caller
+from officekit.read import guard
+from officekit.read.guard import AskRefused, ChildLimits, ReaderPool, ask_caller, release_later
 from officekit.samples.generate import write_samples
 from officekit.settings import Settings
 from officekit.validate.pipeline import CheckInChild, read_file, validate_paths
@@ -129,3 +132,36 @@ def test_a_check_started_early_is_finished_with_the_view_given_later(samples: Pa
         abandoned._running.result()
     # and the pool still serves the next file
     assert validate_paths([register], Settings(), view, today=TODAY)[0].status == "accepted"
+
+
+class _Leftover:
+    """A task's large leftover, stood in for by an object whose freeing can be seen."""
+
+
+_LEFT: list[tuple[weakref.ref[_Leftover], str]] = []
+
+
+def _leave_something(tag: str) -> tuple[bool, list[str]]:
+    """In the child: leave an object for later (release_later), report whether the cyclic
+    collector runs during a task, and which earlier leftovers are still alive."""
+    alive = [t for ref, t in _LEFT if ref() is not None]
+    left = _Leftover()
+    _LEFT.append((weakref.ref(left), tag))
+    release_later(left)
+    return gc.isenabled(), alive
+
+
+def test_a_childs_leftovers_are_freed_before_its_next_task() -> None:
+    pool = ReaderPool(1)
+    limits = ChildLimits(None, None, 60.0)
+    try:
+        collecting, alive = pool.run(_leave_something, "first", limits=limits)
+        assert (collecting, alive) == (False, [])  # no collector pass over a task's objects
+        # the next task comes at once: the first one's leftover was freed before it started
+        assert pool.run(_leave_something, "second", limits=limits) == (False, [])
+    finally:
+        pool.close()
+    # outside a child, release_later keeps nothing
+    keep = _Leftover()
+    guard.release_later(keep)
+    assert guard._LATER is None
