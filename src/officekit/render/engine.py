@@ -57,6 +57,7 @@ from officekit.render.package import (
     write_atomic,
 )
 from officekit.render.syntax import compile_problem, syntax_problems
+from officekit.render.wellformed import always_well_formed
 from officekit.render.wordlocation import TemplateProblem, WordLocation, problem
 from officekit.render.wordtags import PartSource
 from officekit.render.wordxml import preprocess_part
@@ -117,6 +118,7 @@ def load_parts(path: Path) -> list[PartSource]:
 class _Part:
     source: PartSource
     template: jinja2.Template
+    well_formed: bool  # every rendering is well-formed XML (:mod:`.wellformed`)
 
 
 class WordTemplate:
@@ -124,7 +126,9 @@ class WordTemplate:
 
     Build it with :meth:`compile` (or the cached :func:`compile_template`). ``verify`` parses
     each rendered part back with lxml, so a block that crosses a table or paragraph boundary
-    fails here with its reason instead of giving Word a file it calls corrupt.
+    fails here with its reason instead of giving Word a file it calls corrupt — unless the
+    part was shown well-formed for every context when it was compiled (:mod:`.wellformed`) and
+    no value brought markup of its own into it.
     """
 
     verify = True
@@ -172,7 +176,8 @@ class WordTemplate:
             found = syntax_problems(source, env)
             if not found:
                 try:
-                    parts.append(_Part(source, env.from_string(source.source)))
+                    parts.append(_Part(source, env.from_string(source.source),
+                                       always_well_formed(source.source, env)))
                 except jinja2.TemplateSyntaxError as exc:
                     found = [compile_problem(source, exc)]
             problems.extend(found)
@@ -195,13 +200,15 @@ class WordTemplate:
         with session(self._first_id, self._taken, self.fonts, self._rel_ids) as current:
             for part in self._parts:
                 current.part = part.source.name
+                current.foreign_markup = False
                 try:
                     text = part.template.render(data)
                 except _RENDER_ERRORS as exc:
                     raise self._render_error(part.source, exc) from exc
                 xml = text.encode("utf-8")
                 marked = PARAGRAPH_MARK in text or PAGE_MARK in text
-                if self.verify or part.source.has_cell_loops or marked:
+                unproven = not part.well_formed or current.foreign_markup
+                if (self.verify and unproven) or part.source.has_cell_loops or marked:
                     xml = self._checked(part.source, xml, marked)
                 rendered[part.source.name] = xml
             if properties is not None:

@@ -102,6 +102,8 @@ def _html_kind(value: Any) -> tuple[str, str]:
 
     if type(value).__name__ in _UNSUPPORTED:
         raise _not_supported(value)
+    if active() is not None:
+        current().foreign_markup = True  # the part is parsed back after rendering
     name = type(value).__name__
     try:
         xml = str(value.__html__())
@@ -131,10 +133,17 @@ def _html_kind(value: Any) -> tuple[str, str]:
     raise TemplateError(key="error.template.not-text", name=name)
 
 
+# Numbers print as their str(), which holds no character _finalize has to look at: the
+# commonest printed values skip the checks for pictures, charts and markup.
+_PLAIN = frozenset({int, float, bool})
+
+
 def _finalize(value: Any) -> Any:
     """Turn a value printed by ``{{ x }}`` (inside a ``<w:t>``) into safe XML text."""
     if value is None:
         return ""
+    if type(value) in _PLAIN:
+        return str(value)
     if isinstance(value, str):
         if isinstance(value, WordXml):
             return value
@@ -208,6 +217,26 @@ def _docpr_id() -> int:
     return current().new_id()
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, with ``row.name`` on a plain dict looked up as ``row["name"]`` at once.
+
+    Jinja tries ``getattr(row, "name")`` first and takes the key when that raises: for a dict
+    and a name that is none of dict's attributes the answer is the same, without an exception
+    per lookup (a report prints a few hundred such values per document).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(filters: Mapping[str, Callable[..., Any]] | None = None,
                      ) -> ImmutableSandboxedEnvironment:
     """The sandboxed, XML-escaping, strict environment every template part compiles in.
@@ -217,7 +246,7 @@ def make_environment(filters: Mapping[str, Callable[..., Any]] | None = None,
     """
     from officekit.render.filters import FILTERS
 
-    env = ImmutableSandboxedEnvironment(
+    env = _Environment(
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_finalize,

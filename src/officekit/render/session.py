@@ -98,12 +98,15 @@ class RenderSession:
 
     ``fonts`` are the template's default (Latin, East Asian) faces, for charts' labels;
     ``rel_ids`` the relationship ids each templated part has (to check ``__html__`` objects).
+    ``foreign_markup`` is set when a value printed into the current part brought markup of
+    its own (``__html__``): the engine then parses that part back whatever its template.
     """
 
     def __init__(self, first_id: int, taken: frozenset[str],
                  fonts: tuple[str, str] = ("Times New Roman", "宋体"),
                  rel_ids: dict[str, frozenset[str]] | None = None) -> None:
         self.part = ""
+        self.foreign_markup = False
         self.fonts = fonts
         self._next_id = first_id
         self._taken = taken
