@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from lxml import etree
 
@@ -38,6 +39,12 @@ class DocumentProperties:
 def apply_properties(core: bytes | None, app: bytes | None, props: DocumentProperties,
                       ) -> dict[str, bytes]:
     """core.xml and app.xml with ``props`` written in (python-docx's leftovers removed)."""
+    return dict(_applied(core, app, props))  # a batch's documents share their properties
+
+
+@lru_cache(maxsize=16)
+def _applied(core: bytes | None, app: bytes | None, props: DocumentProperties,
+             ) -> tuple[tuple[str, bytes], ...]:
     changed: dict[str, bytes] = {}
     who = props.author or props.organisation
     when = props.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") \
@@ -74,4 +81,4 @@ def apply_properties(core: bytes | None, app: bytes | None, props: DocumentPrope
                 root.remove(element)
         changed[APP] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                        standalone=True)
-    return changed
+    return tuple(changed.items())

@@ -79,6 +79,8 @@ _HUGE = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
 _RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
                   AttributeError, OfficekitError)
 _MAX_LISTED = 20
+_PACKED_SIZE = 8192  # parts up to this size are kept compressed by content (WordTemplate._packed)
+_PACKED_COUNT = 256
 
 
 class TemplateProblemsError(TemplateError):
@@ -140,6 +142,7 @@ class WordTemplate:
         self._parts = parts
         self._first_id = first_id
         self._taken = frozenset(m.name for m in members)
+        self._packed_parts: dict[tuple[str, bytes], Member] = {}
         by_name = {m.name: m for m in members}
         self._content_types = member_bytes(by_name[CONTENT_TYPES]).decode("utf-8")
         defaults = etree.fromstring(self._content_types.encode("utf-8")).iter(CT_NS + "Default")
@@ -217,6 +220,19 @@ class WordTemplate:
                     properties))
             return self._assemble(rendered, current.images, current.charts, current.links,
                                   comment)
+
+    def _packed(self, name: str, data: bytes) -> Member:
+        """``make_member``, kept for small parts that come out the same in every document of
+        a batch (content types, relationships, properties): compressed once."""
+        if len(data) > _PACKED_SIZE:
+            return make_member(name, data)
+        key = (name, data)
+        member = self._packed_parts.get(key)
+        if member is None:
+            if len(self._packed_parts) >= _PACKED_COUNT:
+                self._packed_parts.clear()
+            member = self._packed_parts[key] = make_member(name, data)
+        return member
 
     def _member_data(self, name: str) -> bytes | None:
         for member in self._members:
@@ -305,8 +321,8 @@ class WordTemplate:
         out: list[Member] = []
         for member in self._members:
             data = changed.pop(member.name, None)
-            out.append(member if data is None else make_member(member.name, data))
-        out.extend(make_member(name, data) for name, data in changed.items())
+            out.append(member if data is None else self._packed(member.name, data))
+        out.extend(self._packed(name, data) for name, data in changed.items())
         out.extend(extra)
         buffer = io.BytesIO()
         write_zip(buffer, out, comment=comment)

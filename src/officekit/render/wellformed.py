@@ -39,7 +39,7 @@ __all__ = ["always_well_formed"]
 
 _EXPR = "\ue000"  # stand-ins for the tags in the text scanned (not in Word's XML)
 _STMT = "\ue001"
-_XML_NS = "http://www.w3.org/XML/1998/namespace"
+_XML_SCOPE = {"xml": "http://www.w3.org/XML/1998/namespace"}
 _NAME = r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
 _ATTRS = re.compile(rf"\s+({_NAME})\s*=\s*(\"[^\"<]*\"|'[^'<]*')")
 _MARKUP = re.compile(
@@ -102,6 +102,7 @@ class _Scan:
 
     def __init__(self, tags: list[tuple[str, list[str]]]) -> None:
         self.tags = iter(tags)
+        # each open element with the namespace prefixes in scope inside it
         self.open: list[tuple[str, dict[str, str]]] = []
         self.blocks: list[_Block] = []
         self.roots = 0
@@ -110,7 +111,8 @@ class _Scan:
         at = 0
         declaration = True
         for match in _MARKUP.finditer(text):
-            self.text(text[at:match.start()])
+            if match.start() > at:
+                self.text(text[at:match.start()])
             at = match.end()
             name = match.group("name")
             if name is None:
@@ -121,39 +123,39 @@ class _Scan:
             if match.group("close"):
                 self.close(name)
             else:
-                self.element(name, match.group("attrs") or "", bool(match.group("empty")))
+                self.element(name, match.group("attrs"), bool(match.group("empty")))
         self.text(text[at:])
         return not self.open and not self.blocks and self.roots == 1
 
     def scope(self, prefix: str) -> str | None:
-        for _, declared in reversed(self.open):
-            if prefix in declared:
-                return declared[prefix]
-        return _XML_NS if prefix == "xml" else None
+        return (self.open[-1][1] if self.open else _XML_SCOPE).get(prefix)
 
     def element(self, name: str, attrs: str, empty: bool) -> None:
         if not self.open:
             self.roots += 1
             if self.roots > 1:
                 raise _NotFollowed
-        declared: dict[str, str] = {}
-        names: set[str] = set()
-        for attr, quoted in _ATTRS.findall(attrs):
-            value = quoted[1:-1]
-            if attr in names or _STMT in value or _ENTITY.search(value.replace(_EXPR, "")):
+        scope = self.open[-1][1] if self.open else _XML_SCOPE
+        if attrs:
+            if _STMT in attrs or _ENTITY.search(attrs):
                 raise _NotFollowed
-            if _EXPR in value:
+            pairs = _ATTRS.findall(attrs)
+            if len(pairs) > 1 and len({attr for attr, _ in pairs}) != len(pairs):
+                raise _NotFollowed  # an attribute twice
+            if "xmlns" in attrs:
+                declared = {attr[6:]: quoted[1:-1] for attr, quoted in pairs
+                            if attr.startswith("xmlns:")}
+                scope = {**scope, **declared} if declared else scope
+            for attr, _ in pairs:
+                if ":" in attr and not attr.startswith("xmlns:") \
+                        and attr.partition(":")[0] not in scope:
+                    raise _NotFollowed  # a prefix not in scope
+            for _ in range(attrs.count(_EXPR)):
                 self.expression(in_markup=True)
-            names.add(attr)
-            if attr.startswith("xmlns:"):
-                declared[attr[6:]] = value
-        self.open.append((name, declared))
-        for qualified in (name, *(n for n in names if not n.startswith("xmlns"))):
-            prefix = qualified.partition(":")[0] if ":" in qualified else ""
-            if prefix and self.scope(prefix) is None:
-                raise _NotFollowed
-        if empty:
-            self.open.pop()
+        if ":" in name and name.partition(":")[0] not in scope:
+            raise _NotFollowed
+        if not empty:
+            self.open.append((name, scope))
 
     def close(self, name: str) -> None:
         if not self.open or self.open[-1][0] != name:
@@ -161,20 +163,21 @@ class _Scan:
         self.open.pop()
 
     def text(self, chunk: str) -> None:
-        plain = _TAG.sub("", chunk)
+        tagged = _EXPR in chunk or _STMT in chunk
+        plain = _TAG.sub("", chunk) if tagged else chunk
         # lxml writes ">" in text as "&gt;" ("]]>" may not stand in text)
         if ">" in plain or _ENTITY.search(plain) or (not self.open and plain.strip()):
             raise _NotFollowed  # … or text outside the root
-        for tag in _TAG.finditer(chunk):
+        for tag in _TAG.finditer(chunk) if tagged else ():
             if tag.group() == _EXPR:
                 self.expression(in_markup=False)
             else:
                 self.statement()
 
-    def nesting(self) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
-        """The open elements with the prefixes each declares (a branch that closes an element
-        and opens one of the same name must leave the same namespaces in scope)."""
-        return [(name, tuple(sorted(declared.items()))) for name, declared in self.open]
+    def nesting(self) -> list[tuple[str, dict[str, str]]]:
+        """The open elements with the prefixes in scope in each (a branch that closes an
+        element and opens one of the same name must leave the same namespaces in scope)."""
+        return list(self.open)
 
     def expression(self, *, in_markup: bool) -> None:
         kind, tokens = next(self.tags)
@@ -222,7 +225,7 @@ class _Scan:
 @dataclass(slots=True)
 class _Block:
     opener: str
-    nesting: list[tuple[str, tuple[tuple[str, str], ...]]]
+    nesting: list[tuple[str, dict[str, str]]]
     ended: bool = False  # {% else %} seen
 
 
