@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import docx
 import pytest
 
+from officekit.errors import OfficekitError
 from officekit.render import batch
 from officekit.render.batch import render_many
 from officekit.render.engine import TemplateProblemsError, WordTemplate
@@ -77,3 +79,61 @@ def test_forked_workers_render_with_the_template_compiled_here(
     jobs: list[tuple[Any, Path]] = [(_kpi_context(i), tmp_path / f"{i}.docx") for i in range(6)]
     paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True)
     assert [table_rows(p)[1][0] for p in paths] == [f"指标{i}" for i in range(6)]
+
+
+def _forking() -> None:
+    if batch._pool_context().get_start_method() != "fork":
+        pytest.skip("this process cannot fork its helpers (threads, or no fork here)")
+
+
+def _context_from(parent: int, fail: str, i: int) -> dict[str, Any]:
+    """Row i's context, built where it renders; ``fail`` says what goes wrong in a helper
+    (never in this process): "" nothing, "template" an undefined variable, "exit" the helper
+    ends without a word."""
+    time.sleep(0.01)  # work enough that the helper takes its share
+    forked = os.getpid() != parent
+    if forked and fail == "template" and i >= 10:
+        return {"wrong": 1}
+    if forked and fail == "exit":
+        os._exit(3)
+    return {"kpis": [{"name": f"指标{i}", "target": i, "actual": "helper" if forked else "here"}]}
+
+
+def test_forked_helpers_render_their_share_and_report_each_document(tmp_path: Path) -> None:
+    _forking()
+    jobs: list[tuple[Any, Path]] = [(partial(_context_from, os.getpid(), "", i),
+                                     tmp_path / f"{i}.docx") for i in range(40)]
+    done: list[Path] = []
+    paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, on_done=done.append,
+                        parallel=True)
+    assert paths == [out for _, out in jobs] and sorted(done) == sorted(paths)
+    rows = [table_rows(p)[1] for p in paths]
+    assert [r[:2] for r in rows] == [[f"指标{i}", str(i)] for i in range(40)]
+    assert {r[2] for r in rows} == {"helper", "here"}  # both processes rendered
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_a_failure_in_a_forked_helper_is_raised_here_naming_its_document(
+        tmp_path: Path) -> None:
+    _forking()
+    jobs: list[tuple[Any, Path]] = [(partial(_context_from, os.getpid(), "template", i),
+                                     tmp_path / f"{i}.docx") for i in range(40)]
+    with pytest.raises(TemplateProblemsError) as info:
+        render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True)
+    assert info.value.problems[0].variable == "kpis"
+    failed = str(info.value).split(".docx")[0].rsplit("/", 1)[-1]
+    assert int(failed) >= 10 and not (tmp_path / f"{failed}.docx").exists()
+    assert not list(tmp_path.glob(".*"))  # no temp file left by the helper
+
+
+def test_a_forked_helper_that_dies_is_an_error_not_missing_documents(tmp_path: Path) -> None:
+    _forking()
+    jobs: list[tuple[Any, Path]] = [(partial(_context_from, os.getpid(), "exit", i),
+                                     tmp_path / f"{i}.docx") for i in range(40)]
+    with pytest.raises(OfficekitError) as info:
+        render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True)
+    assert info.value.catalogue_key == "error.render.helper-ended"
+    assert info.value.params["status"] == 3
+    missing = [p for _, p in jobs if not p.exists()]
+    assert info.value.params["count"] == len(missing) > 0
+    assert info.value.params["path"] == str(missing[0])

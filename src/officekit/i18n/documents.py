@@ -69,6 +69,11 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "error.template.render-failed": (
         "渲染 {path} 失败：\n{detail}", "Rendering {path} failed:\n{detail}"),
+    "error.render.helper-ended": (
+        "一个帮助生成文档的进程意外结束（退出状态 {status}），{path} 等 {count} 份文档没有生成",
+        "A process helping to render the documents ended unexpectedly (exit status {status}); "
+        "{count} document(s), {path} first, were not rendered",
+    ),
     "error.template.problems": (
         "模板 {name} 有 {count} 处错误：\n{listed}[[\n  ……另有 {more} 处]]",
         "Template {name} has {count} problem(s):\n{listed}[[\n  … and {more} more]]",

@@ -1,9 +1,21 @@
-"""Many documents from one template at once, spread over the CPUs when that pays."""
+"""Many documents from one template at once, spread over the CPUs when that pays.
+
+In a process that can fork (POSIX, one thread: a one-shot command) the helpers are forked
+copies of this process (:func:`_render_forked`): they start in a few milliseconds with the
+template compiled, the charts' skeletons made and every context already in memory — nothing is
+pickled to them — and this process renders too. Documents are handed out one by one through a
+pipe, so a helper slowed by other work on the machine takes fewer. Elsewhere (Windows, the
+threaded watcher) a :class:`~concurrent.futures.ProcessPoolExecutor` of spawned or
+fork-server workers, which import the renderer and compile the template first, takes batches
+large enough to pay for that.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import struct
 import sys
 import threading
 import time
@@ -12,28 +24,28 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any
 
+from officekit.errors import OfficekitError
 from officekit.render.docprops import DocumentProperties
 from officekit.render.engine import TemplateProblemsError, WordTemplate, compile_template
 
 ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Job = tuple[ContextSource, "str | Path"]
 # Below this much estimated serial work, starting worker processes costs more than it saves
-# (a plain evaluation report renders in ~2 ms). Workers forked from a one-shot command start in
-# milliseconds with the template already compiled; forkserver workers (a process with threads,
-# the watcher) import the renderer and compile the template first (~0.3-0.6 s).
+# (a plain evaluation report renders in ~1 ms). A forked helper costs ~5 ms to start and end;
+# forkserver / spawned workers (a process with threads, Windows) import the renderer and compile
+# the template first (~0.3-0.6 s).
 POOL_THRESHOLD_SECONDS = 1.5
-FORK_THRESHOLD_SECONDS = 0.25
+FORK_THRESHOLD_SECONDS = 0.05
+_INDEX = struct.Struct("<I")  # a job's index in the pipes; _FAILED starts a failure record
+_FAILED = 0xFFFFFFFF
+_MAX_TOKENS = 1024  # 4 KiB of indices: fits the token pipe's buffer on every POSIX system
 _WORKER: WordTemplate | None = None
 _WORKER_PROPERTIES: DocumentProperties | None = None
-_INHERITED: WordTemplate | None = None  # set while a forked pool starts: its workers' template
 
 
 def _init_worker(template_path: str, properties: DocumentProperties | None = None) -> None:
     global _WORKER, _WORKER_PROPERTIES
-    if _INHERITED is not None and str(_INHERITED.path) == template_path:
-        _WORKER = _INHERITED  # forked: compiled already, in the parent
-    else:
-        _WORKER = WordTemplate.compile(template_path)
+    _WORKER = WordTemplate.compile(template_path)
     _WORKER_PROPERTIES = properties
 
 
@@ -121,21 +133,164 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
     if not parallel or count <= 1 or len(todo) <= 1:
         serial(todo)
         return paths
-    paths.extend(_render_in_pool(template, todo, count, on_done, properties, pool_context))
+    if pool_context.get_start_method() == "fork":
+        paths.extend(_render_forked(template, todo, count, on_done, properties))
+    else:
+        paths.extend(_render_in_pool(template, todo, count, on_done, properties, pool_context))
     return paths
+
+
+def _render_forked(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]],
+                   count: int, on_done: Callable[[Path], None] | None,
+                   properties: DocumentProperties | None) -> list[Path]:
+    """Render ``todo`` here and in ``count - 1`` forked copies of this process.
+
+    The jobs' indices wait in a pipe (one token per job, or per run of jobs in a very large
+    batch); each process takes the next until the pipe is empty. A helper writes the index of
+    each document it finished, or a failure (pickled), to its own result pipe; this process
+    reads them between its own documents (``on_done``) and at the end. The first failure
+    stops the batch: the tokens left are taken away, the helpers finish the document they
+    are on, and the failure of the earliest job is raised.
+    """
+    per = -(-len(todo) // _MAX_TOKENS)
+    tokens_in, tokens_out = os.pipe()
+    os.write(tokens_out, b"".join(_INDEX.pack(i) for i in range(0, len(todo), per)))
+    os.close(tokens_out)  # the pipe ends (EOF) when every token is taken
+    helpers: dict[int, int] = {}  # pid → its result pipe
+    received: dict[int, bytearray] = {}
+    failures: dict[int, BaseException] = {}
+    finished: set[int] = set()
+
+    def take() -> int | None:
+        data = os.read(tokens_in, _INDEX.size)
+        return _INDEX.unpack(data)[0] if data else None
+
+    def stop() -> None:  # take every token left: the helpers find the pipe empty
+        os.set_blocking(tokens_in, False)
+        try:
+            while os.read(tokens_in, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def collect(fd: int, *, wait: bool) -> None:
+        os.set_blocking(fd, wait)
+        buffer = received[fd]
+        try:
+            while data := os.read(fd, 65536):
+                buffer += data
+                if not wait:
+                    break
+        except BlockingIOError:
+            pass
+        while len(buffer) >= _INDEX.size:
+            index = _INDEX.unpack_from(buffer)[0]
+            if index != _FAILED:
+                del buffer[:_INDEX.size]
+                finished.add(index)
+                if on_done:
+                    on_done(Path(todo[index][1]))
+                continue
+            if len(buffer) < 3 * _INDEX.size:
+                break
+            failed, size = struct.unpack_from("<II", buffer, _INDEX.size)
+            if len(buffer) < 3 * _INDEX.size + size:
+                break  # the rest of the record is still on its way
+            head = 3 * _INDEX.size
+            failures[failed] = pickle.loads(bytes(buffer[head:head + size]))
+            del buffer[:head + size]
+            stop()
+
+    try:
+        for _ in range(count - 1):
+            results_in, results_out = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes: this one renders what is left
+                os.close(results_in)
+                os.close(results_out)
+                break
+            if pid == 0:  # the helper: never returns
+                os.close(results_in)
+                for fd in helpers.values():
+                    os.close(fd)
+                _helper(template, todo, per, tokens_in, results_out, properties)
+            os.close(results_out)
+            helpers[pid] = results_in
+            received[results_in] = bytearray()
+        while not failures and (start := take()) is not None:
+            for index in range(start, min(start + per, len(todo))):
+                source, out, comment = todo[index]
+                try:
+                    _render_one(template, source, out, comment, properties)
+                except Exception as exc:
+                    failures[index] = exc
+                    stop()
+                    break
+                finished.add(index)
+                if on_done:
+                    on_done(Path(out))
+            for fd in helpers.values():
+                collect(fd, wait=False)
+    finally:
+        stop()
+        for pid, fd in helpers.items():
+            collect(fd, wait=True)
+            os.close(fd)
+            _, status = os.waitpid(pid, 0)
+            if status and not failures and len(finished) < len(todo):
+                missing = [out for i, (_, out, _) in enumerate(todo) if i not in finished]
+                failures[len(todo)] = OfficekitError(
+                    key="error.render.helper-ended", status=os.waitstatus_to_exitcode(status),
+                    path=missing[0], count=len(missing))
+        os.close(tokens_in)
+    if failures:
+        raise failures[min(failures)]
+    return [Path(out) for _, out, _ in todo]
+
+
+def _helper(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]], per: int,
+            tokens: int, results: int, properties: DocumentProperties | None) -> None:
+    """A forked helper's whole life: render the jobs whose tokens it takes, then exit without
+    running this process's clean-up (its database connections, files and atexit hooks are
+    the parent's)."""
+    status = 1
+    try:
+        while data := os.read(tokens, _INDEX.size):
+            start = _INDEX.unpack(data)[0]
+            for index in range(start, min(start + per, len(todo))):
+                source, out, comment = todo[index]
+                try:
+                    _render_one(template, source, out, comment, properties)
+                except BaseException as exc:
+                    _write_all(results, _failure_record(index, exc))
+                    raise
+                _write_all(results, _INDEX.pack(index))
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _failure_record(index: int, exc: BaseException) -> bytes:
+    try:
+        payload = pickle.dumps(exc)
+    except Exception:  # an exception that does not pickle: its type and words
+        payload = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    return struct.pack("<III", _FAILED, index, len(payload)) + payload
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _render_in_pool(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]],
                     count: int, on_done: Callable[[Path], None] | None,
                     properties: DocumentProperties | None, pool_context: Any) -> list[Path]:
-    global _INHERITED
     size = max(1, min(16, len(todo) // (count * 4)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    _INHERITED = template if pool_context.get_start_method() == "fork" else None
-    try:
-        return _run_pool(template, chunks, todo, count, on_done, properties, pool_context)
-    finally:
-        _INHERITED = None
+    return _run_pool(template, chunks, todo, count, on_done, properties, pool_context)
 
 
 def _run_pool(template: WordTemplate, chunks: list[list[tuple[ContextSource, str, bytes]]],
