@@ -235,6 +235,23 @@ def test_extra_columns_provenance_and_unstored_seq(ledger: Ledger) -> None:
     assert [i["text"] for i in role["requirements"]] == ["普通话"]
 
 
+def test_schedule_fields_are_the_whole_records_fields_in_the_same_order(ledger: Ledger) -> None:
+    """The KPIs read a month's schedule with only the fields they use: the same entries, in
+    the same order (date, person, shift), with the same values — blanks, names without an id
+    and extra columns included."""
+    entries = [shift(D(2026, 10, 2), "晚"), shift(D(2026, 10, 1), "早", "S002", "李娜"),
+               shift(D(2026, 10, 1), "夜", None, "张伟"), shift(D(2026, 10, 1), "早"),
+               {**shift(D(2026, 10, 3), "休", department=None), "备注": "替班"},
+               shift(D(2026, 11, 1), "早")]
+    ledger.store_accepted(info("排班.xlsx"), [sheet("schedule", *entries)], [])
+    keys = ("date", "shift", "staff_id", "staff_name", "department")
+    whole = ledger.schedule(D(2026, 10, 1), D(2026, 10, 31))
+    some = ledger.schedule(D(2026, 10, 1), D(2026, 10, 31), keys)
+    assert len(whole) == 5
+    assert some == [{k: r[k] for k in keys} for r in whole]
+    assert whole[-1]["extra"] == {"备注": "替班"} and whole[0]["extra"] == {}
+
+
 # --- the schedule replacement rule ------------------------------------------------------------
 
 def _entries(led: Ledger) -> list[tuple[Any, ...]]:

@@ -58,6 +58,18 @@ def test_bounds() -> None:
     assert (year.start, year.end) == (date(2026, 1, 1), date(2026, 12, 31))
 
 
+def test_last_day_is_the_day_before_the_next_period() -> None:
+    """Each kind's last day, worked out directly, meets the next period's first day: across
+    December, the fourth quarter and February of leap and common years."""
+    for year in (1901, 2000, 2026, 2028, 9997):
+        periods = [Period("year", year), *(Period("quarter", year, q) for q in range(1, 5)),
+                   *(Period("month", year, m) for m in range(1, 13))]
+        for p in periods:
+            assert p.end.toordinal() + 1 == p.next().start.toordinal(), p
+            assert p.contains(p.end) and not p.contains(p.next().start), p
+            assert p.contains(p.start) and not p.contains(p.previous().end), p
+
+
 def test_labels() -> None:
     assert Period.parse("2026-10").label_zh == "2026年10月"
     assert Period.parse("2026-Q4").label_zh == "2026年第四季度"

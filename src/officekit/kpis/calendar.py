@@ -46,6 +46,7 @@ class WorkCalendar:
         self.warnings: set[int] = set()
         self._kinds: dict[date, DayKind] = {}
         self._counts: dict[int, tuple[int, tuple[int, ...]]] = {}
+        self._added: dict[tuple[date, int], date] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkCalendar:
@@ -88,12 +89,16 @@ class WorkCalendar:
         """The ``n``-th working day after ``day`` (``day`` itself not counted); n=0 → ``day``."""
         if n < 0:
             raise ValueError("n must not be negative")
+        found = self._added.get((day, n))
+        if found is not None:
+            return found  # a month's complaints share a few dozen (day, n) pairs
         current = day
         remaining = n
         while remaining:
             current += timedelta(days=1)
             if self.is_workday(current):
                 remaining -= 1
+        self._added[(day, n)] = current
         return current
 
     def working_days_between(self, start: date, end: date) -> int:

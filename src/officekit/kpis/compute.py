@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -72,6 +73,9 @@ SHOWN_COMPLAINT_METRICS = ("closure_rate", "on_time_rate", "resolution_days", "f
 SHOWN_VISIT_METRICS = ("visit_success_rate", "visit_timeliness", "visit_target_rate",
                        "visit_scored_rate")
 
+# What compute_kpis reads of a schedule entry (a month is ~10,000 of them: the rest stays put)
+SCHEDULE_FIELDS = ("date", "shift", "staff_id", "staff_name", "department")
+
 PersonKey = tuple[str, str]  # ("id", staff_id) or ("name", name) for unresolved records
 
 
@@ -83,45 +87,83 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What one complaint adds to the figures of whoever is judged on it (a person, their
+    department): worked out once per complaint and summed for each."""
+
+    category: str
+    resolved: bool
+    eligible: bool
+    on_time: bool
+    late: LateComplaint | None
+    last_day: date  # the latest day the calendar was asked about
+    resolve_days: int | None  # working days to resolution, when resolved with a date
+    followed_up: bool
+    score: float | None  # the satisfaction it counts with, if any
+
+
+def _complaint_facts(c: Record, linked: dict[str, list[Record]], settings: Settings,
+                     calendar: WorkCalendar, as_of: date) -> _Facts:
+    received = day_of(c["received_at"])
+    assert received is not None
+    deadline, resolved_day, eligible, late = complaint_timing(c, settings, calendar, as_of)
+    is_resolved = c.get("status") == RESOLVED
+    visits = linked.get(c["complaint_id"], [])
+    resolve_days: int | None = None
+    followed = False
+    if resolved_day is not None:
+        resolve_days = calendar.working_days_between(received, resolved_day)
+        followed = followed_up(resolved_day, visits, settings)
+    rated = [v for v in visits if is_reached(v) and v.get("satisfaction") is not None]
+    score = max(rated, key=latest_visit_order)["satisfaction"] if rated else c.get(
+        "satisfaction")
+    return _Facts(
+        category=c.get("category") or "其他", resolved=is_resolved, eligible=eligible,
+        on_time=eligible and late is None,
+        late=None if late is None else LateComplaint(
+            complaint_id=c["complaint_id"], received_at=c["received_at"],
+            severity=c.get("severity") or DEFAULT_SEVERITY, category=c.get("category"),
+            deadline=deadline, resolved_at=c.get("resolved_at") if is_resolved else None,
+            status=c.get("status") or "", days_late=late,
+        ),
+        last_day=max(d for d in (deadline, resolved_day, received, as_of) if d),
+        resolve_days=resolve_days, followed_up=followed, score=score)
+
+
 def complaint_kpis(row: ComplaintKpis, complaints: Sequence[Record],
                    linked: dict[str, list[Record]], settings: Settings, calendar: WorkCalendar,
-                   as_of: date) -> date | None:
+                   as_of: date, *, known: dict[int, _Facts] | None = None) -> date | None:
     """Fill ``row``'s complaint figures (a person's or a department's: the same formulas) from
-    the ``complaints`` they handled; the latest day the calendar was asked about, returned."""
+    the ``complaints`` they handled; the latest day the calendar was asked about, returned.
+
+    ``known``: what each complaint adds, kept by the caller across rows of one computation
+    (a complaint counts for its handler and again for their department); keyed by ``id()``
+    of the record, so it is only valid while the same records and arguments are passed.
+    """
     row.received, row.resolved = len(complaints), 0
     details = row.details
     last_day: date | None = None
     days_to_resolve: list[float] = []
     scores: list[float] = []
     categories: Counter[str] = Counter()
+    facts = {} if known is None else known
     for c in complaints:
-        received = day_of(c["received_at"])
-        assert received is not None
-        categories[c.get("category") or "其他"] += 1
-        deadline, resolved_day, eligible, late = complaint_timing(c, settings, calendar, as_of)
-        is_resolved = c.get("status") == RESOLVED
-        last_day = max(d for d in (last_day, deadline, resolved_day, received, as_of) if d)
-        visits = linked.get(c["complaint_id"], [])
-
-        row.resolved += is_resolved
-        details.eligible += eligible
-        details.on_time += eligible and late is None
-        if late is not None:
-            details.late.append(LateComplaint(
-                complaint_id=c["complaint_id"], received_at=c["received_at"],
-                severity=c.get("severity") or DEFAULT_SEVERITY, category=c.get("category"),
-                deadline=deadline, resolved_at=c.get("resolved_at") if is_resolved else None,
-                status=c.get("status") or "", days_late=late,
-            ))
-        if resolved_day is not None:
-            days_to_resolve.append(calendar.working_days_between(received, resolved_day))
-            details.followed_up += followed_up(resolved_day, visits, settings)
-
-        rated = [v for v in visits if is_reached(v) and v.get("satisfaction") is not None]
-        if rated:
-            scores.append(max(rated, key=latest_visit_order)["satisfaction"])
-        elif c.get("satisfaction") is not None:
-            scores.append(c["satisfaction"])
+        f = facts.get(id(c))
+        if f is None:
+            f = facts[id(c)] = _complaint_facts(c, linked, settings, calendar, as_of)
+        categories[f.category] += 1
+        last_day = f.last_day if last_day is None else max(last_day, f.last_day)
+        row.resolved += f.resolved
+        details.eligible += f.eligible
+        details.on_time += f.on_time
+        if f.late is not None:
+            details.late.append(f.late)
+        if f.resolve_days is not None:
+            days_to_resolve.append(f.resolve_days)
+            details.followed_up += f.followed_up
+        if f.score is not None:
+            scores.append(f.score)
 
     details.received, details.resolved = row.received, row.resolved
     row.closure_rate = _rate(row.resolved, row.received)
@@ -265,6 +307,7 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
         listed.setdefault(key, directory.by_id.get(key[1]) if key[0] == "id" else None)
 
     months = len(period.months())
+    known: dict[int, _Facts] = {}  # each complaint's part, for its handler and department
     by_key: dict[PersonKey, StaffKpi] = {}
     schemes: dict[PersonKey, Scheme] = {}
     last_day = period.end
@@ -280,7 +323,8 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
             role=info.get("role"), email=info.get("email"),
             status=(info.get("status") or "在职") if record else None, scheme=scheme.name,
         )
-        asked = complaint_kpis(row, handled.get(key, []), linked, settings, calendar, as_of)
+        asked = complaint_kpis(row, handled.get(key, []), linked, settings, calendar, as_of,
+                               known=known)
         last_day = max(last_day, asked or last_day)
         _visit_kpis(row, made.get(key, []), resolved_on, settings,
                     round(visit_scheme(scheme, settings).visits_target(months)))
@@ -302,7 +346,7 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
         keys = members[name]
         dept = DepartmentKpi(department=name, headcount=len(keys))
         complaint_kpis(dept, [c for k in keys for c in handled.get(k, [])], linked, settings,
-                       calendar, as_of)
+                       calendar, as_of, known=known)
         dept.score, dept.details.targets, _ = score_lines(dept, dept.details, dept_scheme,
                                                           SHOWN_COMPLAINT_METRICS)
         dept.grade = grade_for(dept.score, settings.grades)
@@ -350,7 +394,8 @@ class KpiSource(Protocol):
 
     def visits_for_complaints(self, ids: Collection[str]) -> list[Record]: ...
 
-    def schedule(self, start: date, end: date) -> list[Record]: ...
+    def schedule(self, start: date, end: date,
+                 fields: Sequence[str] | None = None) -> list[Record]: ...
 
     def file_spans(self) -> Sequence[Any]: ...
 
@@ -370,8 +415,8 @@ def kpis_for_period(source: KpiSource, period: Period, settings: Settings, as_of
     followed = source.complaints_by_id(
         {v["complaint_id"] for v in made if v.get("complaint_id")} - have)
     visits = made + source.visits_for_complaints([c["complaint_id"] for c in complaints])
+    schedule = source.schedule(period.start, period.end, SCHEDULE_FIELDS)
     return compute_kpis(period, source.staff(), [*complaints, *followed.values()], visits,
-                        source.schedule(period.start, period.end), settings, as_of,
-                        calendar=calendar,
+                        schedule, settings, as_of, calendar=calendar,
                         coverage=coverage_for(source.file_spans(), period))
 

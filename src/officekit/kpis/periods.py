@@ -7,6 +7,7 @@ strings. Offices type periods many ways; :meth:`Period.parse` accepts the common
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,6 +35,19 @@ _FORMS: tuple[tuple[re.Pattern[str], PeriodKind], ...] = (
 
 _ACCEPTED = ("2026-10", "2026年10月", "2026-Q4", "2026Q4", "2026年第4季度", "2026年第四季度",
              "2026", "2026年")
+
+
+@functools.cache
+def _bounds(kind: PeriodKind, year: int, index: int) -> tuple[date, date]:
+    """First and last day of a period (asked for every record a KPI run looks at)."""
+    if kind == "month":
+        start, months = date(year, index, 1), 1
+    elif kind == "quarter":
+        start, months = date(year, 3 * index - 2, 1), 3
+    else:
+        start, months = date(year, 1, 1), 12
+    after = start.month - 1 + months  # months from January of ``year`` to the next period
+    return start, date(year + after // 12, after % 12 + 1, 1) - timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +96,12 @@ class Period:
     @property
     def start(self) -> date:
         """The first day of the period."""
-        if self.kind == "month":
-            return date(self.year, self.index, 1)
-        if self.kind == "quarter":
-            return date(self.year, 3 * self.index - 2, 1)
-        return date(self.year, 1, 1)
+        return _bounds(self.kind, self.year, self.index)[0]
 
     @property
     def end(self) -> date:
         """The last day of the period (inclusive)."""
-        return self.next().start - timedelta(days=1)
+        return _bounds(self.kind, self.year, self.index)[1]
 
     @property
     def start_at(self) -> datetime:
@@ -106,7 +116,8 @@ class Period:
     def contains(self, value: date | datetime) -> bool:
         """Whether a date or datetime falls in the period."""
         day = value.date() if isinstance(value, datetime) else value
-        return self.start <= day <= self.end
+        start, end = _bounds(self.kind, self.year, self.index)
+        return start <= day <= end
 
     def months(self) -> list[Period]:
         """The months of the period, in order."""

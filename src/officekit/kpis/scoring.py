@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 
 from officekit.kpis.metrics import METRICS, largest_remainder, tenths
 from officekit.kpis.results import DepartmentKpi, Details, StaffKpi, TargetLine, Unscored
@@ -39,7 +38,8 @@ def score_lines(values: StaffKpi | DepartmentKpi, details: Details, scheme: Sche
     """
     unscored: list[Unscored] = []
     scored: dict[str, float] = {}
-    for key in scheme.metrics:
+    metrics = scheme.metrics
+    for key in metrics:
         value = getattr(values, METRICS[key].attr)
         if value is None:
             unscored.append(Unscored(key, "no-data"))
@@ -53,22 +53,23 @@ def score_lines(values: StaffKpi | DepartmentKpi, details: Details, scheme: Sche
     score = sum(scheme.weights[k] * v for k, v in scored.items()) / total \
         if scored and total > 0 else None
     reasons = {u.metric: u.reason for u in unscored}
-    keys = list(scheme.metrics) + [k for k in shown if k not in scheme.metrics]
-    lines: list[TargetLine] = []
+    keys = list(metrics) + [k for k in shown if k not in metrics]
+    fields: list[tuple[str, float | None, float | None, bool | None, float, float | None,
+                       float | None, float | None, int, str | None]] = []
     for key in keys:
         metric = METRICS[key]
         actual: float | None = getattr(values, metric.attr)
         target = scheme.target(key)
         share = scheme.weights[key] / total if key in scored and total > 0 else None
         ms = metric.score(actual)
-        lines.append(TargetLine(
+        fields.append((
             key, target, actual, metric.met(actual, target), scheme.weights.get(key, 0.0),
             share, ms, None if share is None or ms is None else share * ms,
             details.denominator(key), reasons.get(key, None if share else "not-weighted")))
+    shown_points: list[float | None] = [None] * len(fields)
     if score is not None:
-        shown_points = largest_remainder([line.points for line in lines], tenths(score))
-        lines = [replace(line, points_shown=p) for line, p in zip(lines, shown_points,
-                                                                   strict=True)]
+        shown_points = largest_remainder([f[7] for f in fields], tenths(score))
+    lines = [TargetLine(*f, points_shown=p) for f, p in zip(fields, shown_points, strict=True)]
     return score, lines, unscored
 
 

@@ -140,14 +140,6 @@ def _new_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _to_record(kind: str, row: RowMapping) -> Record:
-    record: Record = {name: row[name] for name in COLUMNS[kind]}
-    record["extra"] = row["extra"] or {}
-    record.update(_file_id=row["file_id"], _sheet=row["sheet"], _row=row["row"],
-                  _col=row["col"], _key=row["natural_key"], _updated_at=row["updated_at"])
-    return record
-
-
 def _prepare(kind: str, record: Record) -> dict[str, Any]:
     """A record as the column values of its table (checked types, key, extra, provenance)."""
     columns = COLUMNS[kind]

@@ -22,6 +22,7 @@ from officekit.kpis.periods import Period
 from officekit.kpis.schemes import Scheme
 from officekit.kpis.visit_figures import visit_figures
 from officekit.ledger.store import FileSpan, Ledger
+from officekit.model import Record
 from officekit.render import contexts
 from officekit.render.batch import ContextSource
 from officekit.render.contexts import Attachment
@@ -55,14 +56,13 @@ class ReportData:
     calendar: WorkCalendar
     _kpis: dict[str, KpiResult] = field(default_factory=dict)
     _spans: list[FileSpan] | None = None
+    _staff: list[Record] | None = None
     _files: dict[str, list[str]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
 
     def coverage(self, period: Period) -> dict[str, Coverage]:
         """Which registers cover ``period`` (SPEC §5), from the ledger's file spans."""
-        if self._spans is None:
-            self._spans = self.ledger.file_spans()
-        return coverage_for(self._spans, period)
+        return coverage_for(self.spans(), period)
 
     def sources(self, period: Period, kinds: Sequence[str]) -> dict[str, Any]:
         """The 数据来源 box of a document of ``period`` made of ``kinds``."""
@@ -83,9 +83,41 @@ class ReportData:
         key = str(period)
         if key not in self._kpis:
             self._kpis[key] = kpis_for_period(
-                self.ledger, period, self.ws.settings, self.as_of, calendar=self.calendar
+                _Reads(self), period, self.ws.settings, self.as_of, calendar=self.calendar
             )
         return self._kpis[key]
+
+    def staff(self) -> list[Record]:
+        """The whole staff list (read once per run)."""
+        if self._staff is None:
+            self._staff = self.ledger.staff()
+        return self._staff
+
+    def spans(self) -> list[FileSpan]:
+        """What each accepted file covers (read once per run)."""
+        if self._spans is None:
+            self._spans = self.ledger.file_spans()
+        return self._spans
+
+
+class _Reads:
+    """The ledger as :func:`kpis_for_period` reads it within one run: the staff list and the
+    file spans, the same for every period of a trend, come from :class:`ReportData`."""
+
+    def __init__(self, data: ReportData) -> None:
+        self._data = data
+        ledger = data.ledger
+        self.complaints = ledger.complaints
+        self.complaints_by_id = ledger.complaints_by_id
+        self.visits = ledger.visits
+        self.visits_for_complaints = ledger.visits_for_complaints
+        self.schedule = ledger.schedule
+
+    def staff(self) -> list[Record]:
+        return self._data.staff()
+
+    def file_spans(self) -> list[FileSpan]:
+        return self._data.spans()
 
 
 def _evaluation_template(scheme: Scheme | None, ws: Workspace) -> str:
