@@ -244,3 +244,27 @@ def test_index_reads_on_a_phone_and_a_desktop(setup: Any, tmp_path: Path, width:
         assert page.size == (width, 900)
         colours = page.convert("RGB").getcolors(maxcolors=1 << 20) or []
         assert len(colours) > 50  # drawn text and colours, not a blank frame
+
+
+def test_attachment_links_are_the_documents_own_lists_taken_literally(tmp_path: Path) -> None:
+    """The .xlsx lists linked beside a document are ``<its stem>_*.xlsx`` in its folder, the
+    stem taken as written (brackets, stars and question marks in a name are not patterns)
+    and another document's lists (a longer stem with the same beginning) left out."""
+    from officekit.deliver.index import _attachments
+
+    folder = tmp_path / "2026-10" / "客服一部"
+    folder.mkdir(parents=True)
+    names = ["王五[1]_2026-10_考核报告_超时投诉清单.xlsx", "王五[1]_2026-10_考核报告_.xlsx",
+             "王五1_2026-10_考核报告_超时投诉清单.xlsx", "王五[1]_2026-10_考核报告.xlsx",
+             "王五[1]_2026-10_考核报告_清单.xls", "王五[1]_2026-10_考核报告_清单.xlsx.tmp",
+             "王五[1]_2026-10_考核报告_二_超时投诉清单.xlsx", "王五[1]_2026-10_考核报告.docx",
+             "a*b?_清单.xlsx", "a*b?.docx", "axxb!_清单.xlsx"]
+    for name in names:
+        (folder / name).write_bytes(b"")
+    folders: dict[Path, list[str]] = {}
+    html = _attachments(tmp_path, "2026-10/客服一部/王五[1]_2026-10_考核报告.docx", folders)
+    assert html.count("附表") == 3
+    for label in ("附表：超时投诉清单<", "附表：<", "附表：二_超时投诉清单<"):
+        assert label in html
+    assert "王五1_" not in html and "清单.xls\"" not in html
+    assert _attachments(tmp_path, "2026-10/客服一部/a*b?.docx", folders).count("附表") == 1

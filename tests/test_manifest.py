@@ -147,3 +147,40 @@ def test_a_lock_left_by_a_killed_writer_is_taken_over(tmp_path: Path) -> None:
     write_manifest_rows(tmp_path, [row("a.docx")])
     assert [r.path for r in read_manifest(tmp_path)] == ["a.docx"]
     assert not lock.exists()
+
+
+def test_outbox_paths_agree_with_resolving_each_path(tmp_path: Path) -> None:
+    """A batch's relative paths are what resolving each path whole gives: nested folders,
+    ``..`` and ``.`` parts, a symlinked folder and a symlinked file inside the outbox, a link
+    that leads out of it and the outbox itself; a path outside is refused."""
+    from officekit.deliver.manifest import ManifestError, OutboxPaths
+
+    outbox = tmp_path / "ws" / "outbox"
+    (outbox / "2026-10" / "客服一部").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (outbox / "2026-10" / "客服一部" / "a b.docx").write_bytes(b"x")
+    (tmp_path / "elsewhere" / "c.docx").write_bytes(b"x")
+    links = {outbox / "link": outbox / "2026-10", outbox / "file.docx":
+             outbox / "2026-10" / "客服一部" / "a b.docx", outbox / "out": tmp_path / "elsewhere",
+             outbox / "out.docx": tmp_path / "elsewhere" / "c.docx"}
+    for link, target in links.items():
+        try:
+            link.symlink_to(target)
+        except OSError:
+            pytest.skip("no symbolic links here")
+    paths = OutboxPaths(tmp_path / "ws" / "." / "outbox")
+    cases = [outbox / "2026-10" / "客服一部" / "a b.docx", outbox / "2026-10" / "new.docx",
+             outbox / "2026-10" / ".." / "2026-10" / "客服一部" / "a b.docx",
+             outbox / "link" / "客服一部" / "a b.docx", outbox / "file.docx", outbox,
+             outbox / "out" / "c.docx", outbox / "out.docx", tmp_path / "elsewhere" / "c.docx",
+             outbox / ".." / "outbox2" / "x.docx"]
+    for case in cases:
+        try:
+            expected: str | None = case.resolve().relative_to(outbox.resolve()).as_posix()
+        except ValueError:
+            expected = None
+        if expected is None:
+            with pytest.raises(ManifestError):
+                paths.relative(case)
+        else:
+            assert paths.relative(case) == paths.relative(str(case)) == expected, case

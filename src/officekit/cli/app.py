@@ -8,6 +8,7 @@ in one place; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -259,9 +260,32 @@ def cli(
     click_ctx.obj = {"workspace": workspace, "lang": lang, "quiet": quiet, "debug": debug}
 
 
+_CONSOLE = False  # set by main(): this process runs one command and ends
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point (``officekit``)."""
+    global _CONSOLE
+    _CONSOLE = True
     cli.main(args=list(argv) if argv is not None else None, prog_name="officekit")
+
+
+def imported() -> None:
+    """A command has imported what it runs (the ledger layer, the renderer: a few hundred
+    thousand objects that live until the process ends).
+
+    In the console process — one command, then exit — they are moved out of the garbage
+    collector's sight (:func:`gc.freeze`): its full passes during the command no longer walk
+    them again and again, and forked render workers share their pages instead of copying
+    them; and the youngest generation is collected every 10,000 new objects instead of 700
+    (the command makes tens of thousands of records and document parts that are not garbage).
+    Together ~0.15 s of CPU of a 300-document report. Commands invoked inside another program
+    (tests, a host application) are left as they are; so is a long-running ``watch``, which
+    never calls this.
+    """
+    if _CONSOLE:
+        gc.freeze()
+        gc.set_threshold(10_000, 10, 10)
 
 
 def warn_if_empty(ctx: Ctx, ledger: Any, period: Any) -> None:

@@ -10,7 +10,16 @@ from typing import Any
 import click
 
 from officekit import winpath
-from officekit.cli.app import Ctx, as_of_day, cli, common, option_help, parse_period, warn_if_empty
+from officekit.cli.app import (
+    Ctx,
+    as_of_day,
+    cli,
+    common,
+    imported,
+    option_help,
+    parse_period,
+    warn_if_empty,
+)
 from officekit.errors import UsageError
 from officekit.i18n import t
 from officekit.scope import check_department, check_staff
@@ -50,6 +59,7 @@ def kpis(
     from officekit.kpis.compute import kpis_for_period
     from officekit.ledger.store import Ledger
 
+    imported()
     ws = ctx.ws
     period = parse_period(period_text)
     ws.ensure()
@@ -119,6 +129,7 @@ def report(
     from officekit.publish import publish_reports
     from officekit.render.reports import ALL_KINDS, ReportRequest, kinds_for
 
+    imported()
     ws = ctx.ws
     ws.ensure()
     day = as_of_day(as_of)

@@ -11,7 +11,6 @@ watcher call :func:`write_index` after rendering.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -284,8 +283,12 @@ def _attachments(outbox: Path, rel: str, folders: dict[Path, list[str]]) -> str:
             folders[folder] = os.listdir(folder) if folder.is_dir() else []
         except OSError:
             folders[folder] = []
-    found = sorted(folder / name
-                   for name in fnmatch.filter(folders[folder], f"{doc.stem}_*.xlsx"))
+    # ``{stem}_*.xlsx`` taken literally (a glob pattern per document would be compiled for
+    # each of hundreds of documents), compared as the file system compares names
+    prefix, suffix = os.path.normcase(f"{doc.stem}_"), os.path.normcase(".xlsx")
+    found = sorted(folder / name for name in folders[folder]
+                   if (folded := os.path.normcase(name)).startswith(prefix)
+                   and folded.endswith(suffix) and len(folded) >= len(prefix) + len(suffix))
     links = []
     for f in found:
         label = escape(f.stem[len(doc.stem) + 1:])

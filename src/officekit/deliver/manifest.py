@@ -109,6 +109,7 @@ class OutboxPaths:
     def __init__(self, outbox: Path) -> None:
         self.outbox = outbox
         self._root: Path | None = None
+        self._prefix = ""  # the resolved outbox and a separator
         self._dirs: dict[str, str] = {}
 
     def _resolved(self, path: str) -> str:
@@ -127,8 +128,14 @@ class OutboxPaths:
             return PurePosixPath(*p.parts).as_posix()
         if self._root is None:
             self._root = Path(os.path.realpath(self.outbox))
+            root = str(self._root)
+            self._prefix = root if root.endswith(os.sep) else root + os.sep
+        resolved = self._resolved(str(p))
+        if resolved.startswith(self._prefix):  # the usual case, without parsing the path
+            rel_text = resolved[len(self._prefix):]
+            return rel_text.replace(os.sep, "/") if os.sep != "/" else rel_text
         try:
-            rel = Path(self._resolved(str(p))).relative_to(self._root)
+            rel = Path(resolved).relative_to(self._root)
         except ValueError as exc:
             raise ManifestError(key="error.manifest.outside-outbox", path=str(p),
                                 outbox=str(self.outbox)) from exc

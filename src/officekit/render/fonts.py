@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+# python-docx is imported where it is used: its callers hand in python-docx objects, and the
+# renderer, which imports this module, writes documents without it (~20 ms of every start-up)
 
 DEFAULT_CJK_FONT = "宋体"  # SimSun: on every Chinese Windows; LibreOffice substitutes a CJK font
 CJK_SANS = "Noto Sans CJK SC"
@@ -22,6 +22,9 @@ CJK_HEADING = "黑体"  # SimHei, for titles
 
 def _rpr(target: Any) -> Any:
     """The ``w:rPr`` element a python-docx Document, Style, Paragraph or Run formats with."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     if hasattr(target, "styles") and hasattr(target, "part"):  # Document: document defaults
         styles = target.styles.element
         defaults = styles.find(qn("w:docDefaults"))
@@ -52,6 +55,9 @@ def set_cjk_font(target: Any, name: str = DEFAULT_CJK_FONT, *, latin: str | None
     ``latin`` also sets the Latin font; ``lang`` the East Asian language (None leaves it).
     Used by the template builder; templates edited in Word keep whatever the office picks.
     """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     if hasattr(target, "runs") and hasattr(target, "_p"):  # Paragraph
         for run in target.runs:
             set_cjk_font(run, name, latin=latin, lang=lang)
@@ -66,6 +72,9 @@ def set_cjk_font(target: Any, name: str = DEFAULT_CJK_FONT, *, latin: str | None
 
 
 def _apply(rpr: Any, name: str, latin: str | None, lang: str | None) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     fonts = rpr.get_or_add_rFonts()  # python-docx keeps the schema's child order
     fonts.set(qn("w:eastAsia"), name)
     for theme in ("w:eastAsiaTheme",) + (("w:asciiTheme", "w:hAnsiTheme") if latin else ()):

@@ -43,24 +43,37 @@ _PLAIN_SCALARS = frozenset({bool, int, float})
 
 def _feed(out: list[bytes], value: Any) -> None:
     """Append ``value``'s bytes for the hash to ``out``: with its type, unambiguously (lengths
-    before items). The commonest types are told by their exact type first: a context is
-    hundreds of values, and the fingerprint is taken for every document."""
+    before items). The commonest types are told by their exact type first, and a plain
+    string inside a dict or list is written in place: a context is hundreds of values, most
+    of them strings, and the fingerprint is taken for every document."""
     kind = type(value)
     if kind is str:
         data = value.encode("utf-8", "surrogatepass")
-        out.append(b"s%d:" % len(data))
-        out.append(data)
+        out += (b"s%d:" % len(data), data)
     elif value is None or kind in _PLAIN_SCALARS or isinstance(value, _SCALARS):
         out.append(f"{kind.__name__}:{value!r};".encode())
     elif kind is dict or isinstance(value, Mapping):
         out.append(b"{%d:" % len(value))
         for key in sorted(value, key=repr):
-            _feed(out, key)
-            _feed(out, value[key])
+            if type(key) is str:
+                data = key.encode("utf-8", "surrogatepass")
+                out += (b"s%d:" % len(data), data)
+            else:
+                _feed(out, key)
+            item = value[key]
+            if type(item) is str:
+                data = item.encode("utf-8", "surrogatepass")
+                out += (b"s%d:" % len(data), data)
+            else:
+                _feed(out, item)
     elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
         out.append(b"[%d:" % len(value))
         for item in value:
-            _feed(out, item)
+            if type(item) is str:
+                data = item.encode("utf-8", "surrogatepass")
+                out += (b"s%d:" % len(data), data)
+            else:
+                _feed(out, item)
     elif isinstance(value, str):
         data = value.encode("utf-8", "surrogatepass")
         out.append(b"%s%d:" % (b"M" if isinstance(value, Markup) else b"s", len(data)))
@@ -90,14 +103,15 @@ def _feed(out: list[bytes], value: Any) -> None:
 
 
 @lru_cache(maxsize=32)
-def _template_digest(path: Path, mtime_ns: int, size: int) -> bytes:
+def _template_digest(path: Path, device: int, inode: int, mtime_ns: int, size: int) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
 
 def template_digest(path: Path) -> bytes:
-    """SHA-256 of the template file (cached while its mtime and size stay the same)."""
+    """SHA-256 of the template file (cached while the file it names — device and inode —
+    and its mtime and size stay the same; asked once per document of a batch)."""
     stat = path.stat()
-    return _template_digest(path.resolve(), stat.st_mtime_ns, stat.st_size)
+    return _template_digest(path, stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def fingerprint(template: Path, context: Mapping[str, Any]) -> str | None:
