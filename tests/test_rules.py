@@ -6,6 +6,7 @@ every file carries its own staff list so the staff rules stay quiet unless a tes
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import date, datetime
 from typing import Any
 
@@ -83,8 +84,22 @@ def visits_sheet(*rows: Record) -> SheetResult:
     return make_sheet("回访记录", "visits", VISIT_COLS, list(rows))
 
 
+def with_columns(sheet: SheetResult) -> SheetResult:
+    """A copy of ``sheet`` holding its columns as the reader keeps them (SheetResult.values),
+    which the rules read instead of the records."""
+    copy = deepcopy(sheet)
+    keys = {k for r in copy.records for k in r}
+    copy.values = {k: [r.get(k) for r in copy.records] for k in keys}
+    return copy
+
+
 def check(*sheets: SheetResult, today: date = TODAY) -> list[Issue]:
-    return check_sheets(list(sheets), EmptyView(), SETTINGS, today)
+    """The issues of ``sheets``; read from columns (as a register read by the intake is
+    checked) they must be the same, in the same order."""
+    by_columns = check_sheets([with_columns(s) for s in sheets], EmptyView(), SETTINGS, today)
+    issues = check_sheets(list(sheets), EmptyView(), SETTINGS, today)
+    assert by_columns == issues
+    return issues
 
 
 def found(issues: list[Issue]) -> list[tuple[str, str | None]]:
@@ -330,3 +345,15 @@ def test_a_new_staff_list_against_the_zero_padded_one_in_the_ledger() -> None:
     issues = check_sheets([sheet], Stored(), SETTINGS, TODAY)
     assert [(i.code, i.params["expected"]) for i in issues] == [
         ("staff-id-number", "0101"), ("staff-id-number", "0102")]
+
+
+@pytest.mark.parametrize(("received", "future"), [
+    (datetime(2026, 10, 20, 23, 59, 59), False),
+    (datetime(2026, 10, 21, 0, 0), True),  # midnight of tomorrow is tomorrow
+    (date(2026, 10, 20), False),
+    (date(2026, 10, 21), True),
+])
+def test_future_date_boundary_by_day(received: date, future: bool) -> None:
+    comps = complaints_sheet(complaint("C001", received_at=received, resolved_at=None,
+                                       status="处理中", resolution=None))
+    assert found(check(staff_sheet(), comps)) == ([("future-date", "B3")] if future else [])

@@ -20,7 +20,8 @@ from officekit.read import guard
 from officekit.read.guard import AskRefused, ChildLimits, ReaderPool, ask_caller, release_later
 from officekit.samples.generate import write_samples
 from officekit.settings import Settings
-from officekit.validate.pipeline import CheckInChild, read_file, validate_paths
+from officekit.validate.pipeline import CheckInChild, check_loaded, read_file, validate_paths
+from officekit.validate.view import EmptyView
 
 TODAY = date(2026, 11, 23)
 
@@ -165,3 +166,26 @@ def test_a_childs_leftovers_are_freed_before_its_next_task() -> None:
     keep = _Leftover()
     guard.release_later(keep)
     assert guard._LATER is None
+
+
+def test_the_columns_kept_for_the_checks_are_what_the_records_hold(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """SheetResult.values, which the rules read instead of the records, agree with the
+    records cell for cell (defaults filled in, blanks, typed and bad cells of the flawed
+    samples), and checking from them finds the same issues."""
+    folder = tmp_path_factory.mktemp("flawed")
+    write_samples(folder, flawed=True)
+    seen = 0
+    for path in sorted(folder.glob("*.xls*")) + sorted(folder.glob("*.ods")):
+        loaded = read_file(path, Settings())
+        for sheet in loaded.sheets:
+            for key, column in sheet.values.items():
+                assert column == [r.get(key) for r in sheet.records], (path.name, key)
+                seen += 1
+        bare = read_file(path, Settings())
+        for sheet in bare.sheets:
+            sheet.values = {}
+        view = EmptyView()
+        assert check_loaded(loaded, view, Settings(), TODAY).issues == \
+            check_loaded(bare, view, Settings(), TODAY).issues
+    assert seen > 50

@@ -207,10 +207,21 @@ class SheetResult:
     # field name → column index, for issues on a field's cell
     field_cols: dict[str, int] = field(default_factory=dict)
     note: str | None = None  # why it was skipped, in the issue catalogue's terms
+    # record key → its value in every record, in order, as read (validation reads a field
+    # of every row at once from here; see column()). Only what the records still hold.
+    values: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "rows": self.rows,
                 "header_row": self.header_row}
+
+    def column(self, key: str) -> list[Any]:
+        """``record.get(key)`` of every record, in order: the column as read when the sheet
+        keeps it (no dict looked up per row), else taken from the records."""
+        found = self.values.get(key)
+        if found is not None and len(found) == len(self.records):
+            return found
+        return [r.get(key) for r in self.records]
 
 
 @dataclass(slots=True)

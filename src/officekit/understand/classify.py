@@ -13,7 +13,7 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress, count, repeat, zip_longest
 from operator import is_
 from pathlib import PurePath
@@ -138,6 +138,7 @@ class _Read:
     records: list[Record]
     issues: list[Issue]
     rows: int
+    values: dict[str, list[Any]] = field(default_factory=dict)  # see SheetResult.values
 
 
 def _parsers(kind: Kind, settings: Settings, year: int | None, seq_layout: bool
@@ -260,13 +261,15 @@ def read_records(name: str, rows: list[list[Any]], cmap: ColumnMap, settings: Se
     values = [repeat(name), numbers, *(repeat(None) if c is None else c
                                       for c in columns.values())]
     records: list[Record] = list(map(dict, map(zip, repeat(keys), zip(*values, strict=False))))
+    by_key = {"_row": numbers} | {k: c for k, c in columns.items() if c is not None}
     for key, default in _defaults(kind, settings):
         column = columns[key]
         if column is None or None in column:
+            by_key.pop(key, None)  # the records hold the defaults, not the column
             for rec in records:
                 if rec[key] is None:
                     rec[key] = default(rec)
-    return _Read(records, issues, len(records))
+    return _Read(records, issues, len(records), by_key)
 
 
 def _nones(column: list[Any]) -> list[int]:
@@ -437,6 +440,7 @@ def _understand_sheet(sheet: RawSheet, settings: Settings, file_name: str,
         read = read_records(sheet.name, rows, cmap, settings, year, seq_layout)
         if seq_layout:
             read.records = _group_duties(read.records)
+            read.values = {}
     issues.extend(sorted(read.issues, key=lambda i: (i.row or 0, i.col or 0)))
 
     columns = {c: header.text(c) for c in header.cells}
@@ -462,7 +466,7 @@ def _understand_sheet(sheet: RawSheet, settings: Settings, file_name: str,
         name=sheet.name, kind=cmap.kind.name, rows=read.rows, header_row=header.row,
         layout=("wide" if wide is not None else "long") if cmap.kind.name == "schedule" else None,
         period=f"{year:04d}-{month:02d}" if year and month else None,
-        records=read.records, columns=columns, field_cols=field_cols,
+        records=read.records, columns=columns, field_cols=field_cols, values=read.values,
     )
     return result, issues
 

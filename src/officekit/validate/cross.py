@@ -112,11 +112,13 @@ def when_text(value: Any) -> str:
     return dt.strftime("%Y-%m-%d") if dt.time() == time() else dt.strftime("%Y-%m-%d %H:%M")
 
 
-def key_texts(records: Sequence[Record], field: str) -> list[str] | None:
+def key_texts(records: Sequence[Record] | SheetResult, field: str) -> list[str] | None:
     """Each record's ``field`` as a key (its stripped text) when every one is a non-blank str,
     as in the usual register: found with no function call per row, since it runs on every
-    row of a 100,000-row file. Else None (the caller takes the row by row path)."""
-    values: list[Any] = [r.get(field) for r in records]
+    row of a 100,000-row file. Else None (the caller takes the row by row path). Given a
+    sheet, its column as read is used (SheetResult.column)."""
+    values: list[Any] = (records.column(field) if isinstance(records, SheetResult)
+                         else [r.get(field) for r in records])
     try:
         texts = list(map(str.strip, values))
     except TypeError:  # None, or a number
@@ -234,8 +236,11 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
     reported: set[tuple[str, Any]] = set()
     for sheet in naming:
         id_key, name_key, cell_field = STAFF_REFS[sheet.kind or ""]
-        for record in sheet.records:  # every row of a register: _text inlined
-            sid, name = record.get(id_key), record.get(name_key)
+        ids, names = sheet.column(id_key), sheet.column(name_key)
+        for key in (id_key, name_key):  # the records are completed below, not the columns
+            sheet.values.pop(key, None)
+        for record, sid, name in zip(sheet.records, ids, names, strict=True):
+            # every row of a register: _text inlined
             sid = None if sid is None else str(sid).strip() or None
             name = None if name is None else str(name).strip() or None
             found = memo.get((sid, name))
@@ -269,7 +274,7 @@ def check_links(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Iss
     for sheet in sheets:
         if sheet.kind != "complaints":
             continue
-        ids = key_texts(sheet.records, "complaint_id")
+        ids = key_texts(sheet, "complaint_id")
         if ids is not None:  # at C speed; reversed, so that the first of an id wins
             here = dict(zip(reversed(ids), reversed(sheet.records), strict=True)) | here
             continue
@@ -286,8 +291,9 @@ def check_links(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Iss
     for sheet in sheets:
         if sheet.kind != "complaints" or not closed:
             continue
-        for r in sheet.records:
-            if (_text(r.get("complaint_id")) or "") in closed and r.get("status") in OPEN_STATUSES:
+        for r, cid, status in zip(sheet.records, sheet.column("complaint_id"),
+                                  sheet.column("status"), strict=True):
+            if (_text(cid) or "") in closed and status in OPEN_STATUSES:
                 yield issue_at("status-regression", sheet, r, "status",
                                complaint_id=r["complaint_id"], ledger_status=RESOLVED)
 

@@ -76,6 +76,15 @@ def read_file(path: Path, settings: Settings, keep_workbook: bool = True) -> Loa
     return LoadedFile(path, sha, wb if keep_workbook else None, sheets, list(issues))
 
 
+def _read_to_send(path: Path, settings: Settings, keep_workbook: bool) -> LoadedFile:
+    """:func:`read_file` as the guarded child sends it back: the records, without the
+    columns they were built from (SheetResult.values: the same values again)."""
+    item = read_file(path, settings, keep_workbook)
+    for sheet in item.sheets:
+        sheet.values = {}
+    return item
+
+
 def _unreadable(path: Path, sha: str, exc: WorkbookError) -> LoadedFile:
     return LoadedFile(path, sha, None, [], [Issue("error", exc.code, params=dict(exc.params))],
                       readable=False)
@@ -99,7 +108,7 @@ def load_file(path: Path, settings: Settings, *, stopping: Callable[[], bool] | 
         return _unreadable(path, "", exc)
     limits = settings.limits
     try:
-        return shared_pool().run(read_file, path, settings, keep_workbook,
+        return shared_pool().run(_read_to_send, path, settings, keep_workbook,
                                  limits=child_limits(limits), stopping=stopping)
     except ReadOverLimit as exc:
         return _over_limit(path, limits, exc)
@@ -138,7 +147,7 @@ def _read_and_check(path: Path, settings: Settings, today: date) -> FileResult:
     item = read_file(path, settings, keep_workbook=False)
     with gc_paused():
         result = check_loaded(item, _AskedView(), settings, today)
-        result.sheets = [replace(s, records=[]) for s in result.sheets]
+        result.sheets = [replace(s, records=[], values={}) for s in result.sheets]
     release_later(item)  # the records: freed after the answer is sent
     return result
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterator, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -84,7 +84,7 @@ def check_keys(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
     the kind), reported on each repeat, naming the first."""
     for kind, key_field in KEYS.items():
         of_kind = [s for s in sheets if s.kind == kind]
-        texts = [t for s in of_kind if (t := key_texts(s.records, key_field)) is not None]
+        texts = [t for s in of_kind if (t := key_texts(s, key_field)) is not None]
         if len(texts) == len(of_kind) and _all_different(list(chain.from_iterable(texts))):
             continue  # every key a text, none repeated: the usual file, no loop per row
         yield from _repeated_keys(of_kind, key_field)
@@ -149,7 +149,7 @@ def check_duplicate_rows(sheets: Sequence[SheetResult],
     left out: that error says it already."""
     for sheet in sheets:
         key_field = KEYS.get(sheet.kind or "")
-        if key_field is not None and _all_different([r.get(key_field) for r in sheet.records]):
+        if key_field is not None and _all_different(sheet.column(key_field)):
             continue  # no two keys alike, so no two rows alike either
         signatures = _signatures(sheet.records)
         rows: dict[int, list[tuple[Record, Hashable]]] = defaultdict(list)
@@ -213,32 +213,54 @@ def _before(later: Any, earlier: Any) -> bool:
 
 
 def check_dates(sheets: Sequence[SheetResult], today: date) -> Iterator[Issue]:
-    """``date-order`` (办结时间 before 受理时间) and ``future-date`` (after ``today``)."""
+    """``date-order`` (办结时间 before 受理时间) and ``future-date`` (after ``today``).
+
+    Read a field of every row at once (SheetResult.column); issues come row by row, each
+    row's date-order before its future-date, as the records go."""
     for sheet in sheets:
         kind = sheet.kind or ""
         orders = DATE_ORDER.get(kind, ())
         past_only = PAST_ONLY.get(kind, ())
         if not orders and not past_only:
             continue
-        for r in sheet.records:
-            for later, earlier in orders:
-                a, b = r.get(later), r.get(earlier)
-                if a is None or b is None:
-                    continue
-                if type(a) is datetime and type(b) is datetime and a >= b:
-                    continue  # in order whether compared by day or by time
-                if _before(a, b):
-                    yield issue_at("date-order", sheet, r, later,
-                                   this_value=when_text(a),
-                                   other_column=_header(sheet, earlier),
-                                   other_value=when_text(b))
-            for name in past_only:
-                value = r.get(name)
-                if value is None:
-                    continue
-                day = value.date() if type(value) is datetime else as_date(value)
-                if day is not None and day > today:
-                    yield issue_at("future-date", sheet, r, name, today=today.isoformat())
+        found: list[tuple[int, int, Issue]] = []
+        for n, (later, earlier) in enumerate(orders):
+            found.extend((j, n, issue) for j, issue in _out_of_order(sheet, later, earlier))
+        for n, name in enumerate(past_only, start=len(orders)):
+            found.extend((j, n, issue) for j, issue in _in_future(sheet, name, today))
+        found.sort(key=lambda x: (x[0], x[1]))
+        for _, _, issue in found:
+            yield issue
+
+
+def _out_of_order(sheet: SheetResult, later: str, earlier: str) -> Iterator[tuple[int, Issue]]:
+    records = sheet.records
+    for j, (a, b) in enumerate(zip(sheet.column(later), sheet.column(earlier), strict=True)):
+        if a is None or b is None:
+            continue
+        if type(a) is datetime and type(b) is datetime and a >= b:
+            continue  # in order whether compared by day or by time
+        if _before(a, b):
+            yield j, issue_at("date-order", sheet, records[j], later,
+                              this_value=when_text(a), other_column=_header(sheet, earlier),
+                              other_value=when_text(b))
+
+
+def _in_future(sheet: SheetResult, name: str, today: date) -> Iterator[tuple[int, Issue]]:
+    records = sheet.records
+    # the day after today at midnight: a datetime on or after it lies on a later day
+    after = datetime.combine(today + timedelta(days=1), time()) if today < date.max else None
+    for j, value in enumerate(sheet.column(name)):
+        if value is None:
+            continue
+        if type(value) is datetime:
+            if after is None or value < after:
+                continue
+            day: date | None = value.date()
+        else:
+            day = as_date(value)
+        if day is not None and day > today:
+            yield j, issue_at("future-date", sheet, records[j], name, today=today.isoformat())
 
 
 def _header(sheet: SheetResult, field_name: str) -> str:
@@ -263,11 +285,15 @@ def check_status(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
             by_status[state].append((name, filled))
         if not by_status:
             continue
-        for r in sheet.records:
-            status = r.get("status")
+        names = list(dict.fromkeys(name for rules in by_status.values() for name, _ in rules))
+        columns = {name: sheet.column(name) for name in names}
+        for j, status in enumerate(sheet.column("status")):
             rules = by_status.get(status) if isinstance(status, str) else None
-            for name, filled in rules or ():
-                if _blank(r.get(name)) != filled:
+            if not rules:
+                continue
+            r = sheet.records[j]
+            for name, filled in rules:
+                if _blank(columns[name][j]) != filled:
                     continue
                 if filled:
                     cell = name if name in sheet.field_cols else "status"
