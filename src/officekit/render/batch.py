@@ -20,13 +20,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from officekit.errors import OfficekitError
 from officekit.render.docprops import DocumentProperties
 from officekit.render.engine import TemplateProblemsError, WordTemplate, compile_template
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Job = tuple[ContextSource, "str | Path"]
@@ -297,6 +299,8 @@ def _run_pool(template: WordTemplate, chunks: list[list[tuple[ContextSource, str
               todo: list[tuple[ContextSource, str, bytes]], count: int,
               on_done: Callable[[Path], None] | None, properties: DocumentProperties | None,
               pool_context: Any) -> list[Path]:
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
     with ProcessPoolExecutor(count, mp_context=pool_context, initializer=_init_worker,
                              initargs=(str(template.path), properties)) as pool:
         futures: list[Future[list[str]]] = [pool.submit(_render_chunk, c) for c in chunks]
