@@ -56,7 +56,7 @@ from officekit.render.package import (
     rels_name,
     write_atomic,
 )
-from officekit.render.syntax import compile_problem, syntax_problems
+from officekit.render.syntax import compile_problem, parsed_if_clean, syntax_problems
 from officekit.render.wellformed import always_well_formed
 from officekit.render.wordlocation import TemplateProblem, WordLocation, problem
 from officekit.render.wordtags import PartSource
@@ -176,11 +176,13 @@ class WordTemplate:
             source = _preprocess(name, xml, path.name)
             if source is None:
                 continue
-            found = syntax_problems(source, env)
+            ast = parsed_if_clean(source, env)
+            found = [] if ast is not None else syntax_problems(source, env)
             if not found:
                 try:
-                    parts.append(_Part(source, env.from_string(source.source),
-                                       always_well_formed(source.source, env)))
+                    code = env.compile(ast if ast is not None else source.source)
+                    template = env.template_class.from_code(env, code, env.make_globals(None))
+                    parts.append(_Part(source, template, always_well_formed(source.source, env)))
                 except jinja2.TemplateSyntaxError as exc:
                     found = [compile_problem(source, exc)]
             problems.extend(found)

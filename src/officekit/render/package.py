@@ -4,6 +4,7 @@ types and relationships of added pictures, charts and links, and writing a file 
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -134,12 +135,18 @@ def default_fonts(by_name: Mapping[str, Member]) -> tuple[str, str]:
     latin, east_asian = "Times New Roman", "宋体"
     if _STYLES not in by_name:
         return latin, east_asian
+    # w:docDefaults comes first in styles.xml: read up to its end, not the whole part
+    # (~350 KB in a Word template)
+    defaults = None
     try:
-        root = etree.fromstring(member_bytes(by_name[_STYLES]))
+        for _, element in etree.iterparse(io.BytesIO(member_bytes(by_name[_STYLES])),
+                                          tag=f"{{{W_NS}}}docDefaults"):
+            defaults = element
+            break
     except (etree.XMLSyntaxError, zlib.error):
         return latin, east_asian
-    fonts = root.find(f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault/{{{W_NS}}}rPr/"
-                      f"{{{W_NS}}}rFonts")
+    fonts = None if defaults is None else defaults.find(
+        f"{{{W_NS}}}rPrDefault/{{{W_NS}}}rPr/{{{W_NS}}}rFonts")
     if fonts is not None:
         latin = fonts.get(f"{{{W_NS}}}ascii") or latin
         east_asian = fonts.get(f"{{{W_NS}}}eastAsia") or east_asian
