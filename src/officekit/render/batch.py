@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Job = tuple[ContextSource, "str | Path"]
+Batch = tuple["str | Path", Iterable[Job], "Mapping[str, bytes] | None"]
+_Todo = tuple[WordTemplate, ContextSource, str, bytes]  # template, context, output, zip comment
 # Below this much estimated serial work, starting worker processes costs more than it saves
 # (a plain evaluation report renders in ~1 ms). A forked helper costs ~5 ms to start and end;
 # forkserver / spawned workers (a process with threads, Windows) import the renderer and compile
@@ -95,56 +98,84 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
     expensive part of a report — queries, matplotlib charts — then runs in the workers too.
 
     The template is compiled once here (a syntax error is reported before any work) and once
-    per worker process by its initializer. ``workers`` defaults to the number of CPUs.
-    ``parallel=None`` decides by cost: callables always go to the pool; plain contexts only
-    when the first document's render time × the batch exceeds ``POOL_THRESHOLD_SECONDS``
-    (for cheap documents the pool's start-up costs more than it saves). Every output is
-    written atomically. ``on_done`` is called here with each finished path (progress).
-    The first failure stops the batch and is raised, naming the document. ``comments`` maps
-    an output path (as ``str``) to the zip comment its document gets; ``properties`` go into
-    every document's File → Properties.
+    per worker process by its initializer (forked helpers have it already). ``workers``
+    defaults to the number of CPUs. ``parallel=None`` decides by cost: callables always go to
+    the workers; plain contexts only when a document's render time × the batch exceeds
+    ``FORK_THRESHOLD_SECONDS`` (forked helpers) or ``POOL_THRESHOLD_SECONDS`` (a pool of
+    spawned workers): for cheap documents starting them costs more than it saves. Every
+    output is written atomically. ``on_done`` is called here with each finished path
+    (progress). The first failure stops the batch and is raised, naming the document.
+    ``comments`` maps an output path (as ``str``) to the zip comment its document gets;
+    ``properties`` go into every document's File → Properties.
     """
-    notes = comments or {}
-    todo = [(source, str(out), notes.get(str(out), b"")) for source, out in jobs]
-    template = compile_template(template_path)
-    count = min(workers or os.cpu_count() or 1, len(todo))
-    paths: list[Path] = []
+    return render_batches([(template_path, jobs, comments)], workers, on_done=on_done,
+                          parallel=parallel, properties=properties)
 
-    def serial(batch: list[tuple[ContextSource, str, bytes]]) -> None:
-        for source, out, comment in batch:
-            paths.append(_render_one(template, source, out, comment, properties))
-            if on_done:
-                on_done(paths[-1])
 
+def render_batches(batches: Iterable[Batch], workers: int | None = None, *,
+                   on_done: Callable[[Path], None] | None = None,
+                   parallel: bool | None = None,
+                   properties: DocumentProperties | None = None) -> list[Path]:
+    """:func:`render_many` for several templates at once: ``(template_path, jobs, comments)``
+    each; the output paths in the order of the batches and their jobs.
+
+    Every template is compiled before any document is rendered. Forked helpers take the
+    documents of every template (one set of helpers for a whole report); pools of spawned
+    workers serve one template each.
+    """
+    todo: list[_Todo] = []
+    for template_path, jobs, comments in batches:
+        template = compile_template(template_path)
+        notes = comments or {}
+        todo.extend((template, source, str(out), notes.get(str(out), b""))
+                    for source, out in jobs)
     pool_context = _pool_context()
-    threshold = (FORK_THRESHOLD_SECONDS if pool_context.get_start_method() == "fork"
-                 else POOL_THRESHOLD_SECONDS)
+    if pool_context.get_start_method() == "fork":
+        _render(todo, workers, on_done, parallel, properties, pool_context)
+    else:
+        for _, group in groupby(todo, key=lambda item: item[0]):
+            _render(list(group), workers, on_done, parallel, properties, pool_context)
+    return [Path(out) for _, _, out, _ in todo]
+
+
+def _render(todo: list[_Todo], workers: int | None, on_done: Callable[[Path], None] | None,
+            parallel: bool | None, properties: DocumentProperties | None,
+            pool_context: Any) -> None:
+    count = min(workers or os.cpu_count() or 1, len(todo))
+
+    def serial(batch: list[_Todo]) -> None:
+        for template, source, out, comment in batch:
+            done = _render_one(template, source, out, comment, properties)
+            if on_done:
+                on_done(done)
+
+    forked = pool_context.get_start_method() == "fork"
+    threshold = FORK_THRESHOLD_SECONDS if forked else POOL_THRESHOLD_SECONDS
     if parallel is None:
         parallel = count > 1 and len(todo) > 1
-        if parallel and not any(callable(source) for source, _, _ in todo):
-            # the first document also pays for what is done once (lazy imports, the first
-            # chart): when it alone says "pool", a second one is timed before deciding
-            for _ in range(2):
-                start = time.perf_counter()
-                serial(todo[:1])
-                elapsed = time.perf_counter() - start
-                todo = todo[1:]
-                parallel = elapsed * len(todo) > threshold
-                if not parallel or len(todo) <= 1:
-                    break
+        if parallel and not any(callable(source) for _, source, _, _ in todo):
+            # the first document of each template pays for what is done once (lazy imports,
+            # its charts' layouts): rendered here first (forked helpers find them done), then
+            # one more is timed to decide
+            firsts = sorted({id(item[0]): i for i, item in reversed(list(enumerate(todo)))}
+                            .values())
+            serial([todo[i] for i in firsts])
+            todo = [item for i, item in enumerate(todo) if i not in set(firsts)]
+            start = time.perf_counter()
+            serial(todo[:1])
+            todo = todo[1:]
+            parallel = (time.perf_counter() - start) * len(todo) > threshold
     if not parallel or count <= 1 or len(todo) <= 1:
         serial(todo)
-        return paths
-    if pool_context.get_start_method() == "fork":
-        paths.extend(_render_forked(template, todo, count, on_done, properties))
+    elif forked:
+        _render_forked(todo, count, on_done, properties)
     else:
-        paths.extend(_render_in_pool(template, todo, count, on_done, properties, pool_context))
-    return paths
+        _render_in_pool(todo[0][0], [(source, out, comment) for _, source, out, comment in todo],
+                        count, on_done, properties, pool_context)
 
 
-def _render_forked(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]],
-                   count: int, on_done: Callable[[Path], None] | None,
-                   properties: DocumentProperties | None) -> list[Path]:
+def _render_forked(todo: list[_Todo], count: int, on_done: Callable[[Path], None] | None,
+                   properties: DocumentProperties | None) -> None:
     """Render ``todo`` here and in ``count - 1`` forked copies of this process.
 
     The jobs' indices wait in a pipe (one token per job, or per run of jobs in a very large
@@ -191,7 +222,7 @@ def _render_forked(template: WordTemplate, todo: list[tuple[ContextSource, str, 
                 del buffer[:_INDEX.size]
                 finished.add(index)
                 if on_done:
-                    on_done(Path(todo[index][1]))
+                    on_done(Path(todo[index][2]))
                 continue
             if len(buffer) < 3 * _INDEX.size:
                 break
@@ -216,13 +247,13 @@ def _render_forked(template: WordTemplate, todo: list[tuple[ContextSource, str, 
                 os.close(results_in)
                 for fd in helpers.values():
                     os.close(fd)
-                _helper(template, todo, per, tokens_in, results_out, properties)
+                _helper(todo, per, tokens_in, results_out, properties)
             os.close(results_out)
             helpers[pid] = results_in
             received[results_in] = bytearray()
         while not failures and (start := take()) is not None:
             for index in range(start, min(start + per, len(todo))):
-                source, out, comment = todo[index]
+                template, source, out, comment = todo[index]
                 try:
                     _render_one(template, source, out, comment, properties)
                 except Exception as exc:
@@ -241,18 +272,17 @@ def _render_forked(template: WordTemplate, todo: list[tuple[ContextSource, str, 
             os.close(fd)
             _, status = os.waitpid(pid, 0)
             if status and not failures and len(finished) < len(todo):
-                missing = [out for i, (_, out, _) in enumerate(todo) if i not in finished]
+                missing = [out for i, (_, _, out, _) in enumerate(todo) if i not in finished]
                 failures[len(todo)] = OfficekitError(
                     key="error.render.helper-ended", status=os.waitstatus_to_exitcode(status),
                     path=missing[0], count=len(missing))
         os.close(tokens_in)
     if failures:
         raise failures[min(failures)]
-    return [Path(out) for _, out, _ in todo]
 
 
-def _helper(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]], per: int,
-            tokens: int, results: int, properties: DocumentProperties | None) -> None:
+def _helper(todo: list[_Todo], per: int, tokens: int, results: int,
+            properties: DocumentProperties | None) -> None:
     """A forked helper's whole life: render the jobs whose tokens it takes, then exit without
     running this process's clean-up (its database connections, files and atexit hooks are
     the parent's)."""
@@ -261,7 +291,7 @@ def _helper(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]]
         while data := os.read(tokens, _INDEX.size):
             start = _INDEX.unpack(data)[0]
             for index in range(start, min(start + per, len(todo))):
-                source, out, comment = todo[index]
+                template, source, out, comment = todo[index]
                 try:
                     _render_one(template, source, out, comment, properties)
                 except BaseException as exc:

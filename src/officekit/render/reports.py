@@ -22,7 +22,7 @@ from officekit.errors import PdfError, UsageError
 from officekit.kpis.calendar import WorkCalendar
 from officekit.kpis.periods import Period
 from officekit.ledger.store import Ledger
-from officekit.render.batch import ContextSource, render_many
+from officekit.render.batch import Batch, ContextSource, render_batches
 from officekit.render.contexts import Attachment
 from officekit.render.contexts.handbook import toc_with_pages
 from officekit.render.docprops import DocumentProperties
@@ -97,6 +97,8 @@ def render_documents(
     handled: list[tuple[ReportRequest, list[Document]]] = []
     want_pdf = False
     numbered: list[_TocJob] = []  # handbooks whose TOC gets page numbers from their PDF
+    batches: list[Batch] = []  # (template, stale jobs, their zip comments)
+    attached: list[Job] = []  # whose long lists are written beside them once rendered
     for req in reqs:
         if req.kind not in BUILDERS:
             raise UsageError(key="error.report.unknown-kind", kind=req.kind, kinds=REPORT_KINDS)
@@ -126,14 +128,18 @@ def render_documents(
                                                 comments[str(job.doc.path)]))
             if stale:
                 expect(progress, len(stale))
-                render_many(template, stale, comments=comments, properties=properties,
-                            on_done=(lambda p: progress(p.name)) if progress else None)
-        for job in jobs:
-            for attachment in job.attachments:
-                write_attachment(attachment, winpath.place(
-                    job.doc.path.parent, attachment.file_name(job.doc.path.stem)))
+                batches.append((template, stale, comments))
+        attached.extend(jobs)
         documents.extend(j.doc for j in jobs)
         want_pdf = want_pdf or req.pdf
+    # every stale document of every request and template at once: one set of helper
+    # processes for the whole report (render/batch.py)
+    render_batches(batches, properties=properties,
+                   on_done=(lambda p: progress(p.name)) if progress else None)
+    for job in attached:
+        for attachment in job.attachments:
+            write_attachment(attachment, winpath.place(
+                job.doc.path.parent, attachment.file_name(job.doc.path.stem)))
     written = [d for d in documents if d.rendered]
     if want_pdf and written:
         _convert_pdfs(ws, written, progress, numbered, properties)
