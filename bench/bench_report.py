@@ -298,7 +298,7 @@ def stages() -> dict[str, float]:
     timed(planning, "kpis_for_period", "KPIs (6 periods)")
     timed(planning.contexts, "evaluation_context", "contexts")
     timed(reports, "fingerprint", "fingerprints (incremental)")
-    timed(reports, "render_many", "rendering (docx + native charts)", parallel=False)
+    timed(reports, "render_batches", "rendering (docx + native charts)", parallel=False)
     timed(publish, "_sha256", "manifest + index")
     timed(publish, "write_manifest_rows", "manifest + index")
     timed(publish, "write_index", "manifest + index")
