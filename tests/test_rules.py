@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from copy import deepcopy
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
-from officekit.model import Issue, Record, SheetResult
+from officekit.model import Issue, LazyRecords, Record, SheetResult
 from officekit.settings import Settings
+from officekit.understand.classify import _zip_records
 from officekit.validate.cross import SEVERITY
 from officekit.validate.rules import check_sheets
 from officekit.validate.view import EmptyView
@@ -93,12 +95,37 @@ def with_columns(sheet: SheetResult) -> SheetResult:
     return copy
 
 
+def lazily(sheet: SheetResult) -> SheetResult:
+    """:func:`with_columns`, its records not built until looked at (as ``validate`` reads a
+    register: LazyRecords zipped from the columns)."""
+    copy = with_columns(sheet)
+    keys = ("_sheet", *dict.fromkeys(k for r in copy.records for k in r if k != "_sheet"))
+    if "_sheet" in copy.values:
+        copy.values.pop("_sheet")
+    copy.records = LazyRecords(partial(_zip_records, sheet.name, keys, copy.values))
+    return copy
+
+
+def _sorted_record(record: Record) -> Record:
+    return {k: record[k] for k in sorted(record) if k != "_sheet"}
+
+
 def check(*sheets: SheetResult, today: date = TODAY) -> list[Issue]:
     """The issues of ``sheets``; read from columns (as a register read by the intake is
-    checked) they must be the same, in the same order."""
-    by_columns = check_sheets([with_columns(s) for s in sheets], EmptyView(), SETTINGS, today)
+    checked), or from columns with the records built only when looked at, they must be the
+    same, in the same order — and so must the records after the check (工号 and 姓名 filled in).
+    """
+    by_columns = [with_columns(s) for s in sheets]
+    lazy = [lazily(s) for s in sheets]
+    from_columns = check_sheets(by_columns, EmptyView(), SETTINGS, today)
+    from_lazy = check_sheets(lazy, EmptyView(), SETTINGS, today)
     issues = check_sheets(list(sheets), EmptyView(), SETTINGS, today)
-    assert by_columns == issues
+    assert from_columns == issues
+    assert from_lazy == issues
+    for plain, kept, late in zip(sheets, by_columns, lazy, strict=True):
+        assert list(kept.records) == plain.records
+        assert [_sorted_record(r) for r in late.records] == \
+            [_sorted_record(r) for r in plain.records]
     return issues
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from officekit.model import Record
+from officekit.model import LazyRecords, Record
 from officekit.read import guard
 from officekit.read.guard import AskRefused, ChildLimits, ReaderPool, ask_caller, release_later
 from officekit.samples.generate import write_samples
@@ -189,3 +189,29 @@ def test_the_columns_kept_for_the_checks_are_what_the_records_hold(
         assert check_loaded(loaded, view, Settings(), TODAY).issues == \
             check_loaded(bare, view, Settings(), TODAY).issues
     assert seen > 50
+
+
+def test_validate_checks_a_register_without_building_its_records(samples: Path) -> None:
+    """As the guarded child checks a file: the complaint register is checked from its columns
+    and its 100,000 dicts (here a month's) are never built — with the issues, and the records
+    when something does look at them, those of the eager read."""
+    register = next(samples.glob("*投诉登记*"))
+    staff = records(next(samples.glob("*花名册*")), "staff")
+    view = RecordingView(staff, {})
+    lazy = read_file(register, Settings(), keep_workbook=False, lazy_records=True)
+    eager = read_file(register, Settings(), keep_workbook=False)
+    checked = check_loaded(lazy, view, Settings(), TODAY)
+    [sheet] = [s for s in lazy.sheets if s.kind == "complaints"]
+    assert isinstance(sheet.records, LazyRecords) and not sheet.records.built
+    assert checked.issues == check_loaded(eager, view, Settings(), TODAY).issues
+    [eager_sheet] = [s for s in eager.sheets if s.kind == "complaints"]
+    assert len(sheet.records) == sheet.rows > 100
+    assert sheet.records == eager_sheet.records  # 工号 filled in from the staff list
+
+
+@pytest.mark.parametrize("ids", [[], [""], ["", ""], ["TS1"], ["TS1", " TS2 ", "投诉3"],
+                                 ["a\x00b", "c"], ["\x00"]])
+def test_ids_asked_of_the_caller_arrive_as_they_were_sent(ids: list[str]) -> None:
+    from officekit.validate.pipeline import _pack_ids, _unpack_ids
+
+    assert _unpack_ids(_pack_ids(ids)) == ids

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -191,6 +191,55 @@ def is_result_sheet(name: str, first_cell: Any) -> bool:
 Record = dict[str, Any]
 
 
+class LazyRecords(list):  # type: ignore[type-arg]
+    """A sheet's records, built from its columns the first time anything looks at them.
+
+    ``validate`` checks a register from its columns (SheetResult.values) and lets the records
+    go unread: a 100,000-row sheet is then spared 100,000 dicts. Whatever looks (iterates,
+    indexes, measures, compares, copies, changes) gets the built list, as if it had always
+    been there. ``build`` is called once, when first needed.
+    """
+
+    __slots__ = ("_build",)
+
+    def __init__(self, build: Callable[[], list[Record]]) -> None:
+        super().__init__()
+        self._build: Callable[[], list[Record]] | None = build
+
+    @property
+    def built(self) -> bool:
+        return self._build is None
+
+    def _ready(self) -> None:
+        build = self._build
+        if build is not None:
+            self._build = None
+            list.extend(self, build())
+
+    def __reduce_ex__(self, protocol: Any) -> Any:  # pickled and copied as the plain list
+        self._ready()
+        return (list, (list(list.__iter__(self)),))
+
+
+def _after_build(name: str) -> Any:
+    method = getattr(list, name)
+
+    def call(self: LazyRecords, *args: Any, **kwargs: Any) -> Any:
+        self._ready()
+        return method(self, *args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+for _name in ("__len__", "__iter__", "__reversed__", "__getitem__", "__contains__", "__eq__",
+              "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__repr__", "__add__",
+              "__mul__", "__rmul__", "__iadd__", "__imul__", "__setitem__", "__delitem__",
+              "append", "extend", "insert", "pop", "remove", "clear", "copy", "count", "index",
+              "reverse", "sort"):
+    setattr(LazyRecords, _name, _after_build(_name))
+
+
 @dataclass(slots=True)
 class SheetResult:
     """What the intake understood of one sheet."""
@@ -219,8 +268,11 @@ class SheetResult:
         """``record.get(key)`` of every record, in order: the column as read when the sheet
         keeps it (no dict looked up per row), else taken from the records."""
         found = self.values.get(key)
-        if found is not None and len(found) == len(self.records):
-            return found
+        if found is not None:
+            records = self.records
+            if (isinstance(records, LazyRecords) and not records.built) or \
+                    len(found) == len(records):  # (what is not built is built from these)
+                return found
         return [r.get(key) for r in self.records]
 
 

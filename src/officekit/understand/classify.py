@@ -14,14 +14,15 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress, count, repeat, zip_longest
-from operator import is_
+from operator import is_, itemgetter
 from pathlib import PurePath
 from typing import Any
 
 from officekit.i18n import t
 from officekit.kinds import KINDS, FieldType, Kind
-from officekit.model import Issue, Record, SheetResult, is_result_sheet
+from officekit.model import Issue, LazyRecords, Record, SheetResult, is_result_sheet
 from officekit.read import RawSheet, Workbook
 from officekit.settings import Settings
 from officekit.understand.headers import (
@@ -225,12 +226,14 @@ def _parse_column(values: list[Any], parse: Parser, numbers: list[int], name: st
 
 
 def read_records(name: str, rows: list[list[Any]], cmap: ColumnMap, settings: Settings,
-                 year: int | None, seq_layout: bool = False) -> _Read:
+                 year: int | None, seq_layout: bool = False, lazy: bool = False) -> _Read:
     """Parse every data row under ``cmap``'s header into a record (the hot path).
 
     Works column by column: a parser is built once per column and mapped over its values, so
     a 100,000-row sheet costs a fraction of a microsecond per cell. Records are then zipped
-    together, with ``_sheet`` and ``_row`` (the sheet's own 1-based row).
+    together, with ``_sheet`` and ``_row`` (the sheet's own 1-based row). ``lazy``: the
+    records are :class:`~officekit.model.LazyRecords`, zipped from the columns as they are
+    when first looked at (unless a default is to be filled in: then at once).
     """
     kind = cmap.kind
     header = cmap.header
@@ -247,8 +250,8 @@ def read_records(name: str, rows: list[list[Any]], cmap: ColumnMap, settings: Se
         parsed = None if col is None else _parse_column(
             cells[col], parsers[f.name], numbers, name, col, header.text(col), f.name, issues)
         if f.type is FieldType.STAFF:
-            columns[f"{f.name}_id"] = None if parsed is None else [p[0] for p in parsed]
-            columns[f"{f.name}_name"] = None if parsed is None else [p[1] for p in parsed]
+            columns[f"{f.name}_id"] = None if parsed is None else list(map(_FIRST, parsed))
+            columns[f"{f.name}_name"] = None if parsed is None else list(map(_SECOND, parsed))
         else:
             columns[f.name] = parsed
 
@@ -258,18 +261,31 @@ def read_records(name: str, rows: list[list[Any]], cmap: ColumnMap, settings: Se
             _required(group, present, kind, cmap, columns, cells, numbers, name, issues)
 
     keys = ("_sheet", "_row", *columns)
-    values = [repeat(name), numbers, *(repeat(None) if c is None else c
-                                      for c in columns.values())]
-    records: list[Record] = list(map(dict, map(zip, repeat(keys), zip(*values, strict=False))))
     by_key = {"_row": numbers} | {k: c for k, c in columns.items() if c is not None}
-    for key, default in _defaults(kind, settings):
-        column = columns[key]
-        if column is None or None in column:
-            by_key.pop(key, None)  # the records hold the defaults, not the column
-            for rec in records:
-                if rec[key] is None:
-                    rec[key] = default(rec)
+    defaults = [(key, default) for key, default in _defaults(kind, settings)
+                if (column := columns[key]) is None or None in column]
+    if lazy and not defaults:
+        return _Read(LazyRecords(partial(_zip_records, name, keys, by_key)), issues,
+                     len(numbers), by_key)
+    records = _zip_records(name, keys, by_key)
+    for key, default in defaults:
+        by_key.pop(key, None)  # the records hold the defaults, not the column
+        for rec in records:
+            if rec[key] is None:
+                rec[key] = default(rec)
     return _Read(records, issues, len(records), by_key)
+
+
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
+def _zip_records(name: str, keys: tuple[str, ...], columns: dict[str, list[Any]]
+                 ) -> list[Record]:
+    """One record per row: ``_sheet`` is ``name``, each other key its value in ``columns``
+    (None for a key with no column there)."""
+    values = [repeat(name), *(repeat(None) if (c := columns.get(k)) is None else c
+                              for k in keys[1:])]
+    return list(map(dict, map(zip, repeat(keys), zip(*values, strict=False))))
 
 
 def _nones(column: list[Any]) -> list[int]:
@@ -401,14 +417,18 @@ def gc_paused() -> Iterator[None]:
 
 
 def understand_sheet(sheet: RawSheet, settings: Settings, file_name: str = "",
-                     index: HeaderIndex | None = None) -> tuple[SheetResult, list[Issue]]:
-    """One sheet → its kind, header, period and records, with the parse-level issues."""
+                     index: HeaderIndex | None = None, *, lazy_records: bool = False
+                     ) -> tuple[SheetResult, list[Issue]]:
+    """One sheet → its kind, header, period and records, with the parse-level issues.
+    ``lazy_records``: see :func:`read_records` (``lazy``)."""
     with gc_paused():
-        return _understand_sheet(sheet, settings, file_name, index or build_index(settings))
+        return _understand_sheet(sheet, settings, file_name, index or build_index(settings),
+                                 lazy_records)
 
 
 def _understand_sheet(sheet: RawSheet, settings: Settings, file_name: str,
-                      index: HeaderIndex) -> tuple[SheetResult, list[Issue]]:
+                      index: HeaderIndex, lazy_records: bool
+                      ) -> tuple[SheetResult, list[Issue]]:
     if all(is_blank(v) for row in sheet.rows for v in row):
         return _skipped(sheet, "empty")
     candidates = header_candidates(sheet)
@@ -437,7 +457,8 @@ def _understand_sheet(sheet: RawSheet, settings: Settings, file_name: str,
         if seq_layout:
             rows = _fill_down(rows, header.row, [cmap.fields[k] for k in ("department", "role")
                                                  if k in cmap.fields])
-        read = read_records(sheet.name, rows, cmap, settings, year, seq_layout)
+        read = read_records(sheet.name, rows, cmap, settings, year, seq_layout,
+                            lazy=lazy_records and not seq_layout)
         if seq_layout:
             read.records = _group_duties(read.records)
             read.values = {}
@@ -471,12 +492,12 @@ def _understand_sheet(sheet: RawSheet, settings: Settings, file_name: str,
     return result, issues
 
 
-def understand_workbook(wb: Workbook, settings: Settings, file_name: str
-                        ) -> tuple[list[SheetResult], list[Issue]]:
+def understand_workbook(wb: Workbook, settings: Settings, file_name: str, *,
+                        lazy_records: bool = False) -> tuple[list[SheetResult], list[Issue]]:
     """Every sheet of a workbook understood; ``no-known-sheet`` when none is of a known kind.
 
     Hidden sheets of a known kind are read like the others; unknown sheets are skipped with
-    an ``info`` note.
+    an ``info`` note. ``lazy_records``: see :func:`read_records` (``lazy``).
     """
     index = build_index(settings)
     results: list[SheetResult] = []
@@ -484,7 +505,8 @@ def understand_workbook(wb: Workbook, settings: Settings, file_name: str
     for sheet in wb.sheets:
         if is_result_sheet(sheet.name, sheet.cell(1, 0)):
             continue  # an annotated copy dropped back in: its issue list is not data
-        result, found = understand_sheet(sheet, settings, file_name, index)
+        result, found = understand_sheet(sheet, settings, file_name, index,
+                                         lazy_records=lazy_records)
         results.append(result)
         issues.extend(found)
     if not any(r.kind for r in results):

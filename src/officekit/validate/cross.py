@@ -37,7 +37,7 @@ from typing import Any
 
 from officekit.canonical import OPEN_STATUSES, RESOLVED
 from officekit.kinds import KINDS
-from officekit.model import Issue, Record, Severity, SheetResult, cell_ref
+from officekit.model import Issue, LazyRecords, Record, Severity, SheetResult, cell_ref
 from officekit.settings import Settings, Shift
 from officekit.validate.view import LedgerView
 
@@ -223,9 +223,10 @@ class StaffList:
 def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Issue]:
     """Resolve every person a record names against the staff list; fill in 工号 and 姓名.
 
-    A wide schedule has one record per cell: its person is reported once per row.
+    A wide schedule has one record per cell: its person is reported once per row. Read and
+    filled in by column (SheetResult.values): records not yet built are built with them.
     """
-    naming = [s for s in sheets if s.kind in STAFF_REFS and s.records]
+    naming = [s for s in sheets if s.kind in STAFF_REFS and s.column("_row")]
     if not naming:
         return
     if not staff:
@@ -237,9 +238,9 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
     for sheet in naming:
         id_key, name_key, cell_field = STAFF_REFS[sheet.kind or ""]
         ids, names = sheet.column(id_key), sheet.column(name_key)
-        for key in (id_key, name_key):  # the records are completed below, not the columns
-            sheet.values.pop(key, None)
-        for record, sid, name in zip(sheet.records, ids, names, strict=True):
+        filled_ids, filled_names = list(ids), list(names)
+        for j, (sid, name, row) in enumerate(zip(ids, names, sheet.column("_row"),
+                                                strict=True)):
             # every row of a register: _text inlined
             sid = None if sid is None else str(sid).strip() or None
             name = None if name is None else str(name).strip() or None
@@ -251,16 +252,31 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
                                              _text(person.get("name")))
             res = found[0]
             if res.staff is not None:
-                record[id_key], record[name_key] = found[1], found[2]
+                filled_ids[j], filled_names[j] = found[1], found[2]
                 continue
-            if res.code is None or (sheet.name, record.get("_row")) in reported:
+            if res.code is None or (sheet.name, row) in reported:
                 continue
-            reported.add((sheet.name, record.get("_row")))
+            reported.add((sheet.name, row))
             cell = cell_field
             if cell is None or cell not in sheet.field_cols:
                 cell = id_key if sid and id_key in sheet.field_cols else name_key
-            yield issue_at(res.code, sheet, record, cell, value=staff_label(sid, name),
+            yield issue_at(res.code, sheet, None, cell, row=row, value=staff_label(sid, name),
                            **res.params)
+        _fill_in(sheet, id_key, ids, filled_ids)
+        _fill_in(sheet, name_key, names, filled_names)
+
+
+def _fill_in(sheet: SheetResult, key: str, was: list[Any], column: list[Any]) -> None:
+    """``key`` of the records set from ``column`` where it differs from what they held
+    (``was``): in the built records, and in the sheet's columns (which records not yet built
+    are built from)."""
+    records = sheet.records
+    if not isinstance(records, LazyRecords) or records.built:
+        for record, old, value in zip(records, was, column, strict=True):
+            if value is not old:
+                record[key] = value
+    if sheet.values or isinstance(records, LazyRecords):
+        sheet.values[key] = column
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,19 +285,21 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
 
 def check_links(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Issue]:
     """Visits against their complaints (this file's, else the ledger's) and status changes
-    against the ledger."""
-    here: dict[str, Record] = {}  # the first complaint of each id in the file
+    against the ledger. The complaints are read by column (SheetResult.column)."""
+    # the 受理时间 of the first complaint of each id in the file
+    here: dict[str, Any] = {}
     for sheet in sheets:
         if sheet.kind != "complaints":
             continue
         ids = key_texts(sheet, "complaint_id")
+        received = sheet.column("received_at")
         if ids is not None:  # at C speed; reversed, so that the first of an id wins
-            here = dict(zip(reversed(ids), reversed(sheet.records), strict=True)) | here
+            here = dict(zip(reversed(ids), reversed(received), strict=True)) | here
             continue
-        for r in sheet.records:
-            cid = _text(r.get("complaint_id"))
+        for raw, when in zip(sheet.column("complaint_id"), received, strict=True):
+            cid = _text(raw)
             if cid:
-                here.setdefault(cid, r)
+                here.setdefault(cid, when)
     visits = [(s, r) for s in sheets if s.kind == "visits" for r in s.records
               if _text(r.get("complaint_id"))]
     wanted = set(here) | {str(r["complaint_id"]).strip() for _, r in visits}
@@ -291,23 +309,26 @@ def check_links(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Iss
     for sheet in sheets:
         if sheet.kind != "complaints" or not closed:
             continue
-        for r, cid, status in zip(sheet.records, sheet.column("complaint_id"),
-                                  sheet.column("status"), strict=True):
+        for cid, status, row in zip(sheet.column("complaint_id"), sheet.column("status"),
+                                    sheet.column("_row"), strict=True):
             if (_text(cid) or "") in closed and status in OPEN_STATUSES:
-                yield issue_at("status-regression", sheet, r, "status",
-                               complaint_id=r["complaint_id"], ledger_status=RESOLVED)
+                yield issue_at("status-regression", sheet, None, "status", row=row,
+                               value=status, complaint_id=cid, ledger_status=RESOLVED)
 
     for sheet, r in visits:
         cid = str(r["complaint_id"]).strip()
-        complaint = here.get(cid) or stored.get(cid)
-        if complaint is None:
+        if cid in here:
+            when = here[cid]
+        elif cid in stored:
+            when = stored[cid].get("received_at")
+        else:
             yield issue_at("unknown-complaint", sheet, r, "complaint_id")
             continue
-        visited, received = as_date(r.get("visited_at")), as_date(complaint.get("received_at"))
-        if visited is not None and received is not None and visited < received:
+        visited, received_on = as_date(r.get("visited_at")), as_date(when)
+        if visited is not None and received_on is not None and visited < received_on:
             yield issue_at("date-order", sheet, r, "visited_at", variant="visit",
                            complaint_id=cid, this_value=when_text(visited),
-                           other_value=when_text(complaint.get("received_at")))
+                           other_value=when_text(when))
 
 
 # --------------------------------------------------------------------------------------------

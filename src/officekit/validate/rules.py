@@ -234,20 +234,20 @@ def check_dates(sheets: Sequence[SheetResult], today: date) -> Iterator[Issue]:
 
 
 def _out_of_order(sheet: SheetResult, later: str, earlier: str) -> Iterator[tuple[int, Issue]]:
-    records = sheet.records
+    rows = sheet.column("_row")
     for j, (a, b) in enumerate(zip(sheet.column(later), sheet.column(earlier), strict=True)):
         if a is None or b is None:
             continue
         if type(a) is datetime and type(b) is datetime and a >= b:
             continue  # in order whether compared by day or by time
         if _before(a, b):
-            yield j, issue_at("date-order", sheet, records[j], later,
+            yield j, issue_at("date-order", sheet, None, later, row=rows[j], value=a,
                               this_value=when_text(a), other_column=_header(sheet, earlier),
                               other_value=when_text(b))
 
 
 def _in_future(sheet: SheetResult, name: str, today: date) -> Iterator[tuple[int, Issue]]:
-    records = sheet.records
+    rows = sheet.column("_row")
     # the day after today at midnight: a datetime on or after it lies on a later day
     after = datetime.combine(today + timedelta(days=1), time()) if today < date.max else None
     for j, value in enumerate(sheet.column(name)):
@@ -260,7 +260,8 @@ def _in_future(sheet: SheetResult, name: str, today: date) -> Iterator[tuple[int
         else:
             day = as_date(value)
         if day is not None and day > today:
-            yield j, issue_at("future-date", sheet, records[j], name, today=today.isoformat())
+            yield j, issue_at("future-date", sheet, None, name, row=rows[j], value=value,
+                              today=today.isoformat())
 
 
 def _header(sheet: SheetResult, field_name: str) -> str:
@@ -287,18 +288,20 @@ def check_status(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
             continue
         names = list(dict.fromkeys(name for rules in by_status.values() for name, _ in rules))
         columns = {name: sheet.column(name) for name in names}
+        rows = sheet.column("_row")
         for j, status in enumerate(sheet.column("status")):
             rules = by_status.get(status) if isinstance(status, str) else None
             if not rules:
                 continue
-            r = sheet.records[j]
             for name, filled in rules:
-                if _blank(columns[name][j]) != filled:
+                value = columns[name][j]
+                if _blank(value) != filled:
                     continue
                 if filled:
                     cell = name if name in sheet.field_cols else "status"
-                    yield issue_at("status-fields", sheet, r, cell, status=status,
+                    yield issue_at("status-fields", sheet, None, cell, row=rows[j],
+                                   value=value if cell == name else status, status=status,
                                    missing=_header(sheet, name))
                 else:
-                    yield issue_at("status-fields", sheet, r, name, variant="unexpected",
-                                   status=status)
+                    yield issue_at("status-fields", sheet, None, name, row=rows[j],
+                                   value=value, variant="unexpected", status=status)
