@@ -212,3 +212,53 @@ def test_templates_check_default_templates_clean(loaded: Path) -> None:
     data = json.loads(res.stdout)["templates"]
     assert len(data) == 8  # the five documents and the evaluation's visitor, lead, none
     assert all(t["problems"] == [] for t in data)
+
+
+PROBE = """
+import gc, json, sys
+from officekit.cli.app import cli, common, freezes_after_imports, imported, main
+
+@cli.command("probe-plain")
+@common
+def probe_plain(ctx):
+    print(json.dumps({"plain": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+
+@cli.command("probe-one-shot")
+@common
+@freezes_after_imports
+def probe_one_shot(ctx):
+    before = gc.isenabled()
+    imported()
+    print(json.dumps({"before": before, "after": gc.isenabled(),
+                      "frozen": gc.get_freeze_count() > 0, "young": gc.get_threshold()[0]}))
+
+main(sys.argv[1:])
+"""
+
+
+def test_console_commands_run_with_the_garbage_collector_on(tmp_path: Path) -> None:
+    """The console entry keeps the collector off only for the imports: an ordinary command
+    (watch, worker: long-running) starts with it on and nothing frozen; a one-shot command
+    turns it on once its imports are done, with them frozen. In-process callers (CliRunner)
+    are never touched."""
+    import subprocess
+    import sys
+
+    ws = tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE, encoding="utf-8")
+    run = [sys.executable, str(script)]
+    plain = subprocess.run([*run, "probe-plain", "-w", str(ws)], capture_output=True, text=True,
+                           check=True)
+    assert json.loads(plain.stdout) == {"plain": True, "frozen": 0}
+    one_shot = subprocess.run([*run, "probe-one-shot", "-w", str(ws)], capture_output=True,
+                              text=True, check=True)
+    assert json.loads(one_shot.stdout) == {"before": False, "after": True, "frozen": True,
+                                           "young": 10_000}
+    import gc
+
+    assert gc.isenabled()
+    assert CliRunner().invoke(cli, ["kpis", "-w", str(ws), "--period", "2026-10"]).exit_code \
+        in (0, 1)
+    assert gc.isenabled() and gc.get_threshold()[0] != 10_000

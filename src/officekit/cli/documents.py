@@ -15,6 +15,7 @@ from officekit.cli.app import (
     as_of_day,
     cli,
     common,
+    freezes_after_imports,
     imported,
     option_help,
     parse_period,
@@ -52,6 +53,7 @@ from officekit.scope import check_department, check_staff
     help=option_help("documents.output"),
 )
 @common
+@freezes_after_imports
 def kpis(
     ctx: Ctx, period_text: str, department: str | None, as_of: Any, fmt: str, output: Path | None
 ) -> None:
@@ -114,6 +116,7 @@ def kpis(
 )
 @click.option("--pdf", is_flag=True, help=option_help("documents.pdf"))
 @common
+@freezes_after_imports
 def report(
     ctx: Ctx,
     kind: str,
