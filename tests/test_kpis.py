@@ -560,3 +560,49 @@ def test_kpis_for_period_reads_the_ledger(ledger_url: str) -> None:
     b = stored.person("1002")
     # B's follow-up visit is dated 2 Nov: fetched through its complaint link, not the period.
     assert b is not None and b.followup_rate == 1.0
+
+
+class _WholeRecords:
+    """The ledger, but every read gives whole records (``fields`` ignored)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def staff(self) -> list[Any]:
+        return self.ledger.staff()
+
+    def file_spans(self) -> list[Any]:
+        return self.ledger.file_spans()
+
+    def complaints(self, start: Any, end: Any, fields: Any = None) -> list[Any]:
+        return self.ledger.complaints(start, end)
+
+    def complaints_by_id(self, ids: Any, fields: Any = None) -> dict[str, Any]:
+        return self.ledger.complaints_by_id(ids)
+
+    def visits(self, start: Any, end: Any, fields: Any = None) -> list[Any]:
+        return self.ledger.visits(start, end)
+
+    def visits_for_complaints(self, ids: Any, fields: Any = None) -> list[Any]:
+        return self.ledger.visits_for_complaints(ids)
+
+    def schedule(self, start: Any, end: Any, fields: Any = None) -> list[Any]:
+        return self.ledger.schedule(start, end)
+
+
+def test_kpis_read_only_the_fields_they_use(ledger_url: str) -> None:
+    """kpis_for_period reads a few fields of each complaint, visit and schedule entry: every
+    figure, detail and target line is the same as from whole records (October and the
+    quarter, with a late-dated follow-up, name-only records and shifts)."""
+    sheets = [SheetResult(name, kind, records=[{**r, "_row": i + 2} for i, r in enumerate(rs)])
+              for name, kind, rs in (("花名册", "staff", STAFF),
+                                     ("投诉", "complaints", COMPLAINTS),
+                                     ("回访", "visits", VISITS),
+                                     ("排班", "schedule", SCHEDULE))]
+    with Ledger.open(ledger_url) as ledger:
+        ledger.store_accepted(FileInfo("0" * 64, "x.xlsx", "x.xlsx", 1, datetime(2026, 11, 5)),
+                              sheets, [])
+        for period in (OCT, Period.parse("2026-Q4"), Period.parse("2026-11")):
+            some = kpis_for_period(ledger, period, Settings(), AS_OF)
+            whole = kpis_for_period(_WholeRecords(ledger), period, Settings(), AS_OF)
+            assert some.staff and repr(some) == repr(whole)

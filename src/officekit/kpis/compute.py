@@ -73,7 +73,15 @@ SHOWN_COMPLAINT_METRICS = ("closure_rate", "on_time_rate", "resolution_days", "f
 SHOWN_VISIT_METRICS = ("visit_success_rate", "visit_timeliness", "visit_target_rate",
                        "visit_scored_rate")
 
-# What compute_kpis reads of a schedule entry (a month is ~10,000 of them: the rest stays put)
+# What compute_kpis and the rules it uses read of each record (kpis_for_period fetches only
+# these: a month is thousands of complaints and visits and ~10,000 schedule entries, whose
+# descriptions, phones and provenance stay in the ledger). A rule that reads another field
+# adds it here; tests/test_kpis.py compares with whole records.
+COMPLAINT_FIELDS = ("complaint_id", "received_at", "customer", "category", "severity",
+                    "department", "handler_id", "handler_name", "status", "resolved_at",
+                    "satisfaction")
+VISIT_FIELDS = ("visit_id", "visited_at", "customer", "staff_id", "staff_name",
+                "complaint_id", "reached", "satisfaction", "_file_id", "_row", "_key")
 SCHEDULE_FIELDS = ("date", "shift", "staff_id", "staff_name", "department")
 
 PersonKey = tuple[str, str]  # ("id", staff_id) or ("name", name) for unresolved records
@@ -385,14 +393,18 @@ class KpiSource(Protocol):
     def staff(self) -> list[Record]: ...
 
     def complaints(self, start: date | datetime | None = None,
-                   end: date | datetime | None = None) -> list[Record]: ...
+                   end: date | datetime | None = None,
+                   fields: Sequence[str] | None = None) -> list[Record]: ...
 
-    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]: ...
+    def complaints_by_id(self, ids: Collection[str],
+                         fields: Sequence[str] | None = None) -> dict[str, Record]: ...
 
     def visits(self, start: date | datetime | None = None,
-               end: date | datetime | None = None) -> list[Record]: ...
+               end: date | datetime | None = None,
+               fields: Sequence[str] | None = None) -> list[Record]: ...
 
-    def visits_for_complaints(self, ids: Collection[str]) -> list[Record]: ...
+    def visits_for_complaints(self, ids: Collection[str],
+                              fields: Sequence[str] | None = None) -> list[Record]: ...
 
     def schedule(self, start: date, end: date,
                  fields: Sequence[str] | None = None) -> list[Record]: ...
@@ -409,12 +421,13 @@ def kpis_for_period(source: KpiSource, period: Period, settings: Settings, as_of
     after the period end count), the complaints those visits follow up, the period's schedule,
     the whole staff list, and which registers cover the period.
     """
-    complaints = source.complaints(period.start_at, period.end_at)
-    made = source.visits(period.start_at, period.end_at)
+    complaints = source.complaints(period.start_at, period.end_at, COMPLAINT_FIELDS)
+    made = source.visits(period.start_at, period.end_at, VISIT_FIELDS)
     have = {c["complaint_id"] for c in complaints}
     followed = source.complaints_by_id(
-        {v["complaint_id"] for v in made if v.get("complaint_id")} - have)
-    visits = made + source.visits_for_complaints([c["complaint_id"] for c in complaints])
+        {v["complaint_id"] for v in made if v.get("complaint_id")} - have, COMPLAINT_FIELDS)
+    visits = made + source.visits_for_complaints([c["complaint_id"] for c in complaints],
+                                                 VISIT_FIELDS)
     schedule = source.schedule(period.start, period.end, SCHEDULE_FIELDS)
     return compute_kpis(period, source.staff(), [*complaints, *followed.values()], visits,
                         schedule, settings, as_of, calendar=calendar,

@@ -39,13 +39,9 @@ _RECORD_KEYS: dict[str, tuple[str, ...]] = {
     kind: (*COLUMNS[kind], "extra", "_file_id", "_sheet", "_row", "_col", "_key", "_updated_at")
     for kind in RECORD_TABLES
 }
-
-
-def _record_columns(kind: str) -> list[Any]:
-    """The columns that make a record of ``kind``, in the order of :data:`_RECORD_KEYS`."""
-    c = RECORD_TABLES[kind].c
-    return [*(c[name] for name in COLUMNS[kind]), c.extra, c.file_id, c.sheet, c.row, c.col,
-            c.natural_key, c.updated_at]
+# The column of each record key that is not a field of the same name.
+_KEY_COLUMNS = {"_file_id": "file_id", "_sheet": "sheet", "_row": "row", "_col": "col",
+                "_key": "natural_key", "_updated_at": "updated_at"}
 
 
 class RecordQueries(Transactional):
@@ -53,21 +49,19 @@ class RecordQueries(Transactional):
 
     def _records(self, kind: str, *where: ColumnElement[bool], order: Iterable[Any] = (),
                  fields: Sequence[str] | None = None) -> list[Record]:
-        """Records of ``kind`` (``fields``: only those record fields, without provenance)."""
+        """Records of ``kind``; ``fields``: only these keys of each (fields, ``extra`` or
+        provenance such as ``_file_id``) — a caller that reads a few of a record's twenty
+        keys from thousands of rows leaves the rest (long texts) in the database."""
         table = RECORD_TABLES[kind]
-        if fields is None:
-            keys = _RECORD_KEYS[kind]
-            columns = _record_columns(kind)
-        else:
-            keys = tuple(fields)
-            columns = [table.c[name] for name in keys]
+        keys = _RECORD_KEYS[kind] if fields is None else tuple(fields)
+        columns = [table.c[_KEY_COLUMNS.get(key, key)] for key in keys]
         with self._transaction() as conn:
-            # only the record's columns, fetched in one call and zipped with its keys: a
-            # month's schedule is ~10,000 rows, and a mapping per row cost more than the query
+            # fetched in one call and zipped with the keys: a month's schedule is ~10,000
+            # rows, and a mapping per row cost more than the query
             rows = conn.execute(select(*columns).where(*where)
                                 .order_by(*order, table.c.id)).all()
         records: list[Record] = [dict(zip(keys, row, strict=True)) for row in rows]
-        if fields is None:
+        if "extra" in keys:
             for record in records:
                 if not record["extra"]:
                     record["extra"] = {}
@@ -82,18 +76,24 @@ class RecordQueries(Transactional):
         return self.staff()
 
     def complaints(self, start: date | datetime | None = None,
-                   end: date | datetime | None = None) -> list[Record]:
-        """Complaints with ``start <= received_at < end`` (either bound may be None)."""
+                   end: date | datetime | None = None,
+                   fields: Sequence[str] | None = None) -> list[Record]:
+        """Complaints with ``start <= received_at < end`` (either bound may be None);
+        ``fields``: only these keys of each."""
         t = RECORD_TABLES["complaints"]
         return self._records("complaints", *_between(t.c.received_at, start, end),
-                             order=(t.c.received_at, t.c.complaint_id))
+                             order=(t.c.received_at, t.c.complaint_id), fields=fields)
 
     def complaints_all(self) -> list[Record]:
         """Every complaint held."""
         return self.complaints()
 
-    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
-        """LedgerView: the stored complaints among ``ids`` (complaint_id → record)."""
+    def complaints_by_id(self, ids: Collection[str],
+                         fields: Sequence[str] | None = None) -> dict[str, Record]:
+        """LedgerView: the stored complaints among ``ids`` (complaint_id → record);
+        ``fields``: only these keys of each (complaint_id always)."""
+        if fields is not None and "complaint_id" not in fields:
+            fields = ("complaint_id", *fields)
         t = RECORD_TABLES["complaints"]
         wanted = set(ids)
         if len(wanted) > 2000:
@@ -103,28 +103,36 @@ class RecordQueries(Transactional):
                 wanted &= {row[0] for row in conn.execute(select(t.c.complaint_id))}
         found: dict[str, Record] = {}
         for chunk in _chunks(wanted):
-            for rec in self._records("complaints", t.c.complaint_id.in_(chunk)):
+            for rec in self._records("complaints", t.c.complaint_id.in_(chunk),
+                                     fields=fields):
                 found[rec["complaint_id"]] = rec
         return found
 
     def visits(self, start: date | datetime | None = None,
-               end: date | datetime | None = None) -> list[Record]:
-        """Visits with ``start <= visited_at < end`` (either bound may be None)."""
+               end: date | datetime | None = None,
+               fields: Sequence[str] | None = None) -> list[Record]:
+        """Visits with ``start <= visited_at < end`` (either bound may be None);
+        ``fields``: only these keys of each."""
         t = RECORD_TABLES["visits"]
         return self._records("visits", *_between(t.c.visited_at, start, end),
-                             order=(t.c.visited_at,))
+                             order=(t.c.visited_at,), fields=fields)
 
-    def visits_for_complaints(self, ids: Collection[str]) -> list[Record]:
-        """Visits linked by complaint_id to any of ``ids``, by visited_at."""
+    def visits_for_complaints(self, ids: Collection[str],
+                              fields: Sequence[str] | None = None) -> list[Record]:
+        """Visits linked by complaint_id to any of ``ids``, by visited_at; ``fields``: only
+        these keys of each (and what they are ordered by: visited_at, _key)."""
         t = RECORD_TABLES["visits"]
+        if fields is not None:
+            fields = (*fields, *(k for k in ("visited_at", "_key") if k not in fields))
         found = [rec for chunk in _chunks(set(ids))
-                 for rec in self._records("visits", t.c.complaint_id.in_(chunk))]
+                 for rec in self._records("visits", t.c.complaint_id.in_(chunk),
+                                          fields=fields)]
         return sorted(found, key=lambda r: (r["visited_at"], r["_key"]))
 
     def schedule(self, start: date, end: date,
                  fields: Sequence[str] | None = None) -> list[Record]:
         """Schedule entries with ``start <= date <= end`` (inclusive), by date and person;
-        ``fields``: only these fields of each (the KPIs read five of a record's eighteen)."""
+        ``fields``: only these keys of each (the KPIs read five of a record's eighteen)."""
         t = RECORD_TABLES["schedule"]
         return self._records("schedule", t.c.date >= start, t.c.date <= end,
                              order=(t.c.date, t.c.person, t.c.shift), fields=fields)
