@@ -583,7 +583,9 @@ class _WholeRecords:
     def visits(self, start: Any, end: Any, fields: Any = None) -> list[Any]:
         return self.ledger.visits(start, end)
 
-    def visits_for_complaints(self, ids: Any, fields: Any = None) -> list[Any]:
+    def visits_for_complaints_received(self, start: Any, end: Any,
+                                       fields: Any = None) -> list[Any]:
+        ids = [c["complaint_id"] for c in self.ledger.complaints(start, end)]
         return self.ledger.visits_for_complaints(ids)
 
     def schedule(self, start: Any, end: Any, fields: Any = None) -> list[Any]:

@@ -252,6 +252,33 @@ def test_schedule_fields_are_the_whole_records_fields_in_the_same_order(ledger: 
     assert whole[-1]["extra"] == {"备注": "替班"} and whole[0]["extra"] == {}
 
 
+def test_visits_for_complaints_received_in_one_query(ledger: Ledger) -> None:
+    """The visits of the complaints received in a span, fetched in one query, are those the
+    id lookup finds for the same complaints: visits dated after the span, on both bounds,
+    none for a complaint outside it, unlinked or linked to an unknown id; same order."""
+    complaints = [complaint("C001", DT(2026, 10, 1, 0, 0)), complaint("C002", DT(2026, 10, 31,
+                  23, 59)), complaint("C003", DT(2026, 11, 1, 0, 0)),
+                  complaint("C004", DT(2026, 9, 30, 23, 59)), complaint("C005", DT(2026, 10, 9))]
+    visits = [visit(DT(2026, 11, 3), "V1", complaint_id="C002"), visit(DT(2026, 10, 2), "V2"),
+              visit(DT(2026, 11, 2), "V3", complaint_id="C003"),
+              visit(DT(2026, 10, 5), "V4", complaint_id="C004"),
+              visit(DT(2026, 10, 6), "V5", complaint_id=None),
+              visit(DT(2026, 10, 7), "V6", complaint_id="C999"),
+              visit(DT(2026, 10, 2), None, complaint_id="C005", customer="李女士"),
+              visit(DT(2026, 10, 2), "V8", complaint_id="C005")]
+    ledger.store_accepted(info("a.xlsx"), [sheet("complaints", *complaints),
+                                           sheet("visits", *visits)], [])
+    start, end = DT(2026, 10, 1), DT(2026, 11, 1)
+    ids = [c["complaint_id"] for c in ledger.complaints(start, end)]
+    assert ids == ["C001", "C005", "C002"]
+    expected = ledger.visits_for_complaints(ids)
+    assert [v["visit_id"] for v in expected] == [None, "V2", "V8", "V1"]  # by date, key
+    assert ledger.visits_for_complaints_received(start, end) == expected
+    keys = ("visit_id", "satisfaction")
+    assert ledger.visits_for_complaints_received(start, end, keys) == [
+        {k: v[k] for k in (*keys, "visited_at", "_key")} for v in expected]
+
+
 # --- the schedule replacement rule ------------------------------------------------------------
 
 def _entries(led: Ledger) -> list[tuple[Any, ...]]:

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from officekit.canonical import DEFAULT_SEVERITY, RESOLVED, WITHDRAWN
 from officekit.kpis.calendar import WorkCalendar
@@ -95,8 +94,7 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
+class _Facts(NamedTuple):
     """What one complaint adds to the figures of whoever is judged on it (a person, their
     department): worked out once per complaint and summed for each."""
 
@@ -135,7 +133,8 @@ def _complaint_facts(c: Record, linked: dict[str, list[Record]], settings: Setti
             deadline=deadline, resolved_at=c.get("resolved_at") if is_resolved else None,
             status=c.get("status") or "", days_late=late,
         ),
-        last_day=max(d for d in (deadline, resolved_day, received, as_of) if d),
+        last_day=max(deadline, received, as_of) if resolved_day is None else max(
+            deadline, received, as_of, resolved_day),
         resolve_days=resolve_days, followed_up=followed, score=score)
 
 
@@ -298,14 +297,17 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
         ([e for e in schedule if period.contains(e["date"])], "staff_id", "staff_name", duties),
     )
     for records, id_field, name_field, bucket in sources:
+        found: dict[tuple[Any, Any], PersonKey | None] = {}  # a person's records share it
+        with_department = bucket is not made
         for r in records:
-            key = directory.key(r.get(id_field), r.get(name_field))
+            who = r.get(id_field), r.get(name_field)
+            key = found[who] if who in found else found.setdefault(who, directory.key(*who))
             if key is None:
                 continue
             bucket[key].append(r)
-            if r.get(name_field):
-                seen_names.setdefault(key, r[name_field])
-            if bucket is not made and r.get("department"):
+            if who[1]:
+                seen_names.setdefault(key, who[1])
+            if with_department and r.get("department"):
                 seen_departments[key][r["department"]] += 1
 
     listed: dict[PersonKey, Record | None] = {
@@ -403,8 +405,9 @@ class KpiSource(Protocol):
                end: date | datetime | None = None,
                fields: Sequence[str] | None = None) -> list[Record]: ...
 
-    def visits_for_complaints(self, ids: Collection[str],
-                              fields: Sequence[str] | None = None) -> list[Record]: ...
+    def visits_for_complaints_received(self, start: date | datetime, end: date | datetime,
+                                       fields: Sequence[str] | None = None,
+                                       ) -> list[Record]: ...
 
     def schedule(self, start: date, end: date,
                  fields: Sequence[str] | None = None) -> list[Record]: ...
@@ -426,8 +429,8 @@ def kpis_for_period(source: KpiSource, period: Period, settings: Settings, as_of
     have = {c["complaint_id"] for c in complaints}
     followed = source.complaints_by_id(
         {v["complaint_id"] for v in made if v.get("complaint_id")} - have, COMPLAINT_FIELDS)
-    visits = made + source.visits_for_complaints([c["complaint_id"] for c in complaints],
-                                                 VISIT_FIELDS)
+    visits = made + source.visits_for_complaints_received(period.start_at, period.end_at,
+                                                          VISIT_FIELDS)
     schedule = source.schedule(period.start, period.end, SCHEDULE_FIELDS)
     return compute_kpis(period, source.staff(), [*complaints, *followed.values()], visits,
                         schedule, settings, as_of, calendar=calendar,

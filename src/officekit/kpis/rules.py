@@ -9,6 +9,7 @@ list read these, so they can never disagree about whether a complaint was late.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -51,6 +52,7 @@ def _cn_number(text: str) -> int:
     return total + current
 
 
+@functools.lru_cache(maxsize=4096)
 def natural_key(text: str | None) -> tuple[tuple[int, int, str], ...]:
     """Sort key that orders ``E2`` before ``E10`` and 客服二部 before 客服三部 before 客服十部."""
     parts: list[tuple[int, int, str]] = []

@@ -129,6 +129,17 @@ class RecordQueries(Transactional):
                                           fields=fields)]
         return sorted(found, key=lambda r: (r["visited_at"], r["_key"]))
 
+    def visits_for_complaints_received(self, start: date | datetime, end: date | datetime,
+                                       fields: Sequence[str] | None = None) -> list[Record]:
+        """What :meth:`visits_for_complaints` gives for the complaints received with ``start
+        <= received_at < end``, in one query (a month is thousands of complaint ids)."""
+        t, c = RECORD_TABLES["visits"], RECORD_TABLES["complaints"]
+        if fields is not None:
+            fields = (*fields, *(k for k in ("visited_at", "_key") if k not in fields))
+        received = select(c.c.complaint_id).where(*_between(c.c.received_at, start, end))
+        found = self._records("visits", t.c.complaint_id.in_(received), fields=fields)
+        return sorted(found, key=lambda r: (r["visited_at"], r["_key"]))
+
     def schedule(self, start: date, end: date,
                  fields: Sequence[str] | None = None) -> list[Record]:
         """Schedule entries with ``start <= date <= end`` (inclusive), by date and person;

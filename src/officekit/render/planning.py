@@ -110,7 +110,7 @@ class _Reads:
         self.complaints = ledger.complaints
         self.complaints_by_id = ledger.complaints_by_id
         self.visits = ledger.visits
-        self.visits_for_complaints = ledger.visits_for_complaints
+        self.visits_for_complaints_received = ledger.visits_for_complaints_received
         self.schedule = ledger.schedule
 
     def staff(self) -> list[Record]:
