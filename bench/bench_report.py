@@ -272,8 +272,14 @@ def same_text(jobs: list[tuple[dict[str, Any], Path, Path]], docxtpl_out: Path) 
 
 
 def stages() -> dict[str, float]:
-    """Run the report in this (fresh) process, serially, timing each library call."""
+    """Run the report in this (fresh) process, serially, timing each library call — under
+    the command's own conditions (cli/app.main and imported(): the garbage collector off
+    during the imports, then what they made frozen)."""
+    import gc
+
     started = time.perf_counter()
+    gc.disable()
+    import officekit.cli.app as app
     import officekit.publish as publish
     import officekit.render.planning as planning
     import officekit.render.reports as reports
@@ -281,6 +287,8 @@ def stages() -> dict[str, float]:
     from officekit.ledger.store import Ledger
     from officekit.workspace import Workspace
 
+    app._CONSOLE = True  # as main() marks the console process
+    app.imported()
     spent: dict[str, float] = {"start-up (imports)": time.perf_counter() - started}
 
     def timed(module: Any, name: str, stage: str, **force: Any) -> None:
