@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -34,9 +35,11 @@ def test_render_many_renders_every_job_in_order(tmp_path: Path, parallel: bool |
     jobs: list[tuple[Any, Path]] = [(_kpi_context(i), tmp_path / f"{i}.docx") for i in range(5)]
     jobs.append((partial(_kpi_context, 5), tmp_path / "5.docx"))  # a context built in the worker
     done: list[Path] = []
+    digests: dict[str, str] = {}
     paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, on_done=done.append,
-                        parallel=parallel)
+                        parallel=parallel, digests=digests)
     assert paths == [out for _, out in jobs]
+    assert digests == {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
     assert sorted(done) == sorted(paths)
     for i, path in enumerate(paths):
         assert table_rows(path)[1] == [f"指标{i}", str(i), str(i * 2)]
@@ -104,9 +107,11 @@ def test_forked_helpers_render_their_share_and_report_each_document(tmp_path: Pa
     jobs: list[tuple[Any, Path]] = [(partial(_context_from, os.getpid(), "", i),
                                      tmp_path / f"{i}.docx") for i in range(40)]
     done: list[Path] = []
+    digests: dict[str, str] = {}
     paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, on_done=done.append,
-                        parallel=True)
+                        parallel=True, digests=digests)
     assert paths == [out for _, out in jobs] and sorted(done) == sorted(paths)
+    assert digests == {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
     rows = [table_rows(p)[1] for p in paths]
     assert [r[:2] for r in rows] == [[f"指标{i}", str(i)] for i in range(40)]
     assert {r[2] for r in rows} == {"helper", "here"}  # both processes rendered

@@ -63,8 +63,8 @@ def list_in_manifest(ws: Workspace, documents: Sequence[Document]) -> None:
     written = [d for d in documents if d.rendered]
     written += [d for d in documents
                 if not d.rendered and paths.relative(d.path) not in listed]
-    for doc in written:
-        doc.sha256 = _sha256(doc.path)
+    for doc in written:  # the renderer gives the digest of what it wrote; else read it
+        doc.sha256 = doc.sha256 or _sha256(doc.path)
     if not written:
         return
     now = datetime.now().replace(microsecond=0)

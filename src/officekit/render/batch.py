@@ -12,6 +12,7 @@ large enough to pay for that.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -26,7 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from officekit.errors import OfficekitError
 from officekit.render.docprops import DocumentProperties
-from officekit.render.engine import TemplateProblemsError, WordTemplate, compile_template
+from officekit.render.engine import (
+    TemplateProblemsError,
+    WordTemplate,
+    compile_template,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -35,6 +41,7 @@ ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Job = tuple[ContextSource, "str | Path"]
 Batch = tuple["str | Path", Iterable[Job], "Mapping[str, bytes] | None"]
 _Todo = tuple[WordTemplate, ContextSource, str, bytes]  # template, context, output, zip comment
+_Finished = Callable[[str, bytes], None]  # a document written: its path and SHA-256
 # Below this much estimated serial work, starting worker processes costs more than it saves
 # (a plain evaluation report renders in ~1 ms). A forked helper costs ~5 ms to start and end;
 # forkserver / spawned workers (a process with threads, Windows) import the renderer and compile
@@ -42,6 +49,7 @@ _Todo = tuple[WordTemplate, ContextSource, str, bytes]  # template, context, out
 POOL_THRESHOLD_SECONDS = 1.5
 FORK_THRESHOLD_SECONDS = 0.05
 _INDEX = struct.Struct("<I")  # a job's index in the pipes; _FAILED starts a failure record
+_DONE = struct.Struct("<I32s")  # a finished job: its index and its file's SHA-256
 _FAILED = 0xFFFFFFFF
 _MAX_TOKENS = 1024  # 4 KiB of indices: fits the token pipe's buffer on every POSIX system
 _WORKER: WordTemplate | None = None
@@ -54,22 +62,24 @@ def _init_worker(template_path: str, properties: DocumentProperties | None = Non
     _WORKER_PROPERTIES = properties
 
 
-def _render_chunk(jobs: list[tuple[ContextSource, str, bytes]]) -> list[str]:
+def _render_chunk(jobs: list[tuple[ContextSource, str, bytes]]) -> list[tuple[str, bytes]]:
     assert _WORKER is not None, "worker initializer did not run"
-    for source, out, comment in jobs:
-        _render_one(_WORKER, source, out, comment, _WORKER_PROPERTIES)
-    return [out for _, out, _ in jobs]
+    return [(out, _render_one(_WORKER, source, out, comment, _WORKER_PROPERTIES))
+            for source, out, comment in jobs]
 
 
 def _render_one(template: WordTemplate, source: ContextSource, out: str | Path,
-                comment: bytes = b"", properties: DocumentProperties | None = None) -> Path:
+                comment: bytes = b"", properties: DocumentProperties | None = None) -> bytes:
+    """Render one document to ``out`` (atomically); the SHA-256 of the file written."""
     context = source() if callable(source) else source
     try:
-        return template.render(context, out, comment=comment, properties=properties)
+        data = template.render_bytes(context, comment=comment, properties=properties)
     except TemplateProblemsError as exc:
         raise TemplateProblemsError(problems=exc.problems, key="error.template.render-failed",
                                     path=str(out), detail_zh=exc.text("zh"),
                                     detail_en=exc.text("en")) from exc
+    write_atomic(Path(out), data)
+    return hashlib.sha256(data).digest()
 
 
 def _pool_context() -> Any:
@@ -90,7 +100,8 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
                 *, on_done: Callable[[Path], None] | None = None,
                 parallel: bool | None = None,
                 comments: Mapping[str, bytes] | None = None,
-                properties: DocumentProperties | None = None) -> list[Path]:
+                properties: DocumentProperties | None = None,
+                digests: dict[str, str] | None = None) -> list[Path]:
     """Render many documents from one template; returns the output paths in job order.
 
     A job is ``(context, out_path)``; the context may also be a zero-argument callable that
@@ -106,16 +117,19 @@ def render_many(template_path: str | Path, jobs: Iterable[Job], workers: int | N
     output is written atomically. ``on_done`` is called here with each finished path
     (progress). The first failure stops the batch and is raised, naming the document.
     ``comments`` maps an output path (as ``str``) to the zip comment its document gets;
-    ``properties`` go into every document's File → Properties.
+    ``properties`` go into every document's File → Properties. ``digests`` receives each
+    written file's SHA-256 (hex) by its output path (as ``str``): the manifest lists it
+    without reading the file back.
     """
     return render_batches([(template_path, jobs, comments)], workers, on_done=on_done,
-                          parallel=parallel, properties=properties)
+                          parallel=parallel, properties=properties, digests=digests)
 
 
 def render_batches(batches: Iterable[Batch], workers: int | None = None, *,
                    on_done: Callable[[Path], None] | None = None,
                    parallel: bool | None = None,
-                   properties: DocumentProperties | None = None) -> list[Path]:
+                   properties: DocumentProperties | None = None,
+                   digests: dict[str, str] | None = None) -> list[Path]:
     """:func:`render_many` for several templates at once: ``(template_path, jobs, comments)``
     each; the output paths in the order of the batches and their jobs.
 
@@ -130,24 +144,29 @@ def render_batches(batches: Iterable[Batch], workers: int | None = None, *,
         todo.extend((template, source, str(out), notes.get(str(out), b""))
                     for source, out in jobs)
     pool_context = _pool_context()
+    written = digests if digests is not None else {}
+
+    def finished(out: str, digest: bytes) -> None:
+        written[out] = digest.hex()
+        if on_done:
+            on_done(Path(out))
+
     if pool_context.get_start_method() == "fork":
-        _render(todo, workers, on_done, parallel, properties, pool_context)
+        _render(todo, workers, finished, parallel, properties, pool_context)
     else:
         for _, group in groupby(todo, key=lambda item: item[0]):
-            _render(list(group), workers, on_done, parallel, properties, pool_context)
+            _render(list(group), workers, finished, parallel, properties, pool_context)
     return [Path(out) for _, _, out, _ in todo]
 
 
-def _render(todo: list[_Todo], workers: int | None, on_done: Callable[[Path], None] | None,
+def _render(todo: list[_Todo], workers: int | None, on_done: _Finished,
             parallel: bool | None, properties: DocumentProperties | None,
             pool_context: Any) -> None:
     count = min(workers or os.cpu_count() or 1, len(todo))
 
     def serial(batch: list[_Todo]) -> None:
         for template, source, out, comment in batch:
-            done = _render_one(template, source, out, comment, properties)
-            if on_done:
-                on_done(done)
+            on_done(out, _render_one(template, source, out, comment, properties))
 
     forked = pool_context.get_start_method() == "fork"
     threshold = FORK_THRESHOLD_SECONDS if forked else POOL_THRESHOLD_SECONDS
@@ -174,7 +193,7 @@ def _render(todo: list[_Todo], workers: int | None, on_done: Callable[[Path], No
                         count, on_done, properties, pool_context)
 
 
-def _render_forked(todo: list[_Todo], count: int, on_done: Callable[[Path], None] | None,
+def _render_forked(todo: list[_Todo], count: int, on_done: _Finished,
                    properties: DocumentProperties | None) -> None:
     """Render ``todo`` here and in ``count - 1`` forked copies of this process.
 
@@ -219,10 +238,12 @@ def _render_forked(todo: list[_Todo], count: int, on_done: Callable[[Path], None
         while len(buffer) >= _INDEX.size:
             index = _INDEX.unpack_from(buffer)[0]
             if index != _FAILED:
-                del buffer[:_INDEX.size]
+                if len(buffer) < _DONE.size:
+                    break
+                _, digest = _DONE.unpack_from(buffer)
+                del buffer[:_DONE.size]
                 finished.add(index)
-                if on_done:
-                    on_done(Path(todo[index][2]))
+                on_done(todo[index][2], digest)
                 continue
             if len(buffer) < 3 * _INDEX.size:
                 break
@@ -255,14 +276,13 @@ def _render_forked(todo: list[_Todo], count: int, on_done: Callable[[Path], None
             for index in range(start, min(start + per, len(todo))):
                 template, source, out, comment = todo[index]
                 try:
-                    _render_one(template, source, out, comment, properties)
+                    digest = _render_one(template, source, out, comment, properties)
                 except Exception as exc:
                     failures[index] = exc
                     stop()
                     break
                 finished.add(index)
-                if on_done:
-                    on_done(Path(out))
+                on_done(out, digest)
             for fd in helpers.values():
                 collect(fd, wait=False)
     finally:
@@ -293,11 +313,11 @@ def _helper(todo: list[_Todo], per: int, tokens: int, results: int,
             for index in range(start, min(start + per, len(todo))):
                 template, source, out, comment = todo[index]
                 try:
-                    _render_one(template, source, out, comment, properties)
+                    digest = _render_one(template, source, out, comment, properties)
                 except BaseException as exc:
                     _write_all(results, _failure_record(index, exc))
                     raise
-                _write_all(results, _INDEX.pack(index))
+                _write_all(results, _DONE.pack(index, digest))
         status = 0
     finally:
         os._exit(status)
@@ -318,7 +338,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _render_in_pool(template: WordTemplate, todo: list[tuple[ContextSource, str, bytes]],
-                    count: int, on_done: Callable[[Path], None] | None,
+                    count: int, on_done: _Finished,
                     properties: DocumentProperties | None, pool_context: Any) -> list[Path]:
     size = max(1, min(16, len(todo) // (count * 4)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
@@ -327,13 +347,14 @@ def _render_in_pool(template: WordTemplate, todo: list[tuple[ContextSource, str,
 
 def _run_pool(template: WordTemplate, chunks: list[list[tuple[ContextSource, str, bytes]]],
               todo: list[tuple[ContextSource, str, bytes]], count: int,
-              on_done: Callable[[Path], None] | None, properties: DocumentProperties | None,
+              on_done: _Finished, properties: DocumentProperties | None,
               pool_context: Any) -> list[Path]:
     from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
     with ProcessPoolExecutor(count, mp_context=pool_context, initializer=_init_worker,
                              initargs=(str(template.path), properties)) as pool:
-        futures: list[Future[list[str]]] = [pool.submit(_render_chunk, c) for c in chunks]
+        futures: list[Future[list[tuple[str, bytes]]]] = [pool.submit(_render_chunk, c)
+                                                          for c in chunks]
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -343,7 +364,6 @@ def _run_pool(template: WordTemplate, chunks: list[list[tuple[ContextSource, str
                     for other in pending:
                         other.cancel()
                     raise failure
-                if on_done:
-                    for out in future.result():
-                        on_done(Path(out))
+                for out, digest in future.result():
+                    on_done(out, digest)
     return [Path(out) for _, out, _ in todo]

@@ -134,8 +134,12 @@ def render_documents(
         want_pdf = want_pdf or req.pdf
     # every stale document of every request and template at once: one set of helper
     # processes for the whole report (render/batch.py)
-    render_batches(batches, properties=properties,
+    digests: dict[str, str] = {}
+    render_batches(batches, properties=properties, digests=digests,
                    on_done=(lambda p: progress(p.name)) if progress else None)
+    for doc in documents:  # the manifest lists each with the digest of the bytes written
+        if doc.rendered:
+            doc.sha256 = digests.get(str(doc.path), "")
     for job in attached:
         for attachment in job.attachments:
             write_attachment(attachment, winpath.place(
@@ -219,6 +223,7 @@ def _number_tocs(conv: Converter, jobs: list[_TocJob],
             compile_template(job.template).render(
                 toc_with_pages(job.context, found), job.doc.path, comment=job.comment,
                 properties=properties)
+            job.doc.sha256 = ""  # other bytes now: hashed when listed
 
 
 def _convert_pdfs(ws: Workspace, docs: list[Document], progress: Progress | None,
