@@ -142,3 +142,22 @@ def test_a_forked_helper_that_dies_is_an_error_not_missing_documents(tmp_path: P
     missing = [p for _, p in jobs if not p.exists()]
     assert info.value.params["count"] == len(missing) > 0
     assert info.value.params["path"] == str(missing[0])
+
+
+def test_a_process_with_threads_renders_in_a_pool_of_its_own_workers(tmp_path: Path) -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        jobs: list[tuple[Any, Path]] = [(_kpi_context(i), tmp_path / f"{i}.docx")
+                                        for i in range(6)]
+        digests: dict[str, str] = {}
+        done: list[Path] = []
+        paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True,
+                            digests=digests, on_done=done.append)
+    finally:
+        stop.set()
+        other.join()
+    assert paths == [out for _, out in jobs] and sorted(done) == sorted(paths)
+    assert [table_rows(p)[1][0] for p in paths] == [f"指标{i}" for i in range(6)]
+    assert digests == {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
