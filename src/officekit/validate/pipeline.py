@@ -69,7 +69,7 @@ def read_file(path: Path, settings: Settings, keep_workbook: bool = True, *,
     sha = sha256_file(path)
     with gc_paused():  # a large sheet is millions of objects, none in a cycle
         try:
-            wb = open_workbook(path, settings.limits)
+            wb = open_workbook(path, settings.limits, trim_after_read=not lazy_records)
         except WorkbookError as exc:
             return _unreadable(path, sha, exc)
         sheets, issues = understand_workbook(wb, settings, path.name,
