@@ -354,3 +354,55 @@ def test_an_unknown_cause_is_left_to_the_watch_log(tmp_path: Path) -> None:
     assert f"技术细节：{raw}" in file_summary(res, "zh")
     english = file_summary(res, "en")
     assert f"technical detail: {raw}" in english and not _cjk(english.replace(raw, ""))
+
+
+def _summary(path: str) -> object:
+    """What open_workbook makes of ``path``: the sheets as read, or the refusal."""
+    try:
+        wb = open_workbook(Path(path))
+    except WorkbookError as exc:
+        return ("refused", exc.code, dict(exc.params))
+    return [(s.name, s.rows, sorted(s.hidden_rows), sorted(s.formula_no_cache), s.merged,
+             s.visible) for s in wb.sheets]
+
+
+_BESIDE = [fx.xlsx_excel_like, fx.xlsx_formulas_no_cache, fx.xlsx_namespaced,
+           fx.xlsx_wrong_dimension, fx.xlsx_openpyxl, fx.xlsm_macro, _rows_without_r,
+           fx.broken_sheet_xml, fx.encrypted_xlsx, fx.truncated_xlsx, _bad_crc_xlsx]
+
+
+def test_reading_beside_the_scan_gives_what_reading_after_it_gives(tmp_path: Path) -> None:
+    """In the guarded child (an address-space limit: calamine reads the first sheet while the
+    raw XML is measured) every file reads, or is refused, exactly as in this process (no
+    limit: measured first, then read)."""
+    from officekit.read.guard import ChildLimits, ReaderPool
+
+    pool = ReaderPool(1)
+    try:
+        for n, make in enumerate(_BESIDE):
+            folder = tmp_path / str(n)
+            folder.mkdir()
+            path = str(make(folder))
+            assert pool.run(_summary, path, limits=ChildLimits(2048, 60, 60)) == \
+                _summary(path), make.__name__
+    finally:
+        pool.close()
+
+
+def test_a_sheet_too_large_for_calamine_beside_the_scan_is_still_too_large(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """calamine dies allocating XFD1048576 before the scan has refused it: the file is read
+    again with the scan first, and refused as too large, without a word on stderr."""
+    from officekit.read import guard
+    from officekit.settings import Settings
+    from officekit.validate.pipeline import load_file
+
+    monkeypatch.setattr(guard, "_POOL", None)  # children started now write to captured fds
+    try:
+        loaded = load_file(_stray_far_cell(tmp_path), Settings(), keep_workbook=False)
+    finally:
+        guard.shared_pool().close()
+    assert [i.code for i in loaded.issues] == ["too-large"]
+    assert loaded.issues[0].params["cols"] == "XFD"
+    assert "memory allocation" not in capfd.readouterr().err

@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import io
+import os
+import sys
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,8 @@ from officekit.read.xlsx_meta import (
     count_rows,
     ods_merged_ranges,
     renamed_package,
+    sheet_details,
+    sheet_extents,
     used_columns,
     xlsx_sheet_meta,
 )
@@ -120,11 +124,12 @@ def _in_thread(fn: Callable[[], Any]) -> Callable[[], Any]:
     return result
 
 
-def _read_sheets(book: CalamineWorkbook) -> list[RawSheet]:
+def _read_sheets(book: CalamineWorkbook, first: Any = None) -> list[RawSheet]:
+    """Every sheet's cells; ``first``: the first sheet as calamine read it already."""
     with book:
         sheets: list[RawSheet] = []
-        for meta in book.sheets_metadata:
-            sheet = book.get_sheet_by_name(meta.name)
+        for n, meta in enumerate(book.sheets_metadata):
+            sheet = first if n == 0 and first is not None else book.get_sheet_by_name(meta.name)
             rows = _clean_rows(sheet.to_python(skip_empty_area=False))
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
             sheets.append(RawSheet(
@@ -132,6 +137,88 @@ def _read_sheets(book: CalamineWorkbook) -> list[RawSheet]:
                 merged=merged,
             ))
         return sheets
+
+
+def _address_space_capped() -> bool:
+    """Whether this process runs under an address-space limit (the guarded reading child on
+    POSIX): a sheet too large to hold then fails calamine's allocation instead of taking the
+    machine's memory, so calamine may start on it before the scan has measured it."""
+    try:
+        import resource
+    except ImportError:  # Windows: no limit, so the scan always comes first
+        return False
+    return resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
+
+
+def _open_and_read_first(path: Path, fmt: str) -> tuple[CalamineWorkbook, Any]:
+    """The package opened (names made unique) and its first sheet read by calamine."""
+    book = _unique_book(path, _open_book(path), fmt)
+    try:
+        names = book.sheet_names
+        return book, book.get_sheet_by_name(names[0]) if names else None
+    except BaseException:
+        book.close()
+        raise
+
+
+def _read_beside_scan(path: Path, fmt: str, limits: Limits
+                      ) -> tuple[CalamineWorkbook, Any, dict[str, SheetMeta]]:
+    """Under an address-space limit: calamine opens the package and reads its first sheet
+    (outside the GIL, on the other core) while this thread measures every sheet in the raw
+    XML; the hidden rows and formulas are read after. Everything is then decided as if the
+    scan had come first: its errors, then a sheet too large (what calamine built of it is
+    dropped unseen), then calamine's own errors. calamine failing to allocate a sheet too
+    large kills the process before that: the caller reads the file again with the scan
+    first (see officekit.validate.pipeline)."""
+    with _stderr_quiet():  # calamine's last words on a sheet too large: the retry says it
+        return _read_beside_scan_loud(path, fmt, limits)
+
+
+@contextlib.contextmanager
+def _stderr_quiet() -> Iterator[None]:
+    """Send this process's standard error (the file descriptor: native code writes there) to
+    the null device for a while."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        yield
+        return
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def _read_beside_scan_loud(path: Path, fmt: str, limits: Limits
+                           ) -> tuple[CalamineWorkbook, Any, dict[str, SheetMeta]]:
+    reading = _in_thread(partial(_open_and_read_first, path, fmt))
+    try:
+        extents = _guard(path, fmt, lambda: sheet_extents(path))
+        for name, (meta, _scan) in extents.items():
+            _guard(path, fmt, partial(_check_size, path, name, meta.part, meta, limits))
+        failure: BaseException | None = None
+        try:
+            book, first = reading()
+        except BaseException as exc:  # after the scan's details have had their say
+            failure = exc
+        metas = _guard(path, fmt, lambda: sheet_details(path, extents))
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            found = reading()  # not left running behind the error
+            found[0].close()
+        raise
+    if failure is not None:
+        _guard(path, fmt, partial(_reraise, failure))
+    return book, first, metas
+
+
+def _reraise(exc: BaseException) -> None:
+    raise exc
 
 
 def release_freed_memory() -> None:
@@ -194,7 +281,7 @@ def _check_size(path: Path, name: str, part: str | None, meta: SheetMeta,
 
 
 def open_workbook(path: Path, limits: Limits | None = None, *,
-                  trim_after_read: bool = True) -> Workbook:
+                  trim_after_read: bool = True, scan_first: bool = False) -> Workbook:
     """Read every sheet of an .xlsx/.xlsm/.xls/.ods file into a :class:`Workbook`.
 
     ``rows[0]`` is always sheet row 1 (leading empty rows kept as ``[]``, trailing empty
@@ -210,12 +297,19 @@ def open_workbook(path: Path, limits: Limits | None = None, *,
     Without ``trim_after_read`` the memory calamine parsed the sheets in is not handed back
     to the system at once (~30 ms for a 100,000-row sheet): for a caller that builds little
     from the rows (``validate``'s lazy records), whose peak is calamine's own.
+
+    Under an address-space limit (the guarded child on POSIX) calamine reads the first sheet
+    while the raw XML is measured (see :func:`_read_beside_scan`); a sheet too large then
+    kills the process, and the caller reads again with ``scan_first``: measured, then read.
     """
     path = Path(path)
     limits = limits or Limits()
     fmt = detect_format(path, limits)
     metas: dict[str, SheetMeta] = {}
-    if fmt in ("xlsx", "xlsm"):
+    first: Any = None  # the first sheet, when calamine read it beside the scan
+    if fmt in ("xlsx", "xlsm") and not scan_first and _address_space_capped():
+        book, first, metas = _read_beside_scan(path, fmt, limits)
+    elif fmt in ("xlsx", "xlsm"):
         # calamine opens the package (outside the GIL) while this thread scans the raw XML;
         # the scan must be done before any sheet is parsed, to refuse a sheet too large to
         # hold. Its errors come first, as if the two ran one after the other.
@@ -228,12 +322,12 @@ def open_workbook(path: Path, limits: Limits | None = None, *,
             with contextlib.suppress(BaseException):
                 opening()  # not left running behind the error
             raise
-        book: CalamineWorkbook = _guard(path, fmt, opening)
+        book = _guard(path, fmt, opening)
+        book = _guard(path, fmt, partial(_unique_book, path, book, fmt))
+        release_freed_memory()  # what the scan of the raw XML used, before the sheets are parsed
     else:
         book = _guard(path, fmt, lambda: _open_book(path))
-    book = _guard(path, fmt, partial(_unique_book, path, book, fmt))
-    release_freed_memory()  # what the scan of the raw XML used, before the sheets are parsed
-    sheets: list[RawSheet] = _guard(path, fmt, partial(_read_sheets, book))
+    sheets: list[RawSheet] = _guard(path, fmt, partial(_read_sheets, book, first))
     if trim_after_read:
         release_freed_memory()  # the sheets as calamine parsed them are gone
     if not any(s.rows for s in sheets):

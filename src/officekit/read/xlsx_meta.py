@@ -181,7 +181,8 @@ def _row_count(chunk: bytes) -> int:
     return chunk.count(b"<row") + chunk.count(b":row ")
 
 
-def _prefilter(stream: IO[bytes], reopen: Callable[[], IO[bytes]] | None = None) -> _Scan:
+def _prefilter(stream: IO[bytes], reopen: Callable[[], IO[bytes]] | None = None,
+               keep: bool = True) -> _Scan:
     """Stream a worksheet part once, without parsing: may it have hidden rows or formulas,
     and how far does it reach (see :class:`SheetMeta`). The chunks are kept until the part is
     known to need no scan (they cost what calamine's own copy of the part does), so a part
@@ -190,7 +191,8 @@ def _prefilter(stream: IO[bytes], reopen: Callable[[], IO[bytes]] | None = None)
     Given ``reopen`` (the part streamed again from its start), the ``<row`` elements are not
     counted (``rows_written`` None: a pass over the part that only the refusal of a sheet too
     large needs, see :func:`count_rows`) unless rows without a leading ``r`` make the count
-    the extent; the part is then streamed again and counted throughout.
+    the extent; the part is then streamed again and counted throughout. Without ``keep`` no
+    chunk is kept (the part is read again if it needs the scan: see :func:`sheet_details`).
     """
     scan = _Scan(rows_written=0 if reopen is None else None)
     tail = b""
@@ -201,7 +203,7 @@ def _prefilter(stream: IO[bytes], reopen: Callable[[], IO[bytes]] | None = None)
         if scan.kept > _KEEP_MAX:
             scan.too_big = True
             scan.chunks.clear()
-        else:
+        elif keep:
             scan.chunks.append(chunk)
         if scan.rows_written is not None:
             scan.rows_written += _row_count(chunk)
@@ -218,7 +220,7 @@ def _prefilter(stream: IO[bytes], reopen: Callable[[], IO[bytes]] | None = None)
             if scan.rows_written is None:
                 assert reopen is not None
                 with reopen() as again:
-                    return _prefilter(again)
+                    return _prefilter(again, keep=keep)
             scan.max_row = max(scan.max_row, scan.rows_written)
         cols = set(_WIDE_COLS.findall(chunk)) | set(_WIDE_COLS.findall(seam))
         if cols:
@@ -322,26 +324,62 @@ def parse_sheet_xml(stream: IO[bytes]) -> SheetMeta:
 
 def scan_sheet_part(zf: zipfile.ZipFile, part: str) -> SheetMeta:
     """Hidden rows, uncached formula cells and extent of one worksheet part of an open package."""
+    meta, scan = _extent(zf, part, keep=True)
+    _details(zf, part, scan, meta)
+    return meta
+
+
+def _extent(zf: zipfile.ZipFile, part: str, keep: bool) -> tuple[SheetMeta, _Scan]:
     with zf.open(part) as stream:
-        scan = _prefilter(stream, lambda: zf.open(part))
-    meta = SheetMeta()
-    if (scan.hide or scan.formula) and scan.too_big:
+        scan = _prefilter(stream, lambda: zf.open(part), keep=keep)
+    meta = SheetMeta(max_row=scan.max_row, max_col=scan.max_col,
+                     rows_written=scan.rows_written, part=part)
+    return meta, scan
+
+
+def _details(zf: zipfile.ZipFile, part: str, scan: _Scan, meta: SheetMeta) -> None:
+    """Fill in ``meta``'s hidden rows and uncached formulas, if the prefilter saw any."""
+    if not (scan.hide or scan.formula):
+        return
+    found = SheetMeta()
+    if scan.too_big:
         with zf.open(part) as stream:
-            meta = parse_sheet_xml(stream)
-    elif scan.hide or scan.formula:
-        data = b"".join(scan.chunks)
+            found = parse_sheet_xml(stream)
+    else:
+        data = b"".join(scan.chunks) if scan.chunks else zf.read(part)
         scan.chunks.clear()
         try:
             if scan.namespaced:
                 raise _NeedsParse
-            meta = _scan_bytes(data, scan)
+            found = _scan_bytes(data, scan)
         except _NeedsParse:
             del data
             with zf.open(part) as stream:
-                meta = parse_sheet_xml(stream)
-    meta.max_row, meta.max_col = scan.max_row, scan.max_col
-    meta.rows_written, meta.part = scan.rows_written, part
-    return meta
+                found = parse_sheet_xml(stream)
+    meta.hidden_rows, meta.formula_no_cache = found.hidden_rows, found.formula_no_cache
+
+
+SheetExtents = dict[str, tuple[SheetMeta, _Scan]]
+
+
+def sheet_extents(path: Path) -> SheetExtents:
+    """Per sheet name, how far each worksheet reaches (SheetMeta's extent; its hidden rows and
+    formulas come from :func:`sheet_details`), keeping no part in memory: what must be known
+    before calamine builds a sheet, streamed while calamine reads."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: _extent(zf, part, keep=False) for name, part in sheet_parts(zf).items()}
+
+
+def sheet_details(path: Path, extents: SheetExtents) -> dict[str, SheetMeta]:
+    """:func:`sheet_extents` completed with each sheet's hidden rows and uncached formulas
+    (a part whose prefilter saw any is read again)."""
+    out: dict[str, SheetMeta] = {}
+    with zipfile.ZipFile(path) as zf:
+        for name, (meta, scan) in extents.items():
+            if meta.part is not None:
+                _details(zf, meta.part, scan, meta)
+            out[name] = meta
+    return out
 
 
 _ANY_CELL_COL = re.compile(rb"\sr=[\"']([A-Za-z]{1,3})\d")

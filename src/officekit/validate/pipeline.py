@@ -60,16 +60,18 @@ class LoadedFile:
 
 
 def read_file(path: Path, settings: Settings, keep_workbook: bool = True, *,
-              lazy_records: bool = False) -> LoadedFile:
+              lazy_records: bool = False, scan_first: bool = False) -> LoadedFile:
     """Hash, open and understand one file in this process; an unreadable file becomes one
     file-level error. What the guarded child runs (see :func:`load_file`). Without
     ``keep_workbook`` the cells as read are let go once understood (only the annotated copy of
     a rejected file needs them), and not sent back. ``lazy_records``: records built only
-    when looked at (see classify.read_records), for a check that reads the columns."""
+    when looked at (see classify.read_records), for a check that reads the columns.
+    ``scan_first``: see :func:`~officekit.read.workbook.open_workbook`."""
     sha = sha256_file(path)
     with gc_paused():  # a large sheet is millions of objects, none in a cycle
         try:
-            wb = open_workbook(path, settings.limits, trim_after_read=not lazy_records)
+            wb = open_workbook(path, settings.limits, trim_after_read=not lazy_records,
+                               scan_first=scan_first)
         except WorkbookError as exc:
             return _unreadable(path, sha, exc)
         sheets, issues = understand_workbook(wb, settings, path.name,
@@ -79,10 +81,11 @@ def read_file(path: Path, settings: Settings, keep_workbook: bool = True, *,
     return LoadedFile(path, sha, wb if keep_workbook else None, sheets, list(issues))
 
 
-def _read_to_send(path: Path, settings: Settings, keep_workbook: bool) -> LoadedFile:
+def _read_to_send(path: Path, settings: Settings, keep_workbook: bool, scan_first: bool
+                  ) -> LoadedFile:
     """:func:`read_file` as the guarded child sends it back: the records, without the
     columns they were built from (SheetResult.values: the same values again)."""
-    item = read_file(path, settings, keep_workbook)
+    item = read_file(path, settings, keep_workbook, scan_first=scan_first)
     for sheet in item.sheets:
         sheet.values = {}
     return item
@@ -111,8 +114,12 @@ def load_file(path: Path, settings: Settings, *, stopping: Callable[[], bool] | 
         return _unreadable(path, "", exc)
     limits = settings.limits
     try:
-        return shared_pool().run(_read_to_send, path, settings, keep_workbook,
-                                 limits=child_limits(limits), stopping=stopping)
+        try:
+            return shared_pool().run(_read_to_send, path, settings, keep_workbook, False,
+                                     limits=child_limits(limits), stopping=stopping)
+        except ReaderDied:  # perhaps calamine, building a sheet too large: measured first now
+            return shared_pool().run(_read_to_send, path, settings, keep_workbook, True,
+                                     limits=child_limits(limits), stopping=stopping)
     except ReadOverLimit as exc:
         return _over_limit(path, limits, exc)
     except ReaderDied as exc:
@@ -159,10 +166,12 @@ def _unpack_ids(ids: str | list[str]) -> list[str]:
     return ids.split(_SEP) if isinstance(ids, str) else ids
 
 
-def _read_and_check(path: Path, settings: Settings, today: date) -> FileResult:
+def _read_and_check(path: Path, settings: Settings, today: date, scan_first: bool = False
+                    ) -> FileResult:
     """What the child runs for :func:`check_file`: read, understand and check ``path``; the
     result without its records (the caller prints issues and sheets, not rows)."""
-    item = read_file(path, settings, keep_workbook=False, lazy_records=True)
+    item = read_file(path, settings, keep_workbook=False, lazy_records=True,
+                     scan_first=scan_first)
     with gc_paused():
         result = check_loaded(item, _AskedView(), settings, today)
         result.sheets = [replace(s, records=[], values={}) for s in result.sheets]
@@ -208,7 +217,11 @@ class CheckInChild:
             return getattr(view, question)(*args)
 
         try:
-            return self._running.result(answer)
+            try:
+                return self._running.result(answer)
+            except ReaderDied:  # perhaps calamine, building a sheet too large: measured first
+                return shared_pool().run(_read_and_check, path, settings, today, True,
+                                         limits=child_limits(settings.limits), answer=answer)
         except ReadOverLimit as exc:
             return check_loaded(_over_limit(path, settings.limits, exc), view, settings, today)
         except ReaderDied as exc:
