@@ -155,6 +155,15 @@ def _evaluation_jobs(data: ReportData, req: ReportRequest) -> list[Job]:
         raise UsageError(key="error.report.unknown-staff", period=str(req.period),
                          staff=req.staff_id)
     sources = data.sources(req.period, contexts.EVALUATION_KINDS)
+    # each period's scores by 工号, as contexts.score_trend reads them (its first row of an
+    # id), looked up once per period instead of once per person and period
+    scores: list[dict[str | None, float | None]] = []
+    for past in trend_results:
+        by_id: dict[str | None, float | None] = {}
+        for r in past.staff:
+            by_id.setdefault(r.staff_id, r.score)
+        scores.append(by_id)
+    templates: dict[str, str] = {}  # scheme → its template file (a file check per scheme)
     jobs = []
     skipped: dict[str, int] = {}
     for row in rows:
@@ -164,7 +173,8 @@ def _evaluation_jobs(data: ReportData, req: ReportRequest) -> list[Job]:
             continue  # no data of what this person is judged on: no evaluation
         scheme = result.scheme(row.scheme)
         who = row.staff_id or row.name or "?"
-        trend = contexts.score_trend(trend_results, who)
+        trend = [(past.period, by_id.get(who))
+                 for past, by_id in zip(trend_results, scores, strict=True)]
         stem = safe_name(f"{row.name or who}_{req.period}_考核报告")
         attachment = contexts.late_attachment(row)
         context = contexts.evaluation_context(
@@ -182,7 +192,8 @@ def _evaluation_jobs(data: ReportData, req: ReportRequest) -> list[Job]:
                     row.staff_id or "",
                     row.email or "",
                 ),
-                _evaluation_template(scheme, data.ws),
+                templates[row.scheme] if row.scheme in templates else templates.setdefault(
+                    row.scheme, _evaluation_template(scheme, data.ws)),
                 [attachment] if attachment else [],
             )
         )
