@@ -550,6 +550,27 @@ def test_period_boundaries(ledger: Ledger) -> None:
     assert ledger.periods() == ["2026-09", "2026-10", "2026-11"]
 
 
+@pytest.mark.parametrize("kind", ["complaints", "visits", "schedule"])
+def test_has_records_is_periods_for_one_span(ledger: Ledger, kind: str) -> None:
+    """A span holds data exactly when one of its months is among periods(): records on the
+    first day at midnight and the last day at 23:59, none the day before or after."""
+    from officekit.kpis.periods import Period
+
+    made = {"complaints": [complaint("C1", DT(2026, 10, 1, 0, 0)),
+                           complaint("C2", DT(2026, 12, 31, 23, 59))],
+            "visits": [visit(DT(2026, 10, 1, 0, 0), "V1"), visit(DT(2026, 12, 31, 23, 59), "V2")],
+            "schedule": [shift(D(2026, 10, 1), "早"), shift(D(2026, 12, 31), "夜")]}[kind]
+    ledger.store_accepted(info("m.xlsx"), [sheet(kind, *made)], [])
+    months = set(ledger.periods())
+    for text in ("2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2026-Q3", "2026-Q4",
+                 "2026", "2025", "2027"):
+        period = Period.parse(text)
+        expected = any(str(m) in months for m in period.months())
+        assert ledger.has_records(period.start, period.end) is expected, text
+    assert ledger.has_records(D(2026, 10, 2), D(2026, 12, 30)) is False
+    assert ledger.has_records(D(2026, 12, 31), D(2026, 12, 31)) is True
+
+
 def test_timestamps_are_naive_local(ledger: Ledger) -> None:
     aware = DT(2026, 10, 31, 16, 0, tzinfo=timezone(timedelta(hours=8)))
     ledger.store_accepted(info("m.xlsx"), [sheet("complaints", complaint("C1", aware))], [])

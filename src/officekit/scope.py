@@ -8,6 +8,7 @@ be what was asked for, but nobody should get twelve blank documents without a wo
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 
 from officekit.errors import UsageError
@@ -23,6 +24,8 @@ class _Ledger(Protocol):
     def duties(self, department: str | None = None) -> list[Record]: ...
 
     def periods(self) -> list[str]: ...
+
+    def has_records(self, start: date, end: date) -> bool: ...
 
 
 def known_departments(ledger: _Ledger) -> list[str]:
@@ -59,8 +62,7 @@ def check_staff(ledger: _Ledger, who: str | None) -> None:
 
 def period_has_data(ledger: _Ledger, period: Period) -> bool:
     """Whether any month of ``period`` holds complaints, visits or schedule entries."""
-    months = set(ledger.periods())
-    return any(str(m) in months for m in period.months())
+    return ledger.has_records(period.start, period.end)
 
 
 def months_with_data(ledger: _Ledger) -> list[str]:

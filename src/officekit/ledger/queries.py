@@ -5,7 +5,7 @@ the ledger. A mixin of :class:`~officekit.ledger.store.Ledger`, which gives it t
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 
 from officekit.errors import LedgerError
+from officekit.kinds import FieldType
 from officekit.ledger import schema
 from officekit.ledger.connect import Transactional
 from officekit.ledger.schema import (
@@ -210,6 +211,20 @@ class RecordQueries(Transactional):
                     out.append(FileSpan(int(row["id"]), str(row["name"]), str(row["sha256"]),
                                         str(kind), start, end, declared, row["updated"]))
         return out
+
+    def has_records(self, start: date, end: date) -> bool:
+        """Whether any complaint, visit or schedule entry is dated ``start`` – ``end``
+        (inclusive days): :meth:`periods` for one span, an index probe per kind instead of
+        reading every date held."""
+        after = datetime.combine(end, datetime.min.time()) + timedelta(days=1)
+        with self._transaction() as conn:
+            for kind, column in self._PERIOD_COLUMNS:
+                col = RECORD_TABLES[kind].c[column]
+                bounds = (col >= start, col <= end) if COLUMNS[kind][column] is FieldType.DATE \
+                    else _between(col, start, after)
+                if conn.execute(select(col).where(*bounds).limit(1)).first() is not None:
+                    return True
+        return False
 
     def periods(self) -> list[str]:
         """Months (``2026-10``) that have complaints, visits or schedule entries, ascending."""
