@@ -318,6 +318,7 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
 
     months = len(period.months())
     known: dict[int, _Facts] = {}  # each complaint's part, for its handler and department
+    shift_counts: dict[Any, tuple[bool, bool]] = {}
     by_key: dict[PersonKey, StaffKpi] = {}
     schemes: dict[PersonKey, Scheme] = {}
     last_day = period.end
@@ -338,11 +339,14 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
         last_day = max(last_day, asked or last_day)
         _visit_kpis(row, made.get(key, []), resolved_on, settings,
                     round(visit_scheme(scheme, settings).visits_target(months)))
-        for entry in duties.get(key, []):
-            shift = settings.shifts.get(entry.get("shift") or "")
-            row.shifts_worked += bool(shift and shift.worked)
-            row.night_shifts += entry.get("shift") == NIGHT_CODE or bool(
-                shift and shift.name == NIGHT_NAME)
+        for code, times in Counter(entry.get("shift") for entry in duties.get(key, ())).items():
+            counts = shift_counts.get(code)
+            if counts is None:  # (worked, night) of a shift code: asked once per code
+                shift = settings.shifts.get(code or "")
+                counts = shift_counts[code] = (bool(shift and shift.worked), code == NIGHT_CODE
+                                               or bool(shift and shift.name == NIGHT_NAME))
+            row.shifts_worked += counts[0] * times
+            row.night_shifts += counts[1] * times
         by_key[key] = row
         schemes[key] = scheme
 
