@@ -406,3 +406,12 @@ def test_a_sheet_too_large_for_calamine_beside_the_scan_is_still_too_large(
     assert [i.code for i in loaded.issues] == ["too-large"]
     assert loaded.issues[0].params["cols"] == "XFD"
     assert "memory allocation" not in capfd.readouterr().err
+
+
+def test_empty_cells_become_none_and_trailing_ones_go() -> None:
+    from officekit.read.workbook import _clean_rows
+
+    rows = [["", 1, ""], ["", "", ""], [None, "x", ""], [], ["a"], [0, 0.0, False, ""],
+            ["", None], [" ", "", "b", "", ""], [""], [""]]
+    assert _clean_rows([list(r) for r in rows]) == [
+        [None, 1], [], [None, "x"], [], ["a"], [0, 0.0, False], [], [" ", None, "b"]]

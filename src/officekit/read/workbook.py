@@ -61,18 +61,25 @@ def _is_panic(exc: BaseException) -> bool:
 
 
 def _clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """calamine gives ``""`` for an empty cell: make it None, and drop trailing empty cells."""
-    out: list[list[Any]] = []
+    """calamine gives ``""`` for an empty cell: make it None, and drop trailing empty cells.
+
+    The rows are calamine's fresh lists, changed in place: each empty cell found by
+    ``list.index`` (a C loop) rather than every cell looked at in Python."""
     for row in rows:
         if "" in row:
-            row = [None if v == "" else v for v in row]
-        end = len(row)
-        while end and row[end - 1] is None:
-            end -= 1
-        out.append(row[:end] if end < len(row) else row)
-    while out and not out[-1]:
-        out.pop()
-    return out
+            at = row.index("")
+            try:
+                while True:
+                    row[at] = None
+                    at = row.index("", at + 1)
+            except ValueError:  # no "" left after the last one
+                pass
+        if row and row[-1] is None:
+            while row and row[-1] is None:
+                row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def _open_book(path: Path) -> CalamineWorkbook:
