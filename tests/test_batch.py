@@ -161,3 +161,31 @@ def test_a_process_with_threads_renders_in_a_pool_of_its_own_workers(tmp_path: P
     assert paths == [out for _, out in jobs] and sorted(done) == sorted(paths)
     assert [table_rows(p)[1][0] for p in paths] == [f"指标{i}" for i in range(6)]
     assert digests == {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def test_one_set_of_helpers_renders_several_templates_compiled_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _forking()
+    parent = os.getpid()
+    compile_here = WordTemplate.compile.__func__  # type: ignore[attr-defined]
+
+    def compile_in_parent_only(cls: type[WordTemplate], *args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise AssertionError("a forked helper compiled a template again")
+        return compile_here(cls, *args, **kwargs)
+
+    monkeypatch.setattr(WordTemplate, "compile", classmethod(compile_in_parent_only))
+    rows: list[tuple[Any, Path]] = [(partial(_context_from, parent, "", i), tmp_path / f"t{i}.docx")
+                                    for i in range(20)]
+    names: list[tuple[Any, Path]] = [({"customer": f"客户{i}", "staff": {"staff_id": i,
+                                                                          "name": "甲"},
+                                       "nothing": None}, tmp_path / f"v{i}.docx")
+                                     for i in range(20)]
+    paths = batch.render_batches([(TEMPLATES / "tr_loop.docx", rows, None),
+                                  (TEMPLATES / "variables.docx", names, None)],
+                                 workers=2, parallel=True)
+    assert paths == [out for _, out in rows + names]
+    assert [table_rows(p)[1][0] for p in paths[:20]] == [f"指标{i}" for i in range(20)]
+    assert {table_rows(p)[1][2] for p in paths[:20]} == {"helper", "here"}
+    assert [docx.Document(str(p)).paragraphs[0].text for p in paths[20:]] == \
+        [f"客户：客户{i}" for i in range(20)]
