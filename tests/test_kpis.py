@@ -608,3 +608,28 @@ def test_kpis_read_only_the_fields_they_use(ledger_url: str) -> None:
             some = kpis_for_period(ledger, period, Settings(), AS_OF)
             whole = kpis_for_period(_WholeRecords(ledger), period, Settings(), AS_OF)
             assert some.staff and repr(some) == repr(whole)
+
+
+def test_a_period_no_register_covers_has_no_complaint_or_visit_figures(ledger_url: str) -> None:
+    """Registers that name October hold a few September rows: September has no complaint or
+    visit register, so its figures are null (not read at all) — the same result as computing
+    from every record with that coverage — while its schedule still counts."""
+    sheets = [SheetResult(name, kind, records=[{**r, "_row": i + 2} for i, r in enumerate(rs)],
+                          period=None if kind == "staff" else "2026-10")
+              for name, kind, rs in (("花名册", "staff", STAFF),
+                                     ("投诉", "complaints", COMPLAINTS),
+                                     ("回访", "visits", VISITS),
+                                     ("排班", "schedule", SCHEDULE))]
+    sep = Period.parse("2026-09")
+    with Ledger.open(ledger_url) as ledger:
+        ledger.store_accepted(FileInfo("0" * 64, "x.xlsx", "x.xlsx", 1, datetime(2026, 11, 5)),
+                              sheets, [])
+        assert ledger.has_records(sep.start, sep.end)
+        stored = kpis_for_period(ledger, sep, Settings(), AS_OF)
+        coverage = dict(stored.coverage)
+    assert coverage["complaints"].missing and coverage["visits"].missing
+    direct = compute_kpis(sep, STAFF, COMPLAINTS, VISITS, SCHEDULE, Settings(), AS_OF,
+                          coverage=coverage)
+    assert repr(stored) == repr(direct)
+    assert all(s.received == 0 and s.closure_rate is None for s in stored.staff)
+    assert any(s.shifts_worked for s in stored.staff)

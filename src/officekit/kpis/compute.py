@@ -426,17 +426,24 @@ def kpis_for_period(source: KpiSource, period: Period, settings: Settings, as_of
     The one call behind ``officekit kpis`` and the documents: complaints received in the
     period, the visits made in it plus every visit linked to those complaints (follow-ups
     after the period end count), the complaints those visits follow up, the period's schedule,
-    the whole staff list, and which registers cover the period.
+    the whole staff list, and which registers cover the period. A period that neither a
+    complaint register nor a visit register covers has no complaint or visit figures, so
+    neither is read (the months of a trend before the office's first register).
     """
-    complaints = source.complaints(period.start_at, period.end_at, COMPLAINT_FIELDS)
-    made = source.visits(period.start_at, period.end_at, VISIT_FIELDS)
-    have = {c["complaint_id"] for c in complaints}
-    followed = source.complaints_by_id(
-        {v["complaint_id"] for v in made if v.get("complaint_id")} - have, COMPLAINT_FIELDS)
-    visits = made + source.visits_for_complaints_received(period.start_at, period.end_at,
-                                                          VISIT_FIELDS)
+    coverage = coverage_for(source.file_spans(), period)
+    complaints: list[Record] = []
+    followed: dict[str, Record] = {}
+    visits: list[Record] = []
+    if any(kind not in coverage or not coverage[kind].missing
+           for kind in ("complaints", "visits")):  # else compute_kpis leaves both out
+        complaints = source.complaints(period.start_at, period.end_at, COMPLAINT_FIELDS)
+        made = source.visits(period.start_at, period.end_at, VISIT_FIELDS)
+        have = {c["complaint_id"] for c in complaints}
+        followed = source.complaints_by_id(
+            {v["complaint_id"] for v in made if v.get("complaint_id")} - have, COMPLAINT_FIELDS)
+        visits = made + source.visits_for_complaints_received(period.start_at, period.end_at,
+                                                              VISIT_FIELDS)
     schedule = source.schedule(period.start, period.end, SCHEDULE_FIELDS)
     return compute_kpis(period, source.staff(), [*complaints, *followed.values()], visits,
-                        schedule, settings, as_of, calendar=calendar,
-                        coverage=coverage_for(source.file_spans(), period))
+                        schedule, settings, as_of, calendar=calendar, coverage=coverage)
 
