@@ -176,10 +176,10 @@ def _render(todo: list[_Todo], workers: int | None, on_done: _Finished,
             # the first document of each template pays for what is done once (lazy imports,
             # its charts' layouts): rendered here first (forked helpers find them done), then
             # one more is timed to decide
-            firsts = sorted({id(item[0]): i for i, item in reversed(list(enumerate(todo)))}
-                            .values())
-            serial([todo[i] for i in firsts])
-            todo = [item for i, item in enumerate(todo) if i not in set(firsts)]
+            firsts = set({id(item[0]): i for i, item in reversed(list(enumerate(todo)))}
+                         .values())
+            serial([item for i, item in enumerate(todo) if i in firsts])
+            todo = [item for i, item in enumerate(todo) if i not in firsts]
             start = time.perf_counter()
             serial(todo[:1])
             todo = todo[1:]
