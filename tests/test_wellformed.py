@@ -77,6 +77,8 @@ def test_accepts_blocks_that_close_what_they_open(body: str) -> None:
     para("&nbsp;"),  # not a predefined entity
     para("a > b"),
     para("<!-- comment -->"),
+    "<w:p></w:p/>",
+    '<w:p></w:p w:x="1">',
 ])
 def test_refuses_what_it_cannot_follow(body: str) -> None:
     assert not always_well_formed(doc(body), ENV)

@@ -121,6 +121,8 @@ class _Scan:
                 continue
             declaration = False
             if match.group("close"):
+                if match.group("attrs") or match.group("empty"):
+                    raise _NotFollowed  # </a b="c"> or </a/>
                 self.close(name)
             else:
                 self.element(name, match.group("attrs"), bool(match.group("empty")))
