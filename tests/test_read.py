@@ -415,3 +415,36 @@ def test_empty_cells_become_none_and_trailing_ones_go() -> None:
             ["", None], [" ", "", "b", "", ""], [""], [""]]
     assert _clean_rows([list(r) for r in rows]) == [
         [None, 1], [], [None, "x"], [], ["a"], [0, 0.0, False], [], [" ", None, "b"]]
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _refused(path: str, max_cells: int) -> object:
+    try:
+        open_workbook(Path(path), Limits(max_cells=max_cells))
+    except WorkbookError as exc:
+        return exc.code
+    return None
+
+
+def test_a_refusal_while_calamine_reads_ends_the_child_instead_of_waiting(
+        tmp_path: Path) -> None:
+    """The scan refuses a sheet too large while calamine still builds it: the answer goes at
+    once and that child ends (calamine with it); a file read whole keeps its child."""
+    from officekit.read.guard import ChildLimits, ReaderPool
+
+    path = str(fx.xlsx_wrong_dimension(tmp_path, rows=30_000))
+    pool = ReaderPool(1)
+    limits = ChildLimits(2048, 60, 60)
+    try:
+        first = pool.run(_pid, limits=limits)
+        assert pool.run(_refused, path, 10**9, limits=limits) is None
+        assert pool.run(_pid, limits=limits) == first
+        assert pool.run(_refused, path, 20_000, limits=limits) == "too-large"
+        assert pool.run(_pid, limits=limits) != first
+    finally:
+        pool.close()

@@ -173,6 +173,19 @@ def ask_caller(question: str, *args: Any) -> Any:
 _LATER: list[Any] | None = None
 # A child with nothing to do for this long tidies up after its last task
 IDLE_SECONDS = 0.5
+# In a child: the task asked for the child to end once its answer is sent (see end_after_answer)
+_ENDING = False
+
+
+def end_after_answer() -> bool:
+    """In a task run by a child: have the child end once the answer is sent (work it started
+    in a thread and no longer wants is dropped with it, not waited for); the pool starts a
+    fresh child for the next task. True in a child; outside one nothing happens (False)."""
+    global _ENDING
+    if _CALLER is None:
+        return False
+    _ENDING = True
+    return True
 
 
 def release_later(*objects: Any) -> None:
@@ -240,9 +253,11 @@ def _child_main(conn: Connection) -> None:
         except Exception as exc:  # sent back, for the caller to handle or raise
             answer = ("error", _portable(exc))
         result = None
+        if _ENDING and answer[0] != "memory":
+            answer = (f"{answer[0]}-end", answer[1])  # the caller keeps no child that ends
         try:
-            if not _reply(conn, answer) or answer[0] == "memory":
-                return  # a heap that ran out is not worth keeping
+            if not _reply(conn, answer) or answer[0] == "memory" or _ENDING:
+                return  # a heap that ran out (or work left running) is not worth keeping
         except OSError:
             return  # the caller is gone (killed): nobody to answer, nothing to print
         release_later(answer)
@@ -316,13 +331,13 @@ class Running(Generic[T]):
         keep: _Child | None = None
         try:
             outcome = self._pool._wait(child, self._limits, self._stopping, answer)
-            if outcome[0] != "memory":
+            if outcome[0] not in ("memory", "ok-end", "error-end"):  # -end: it is ending
                 keep = child
         finally:
             if keep is None:
                 child.kill()
             self._pool._give(keep)
-        kind, value = outcome
+        kind, value = outcome[0].removesuffix("-end"), outcome[1]
         if kind == "ok":
             return value  # type: ignore[no-any-return]
         if kind == "memory":

@@ -35,6 +35,7 @@ from officekit.read.detect import (
     reject,
     sha256_file,
 )
+from officekit.read.guard import end_after_answer
 from officekit.read.xlsx_meta import (
     SheetMeta,
     count_rows,
@@ -215,6 +216,8 @@ def _read_beside_scan_loud(path: Path, fmt: str, limits: Limits
             failure = exc
         metas = _guard(path, fmt, lambda: sheet_details(path, extents))
     except BaseException:
+        if end_after_answer():  # calamine may be building a sheet refused as too large:
+            raise  # the child ends with the answer, not after calamine
         with contextlib.suppress(BaseException):
             found = reading()  # not left running behind the error
             found[0].close()
