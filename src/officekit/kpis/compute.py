@@ -367,6 +367,9 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
         departments_out.append(dept)
     by_department = {d.department: d for d in departments_out}
 
+    # a person judged on their own figures with no complaint and no visit in the period
+    # scores the same lines as every such person under their scheme: worked out once per scheme
+    idle: dict[int, tuple[float | None, list[TargetLine], list[Unscored]]] = {}
     for key, row in by_key.items():
         scheme = schemes[key]
         own = row.details
@@ -380,7 +383,13 @@ def compute_kpis(period: Period, staff: Sequence[Record], complaints: Sequence[R
         shown = SHOWN_VISIT_METRICS if scheme.needs == "visits" else SHOWN_COMPLAINT_METRICS
         if not scheme.scored:
             shown = (*SHOWN_COMPLAINT_METRICS, *(SHOWN_VISIT_METRICS if row.visits_made else ()))
-        row.score, own.targets, row.unscored = score_lines(values, source, scheme, shown)
+        if scheme.scope != "department" and key not in handled and key not in made:
+            if id(scheme) not in idle:
+                idle[id(scheme)] = score_lines(values, source, scheme, shown)
+            score, lines, unscored = idle[id(scheme)]
+            row.score, own.targets, row.unscored = score, list(lines), list(unscored)
+        else:
+            row.score, own.targets, row.unscored = score_lines(values, source, scheme, shown)
         row.grade = grade_for(row.score, settings.grades)
     rows = list(by_key.values())
     rank(rows)
