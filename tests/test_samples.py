@@ -302,6 +302,21 @@ def test_flawed_files_show_their_flaw(sample_dir: Path) -> None:
     assert clash[1][3] == "1日" and Counter(r[0] for r in clash[3:]).most_common(1)[0][1] == 2
 
 
+def test_truncated_sample_is_taken_after_the_settle_time(sample_dir: Path) -> None:
+    """The cut-off sample was left so long ago that the watcher takes it once settled, not
+    after the grace time it gives a file that may still be being copied (README's first
+    command would otherwise wait ~15 s for it)."""
+    from officekit.watch.settle import Settler
+
+    case = next(c for c in CASES if c.codes == ("corrupt-file",))
+    path = sample_dir / FLAWED_DIR / case.file
+    clock = [0.0]
+    settler = Settler(1.0, 3600.0, is_complete=lambda p: False, clock=lambda: clock[0])
+    settler.observe(path, path.stat())
+    clock[0] += 1.0
+    assert settler.ready() == [path]
+
+
 def test_validation_accepts_good_rejects_flawed(sample_dir: Path) -> None:
     pipeline = pytest.importorskip("officekit.validate.pipeline")
     from officekit.settings import Settings

@@ -11,7 +11,9 @@ ingested first (the good samples, staff list first).
 from __future__ import annotations
 
 import io
+import os
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -195,9 +197,16 @@ def _good_register_bytes(month: Month, rng: random.Random) -> bytes:
     return buf.getvalue()
 
 
+# How long ago the truncated sample's copy broke off: a cut-off file still being written is
+# waited for (the watcher's grace time), one left cut off since yesterday is taken at once.
+_BROKEN_OFF_SECONDS = 24 * 3600
+
+
 def _truncated(path: Path, month: Month, rng: random.Random) -> None:
     data = _good_register_bytes(month, rng)
     path.write_bytes(data[: len(data) * 3 // 5])
+    then = time.time() - _BROKEN_OFF_SECONDS
+    os.utime(path, (then, then))
 
 
 def _encrypted(path: Path, month: Month, rng: random.Random) -> None:
