@@ -99,6 +99,37 @@ def test_open_creates_schema_in_wal_mode_and_reopens(db: Path) -> None:
         assert fields(led.staff(), "staff_id", "name") == [("S001", "张伟")]
 
 
+def test_open_waits_while_another_holds_a_new_files_write_lock(db: Path) -> None:
+    """Two watchers starting together on a new ledger: the one that finds the file (not yet
+    in WAL mode) under the other's write lock waits for it instead of stopping with
+    "database is locked" (SQLite refuses that switch at once, without its busy timeout)."""
+    import threading
+
+    db.parent.mkdir(parents=True)
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE early (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO early VALUES (1)")
+    released = threading.Event()
+
+    def release() -> None:
+        other.execute("COMMIT")
+        released.set()
+
+    timer = threading.Timer(0.3, release)
+    timer.start()
+    try:
+        with Ledger.for_path(db) as led:
+            assert released.is_set()  # it waited for the lock rather than failing at once
+            assert led.staff() == []
+    finally:
+        timer.join()
+        other.close()
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    raw.close()
+
+
 def test_default_url_uses_settings(tmp_path: Path) -> None:
     assert default_url(tmp_path).endswith(f"{tmp_path}/.officekit/ledger.sqlite3")
     url = "postgresql+psycopg://u:p@db/officekit"
