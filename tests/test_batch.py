@@ -66,19 +66,26 @@ def test_a_process_with_threads_does_not_fork_its_workers() -> None:
         other.join()
 
 
-def test_forked_workers_render_with_the_template_compiled_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if batch._pool_context().get_start_method() != "fork":
-        pytest.skip("this process has threads: its workers come from the fork server")
+def _compile_in_this_process_only(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Make compiling a template in any other process (a forked helper) an error; returns
+    this process's pid."""
     parent = os.getpid()
     compile_here = WordTemplate.compile.__func__  # type: ignore[attr-defined]
 
     def compile_in_parent_only(cls: type[WordTemplate], *args: Any, **kwargs: Any) -> Any:
         if os.getpid() != parent:
-            raise AssertionError("a forked worker compiled the template again")
+            raise AssertionError("a forked helper compiled a template again")
         return compile_here(cls, *args, **kwargs)
 
     monkeypatch.setattr(WordTemplate, "compile", classmethod(compile_in_parent_only))
+    return parent
+
+
+def test_forked_workers_render_with_the_template_compiled_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if batch._pool_context().get_start_method() != "fork":
+        pytest.skip("this process has threads: its workers come from the fork server")
+    _compile_in_this_process_only(monkeypatch)
     jobs: list[tuple[Any, Path]] = [(_kpi_context(i), tmp_path / f"{i}.docx") for i in range(6)]
     paths = render_many(TEMPLATES / "tr_loop.docx", jobs, workers=2, parallel=True)
     assert [table_rows(p)[1][0] for p in paths] == [f"指标{i}" for i in range(6)]
@@ -166,15 +173,7 @@ def test_a_process_with_threads_renders_in_a_pool_of_its_own_workers(tmp_path: P
 def test_one_set_of_helpers_renders_several_templates_compiled_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _forking()
-    parent = os.getpid()
-    compile_here = WordTemplate.compile.__func__  # type: ignore[attr-defined]
-
-    def compile_in_parent_only(cls: type[WordTemplate], *args: Any, **kwargs: Any) -> Any:
-        if os.getpid() != parent:
-            raise AssertionError("a forked helper compiled a template again")
-        return compile_here(cls, *args, **kwargs)
-
-    monkeypatch.setattr(WordTemplate, "compile", classmethod(compile_in_parent_only))
+    parent = _compile_in_this_process_only(monkeypatch)
     rows: list[tuple[Any, Path]] = [(partial(_context_from, parent, "", i), tmp_path / f"t{i}.docx")
                                     for i in range(20)]
     names: list[tuple[Any, Path]] = [({"customer": f"客户{i}", "staff": {"staff_id": i,

@@ -537,15 +537,22 @@ def test_quarter_and_year_periods() -> None:
 # From the ledger: the same October scenario stored in a real SQLite and PostgreSQL ledger
 
 
-def test_kpis_for_period_reads_the_ledger(ledger_url: str) -> None:
-    sheets = [SheetResult(name, kind, records=[{**r, "_row": i + 2} for i, r in enumerate(rs)])
+def _store_october(ledger: Ledger, named: str | None = None) -> None:
+    """The October scenario stored as one accepted file x.xlsx; ``named``: the month its
+    registers (not its staff list) name."""
+    sheets = [SheetResult(name, kind, records=[{**r, "_row": i + 2} for i, r in enumerate(rs)],
+                          period=None if kind == "staff" else named)
               for name, kind, rs in (("花名册", "staff", STAFF),
                                      ("投诉", "complaints", COMPLAINTS),
                                      ("回访", "visits", VISITS),
                                      ("排班", "schedule", SCHEDULE))]
+    ledger.store_accepted(FileInfo("0" * 64, "x.xlsx", "x.xlsx", 1, datetime(2026, 11, 5)),
+                          sheets, [])
+
+
+def test_kpis_for_period_reads_the_ledger(ledger_url: str) -> None:
     with Ledger.open(ledger_url) as ledger:
-        ledger.store_accepted(FileInfo("0" * 64, "x.xlsx", "x.xlsx", 1, datetime(2026, 11, 5)),
-                              sheets, [])
+        _store_october(ledger)
         stored = kpis_for_period(ledger, OCT, Settings(), AS_OF)
     direct = compute_kpis(OCT, STAFF, COMPLAINTS, VISITS, SCHEDULE, Settings(), AS_OF)
     assert {**stored.to_json(), "coverage": {}} == direct.to_json()
@@ -596,14 +603,8 @@ def test_kpis_read_only_the_fields_they_use(ledger_url: str) -> None:
     """kpis_for_period reads a few fields of each complaint, visit and schedule entry: every
     figure, detail and target line is the same as from whole records (October and the
     quarter, with a late-dated follow-up, name-only records and shifts)."""
-    sheets = [SheetResult(name, kind, records=[{**r, "_row": i + 2} for i, r in enumerate(rs)])
-              for name, kind, rs in (("花名册", "staff", STAFF),
-                                     ("投诉", "complaints", COMPLAINTS),
-                                     ("回访", "visits", VISITS),
-                                     ("排班", "schedule", SCHEDULE))]
     with Ledger.open(ledger_url) as ledger:
-        ledger.store_accepted(FileInfo("0" * 64, "x.xlsx", "x.xlsx", 1, datetime(2026, 11, 5)),
-                              sheets, [])
+        _store_october(ledger)
         for period in (OCT, Period.parse("2026-Q4"), Period.parse("2026-11")):
             some = kpis_for_period(ledger, period, Settings(), AS_OF)
             whole = kpis_for_period(_WholeRecords(ledger), period, Settings(), AS_OF)
@@ -614,16 +615,9 @@ def test_a_period_no_register_covers_has_no_complaint_or_visit_figures(ledger_ur
     """Registers that name October hold a few September rows: September has no complaint or
     visit register, so its figures are null (not read at all) — the same result as computing
     from every record with that coverage — while its schedule still counts."""
-    sheets = [SheetResult(name, kind, records=[{**r, "_row": i + 2} for i, r in enumerate(rs)],
-                          period=None if kind == "staff" else "2026-10")
-              for name, kind, rs in (("花名册", "staff", STAFF),
-                                     ("投诉", "complaints", COMPLAINTS),
-                                     ("回访", "visits", VISITS),
-                                     ("排班", "schedule", SCHEDULE))]
     sep = Period.parse("2026-09")
     with Ledger.open(ledger_url) as ledger:
-        ledger.store_accepted(FileInfo("0" * 64, "x.xlsx", "x.xlsx", 1, datetime(2026, 11, 5)),
-                              sheets, [])
+        _store_october(ledger, named="2026-10")
         assert ledger.has_records(sep.start, sep.end)
         stored = kpis_for_period(ledger, sep, Settings(), AS_OF)
         coverage = dict(stored.coverage)
