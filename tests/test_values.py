@@ -389,3 +389,49 @@ def test_common_date_forms_read_as_the_full_parse_reads_them(parser: Any) -> Non
         else:
             assert parse(f" {text} ") == (full if parser is make_datetime_parser
                                           else full.date()), text
+
+
+def test_memo_remembers_blank_answers_and_not_problems() -> None:
+    calls: list[Any] = []
+
+    def strict(value: Any) -> str | None:
+        calls.append(value)
+        if value == "bad":
+            raise ValueProblem("type")
+        return None if value is None else str(value).strip() or None
+
+    parse = Memo(strict)
+    assert parse_column([None, " ", None, "x", " "], parse) == [None, None, None, "x", None]
+    assert calls == [None, " ", "x"]  # a blank answer is remembered like any other
+    for _ in range(2):  # a value that raises is parsed again each time it is met
+        with pytest.raises(ValueProblem):
+            parse_column(["x", "bad"], parse)
+    assert calls.count("bad") == 2
+
+
+def test_memo_past_its_limit_still_parses_every_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Memo, "LIMIT", 3)
+    parse = make_parser(COMPLAINTS.field("handler"), SETTINGS.enums, None)
+    values = [f"员工{i}({1000 + i})" for i in range(10)] * 2
+    assert parse_column(values, parse) == [parse_staff(v) for v in values]
+    assert len(parse.known) == 3
+
+
+# Columns of text: one that repeats a few values is read through a dict of the texts seen, one
+# of mostly different values cell by cell; both must read each cell as to_text does.
+TRICKY_TEXT: list[Any] = [
+    " 客服一部 ", "客服一部", "客服一部\u3000", "ＡＢ１２", "AB12", None, "", "   ", "\t",
+    1001.0, 1001, "1001", True, 1.0, 1, False, 0.0, 1.5, "0012", date(2026, 10, 3),
+    datetime(2026, 10, 3, 14, 30), "无", "合计", "（一）", "A  b",
+]
+
+
+@pytest.mark.parametrize("repeat", [1, 200])
+@pytest.mark.parametrize("order", [1, -1])
+def test_text_column_reads_each_cell_as_to_text(repeat: int, order: int) -> None:
+    values = TRICKY_TEXT[::order] * repeat
+    parse = make_parser(COMPLAINTS.field("department"), SETTINGS.enums, None)
+    assert parse_column(values, parse) == [to_text(v) for v in values]
+    assert parse(" ＡＢ１２ ") == "AB12"
+    unique = [f" 投诉{i:05d}\u3000" for i in range(3000)] + [True, 1.0]
+    assert parse_column(unique, parse) == [to_text(v) for v in unique]

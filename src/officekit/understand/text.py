@@ -15,6 +15,18 @@ from officekit.understand.problems import type_problem
 Parser = Callable[[Any], Any]  # one column's cell → stored value (raises ValueProblem)
 
 
+class ColumnParser:
+    """A parser that also reads a whole column at once, with the answers it gives one cell at
+    a time (see :func:`officekit.understand.values.parse_column`)."""
+
+    def __call__(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def column(self, values: list[Any]) -> list[Any]:
+        """Every value of ``values`` parsed; raises the first :class:`ValueProblem`."""
+        return list(map(self, values))
+
+
 # Full-width folding and header normalising
 
 # Full-width ASCII block (！ … ～) → ASCII, and the ideographic space → space.

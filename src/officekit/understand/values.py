@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from itertools import compress, repeat
-from operator import is_
 from typing import Any
 
 from officekit.kinds import Field, FieldType
@@ -37,6 +35,7 @@ from officekit.understand.dates import (
 from officekit.understand.problems import EXAMPLES, ValueProblem, type_problem
 from officekit.understand.text import (
     NULL_MARKERS,
+    ColumnParser,
     Parser,
     display,
     fold,
@@ -51,9 +50,9 @@ from officekit.understand.text import (
 # The parsing of single cells lives in the modules imported above; these names are read from
 # here as well (classify, schedule, headers, the tests).
 __all__ = [
-    "BOOL_WORDS", "EXAMPLES", "NULL_MARKERS", "SCALE_WORDS", "SHIFT_SYNONYMS", "EnumLookup",
-    "Memo", "Parser", "ValueProblem", "display", "fold", "fold_text", "is_blank",
-    "make_date_parser", "make_datetime_parser", "make_parser", "nearest", "norm_key",
+    "BOOL_WORDS", "EXAMPLES", "NULL_MARKERS", "SCALE_WORDS", "SHIFT_SYNONYMS", "TEXT",
+    "EnumLookup", "Memo", "Parser", "TextColumn", "ValueProblem", "display", "fold", "fold_text",
+    "is_blank", "make_date_parser", "make_datetime_parser", "make_parser", "nearest", "norm_key",
     "normalize_header", "parse_bool", "parse_column", "parse_datetime_text", "parse_email",
     "parse_phone", "parse_scale", "parse_staff", "phone_digits", "problem_issue",
     "serial_to_datetime", "shift_lookup", "to_int", "to_text", "type_problem",
@@ -71,28 +70,78 @@ def nearest(text: str, choices: Iterable[str]) -> str | None:
     return pool[found[0]] if found else None
 
 
-class Memo:
+class _Known(dict[Any, Any]):
+    """A memo's answers by cell value; a value not in it is parsed (and remembered) on lookup,
+    so a whole column is mapped through ``__getitem__`` at C speed in one pass."""
+
+    __slots__ = ("parse",)
+
+    def __init__(self, parse: Parser, known: dict[Any, Any] | None) -> None:
+        super().__init__(known or {})
+        self.parse = parse
+
+    def __missing__(self, value: Any) -> Any:
+        result = self.parse(value)  # a value that raises is not remembered
+        if len(self) < Memo.LIMIT:
+            self[value] = result
+        return result
+
+
+class Memo(ColumnParser):
     """A parser that remembers: a value seen before is answered from ``known`` (a dict).
 
     Columns of words (enums, names, 是/否, 满意) repeat a handful of values, so a whole column
-    can be mapped through ``known.get`` at C speed and only the new values reach ``parse``
-    (see :func:`parse_column`). A value that raises is never remembered.
+    is mapped through ``known`` at C speed and only the new values reach ``parse``, once each
+    (see :func:`parse_column`). A value that raises is never remembered; past ``LIMIT``
+    values nothing new is remembered.
     """
 
     LIMIT = 4096
 
     def __init__(self, parse: Parser, known: dict[Any, Any] | None = None) -> None:
         self.parse = parse
-        self.known: dict[Any, Any] = dict(known or {})
+        self.known: dict[Any, Any] = _Known(parse, known)
 
     def __call__(self, value: Any) -> Any:
-        known = self.known.get(value)
-        if known is not None:
-            return known
-        result = self.parse(value)
-        if result is not None and len(self.known) < self.LIMIT:
-            self.known[value] = result
+        return self.known[value]
+
+    def column(self, values: list[Any]) -> list[Any]:
+        return list(map(self.known.__getitem__, values))
+
+
+class _TextKnown(dict[Any, Any]):
+    """:func:`to_text`'s answers by cell value, parsed on lookup like :class:`_Known`.
+
+    Only text and blank cells are remembered: ``1.0``, ``1`` and ``True`` are one key of a
+    dict, yet read ``1``, ``1`` and ``是``."""
+
+    __slots__ = ()
+
+    def __missing__(self, value: Any) -> Any:
+        result = to_text(value)
+        if (value is None or type(value) is str) and len(self) < Memo.LIMIT:
+            self[value] = result
         return result
+
+
+class TextColumn(ColumnParser):
+    """:func:`to_text` as a column parser. A column that repeats a few texts (部门, 处理结果)
+    is mapped through a dict of the texts seen, at C speed; a column of mostly different
+    texts (编号, 姓名, free text) is read cell by cell, which then costs less."""
+
+    SAMPLE = 512  # the first cells, looked at to choose
+
+    def __call__(self, value: Any) -> str | None:
+        return to_text(value)
+
+    def column(self, values: list[Any]) -> list[Any]:
+        sample = values[:self.SAMPLE]
+        if len(set(sample)) * 4 > len(sample):
+            return list(map(to_text, values))
+        return list(map(_TextKnown().__getitem__, values))
+
+
+TEXT = TextColumn()
 
 
 class EnumLookup:
@@ -151,35 +200,23 @@ def shift_lookup(shifts: dict[str, Shift]) -> EnumLookup:
 def parse_column(values: list[Any], parse: Parser) -> list[Any]:
     """``parse`` mapped over a column. Raises the first :class:`ValueProblem`.
 
-    A :class:`Memo` maps the column through its dict first; the values it has not seen are
-    parsed once each (in order of first appearance), and the column mapped again. Only what is
-    still unknown then (blank cells, values past the memo's limit) is parsed one by one.
+    A :class:`~officekit.understand.text.ColumnParser` reads the column at once: a
+    :class:`Memo` maps it through its dict in one pass (the values it has not seen parsed
+    once each, in order of first appearance, as they are met); :data:`TEXT` likewise when
+    the column repeats a few texts.
     """
-    if not isinstance(parse, Memo):
-        return list(map(parse, values))
-    known = parse.known
-    out = list(map(known.get, values)) if known else None
-    if out is None or None in out:
-        unknown = values if out is None else compress(values, map(is_, out, repeat(None)))
-        for value in dict.fromkeys(unknown):
-            parse(value)  # remembered, unless it is blank or the memo is full
-        out = list(map(known.get, values))
-    if None in out:
-        blank = parse(None)
-        for j, found in enumerate(out):
-            if found is None:
-                value = values[j]
-                out[j] = blank if value is None else parse(value)
-    return out
+    if isinstance(parse, ColumnParser):
+        return parse.column(values)
+    return list(map(parse, values))
 
 
 def _text_like(field: Field, enums: dict[str, EnumSpec], year: int | None) -> Parser:
-    return to_text
+    return TEXT
 
 
 def _enum(field: Field, enums: dict[str, EnumSpec], year: int | None) -> Parser:
     if field.enum is None or field.enum not in enums:
-        return to_text
+        return TEXT
     return EnumLookup.of_spec(enums[field.enum]).memo()
 
 
