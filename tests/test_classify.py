@@ -12,6 +12,7 @@ import pytest
 from officekit.model import Issue, SheetResult
 from officekit.read import RawSheet, Workbook
 from officekit.settings import Settings, parse_settings
+from officekit.understand import classify
 from officekit.understand.classify import (
     detect_period,
     gc_paused,
@@ -414,6 +415,32 @@ def test_a_long_sheet_with_rows_ending_early_reads_every_cell() -> None:
     assert [r["satisfaction"] for r in result.records[2196:2202]] == [
         None, None, None, None, None, 4]  # rows 2198-2203: 3 × 734 = 2202 is rated again
     assert result.records[-1]["received_at"] == datetime(2026, 10, 3, 9, 30)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5])
+def test_rows_read_block_by_block_give_what_one_block_gives(
+        block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # read_records parses a block of rows at a time: whatever falls on a block's edge (an
+    # empty row, a total line, a bad cell, a blank required cell, a short row, a person not
+    # written the way the others are) reads and is reported as with one block for all
+    rows = [["2026年10月投诉登记表"], COMPLAINT_HEADER,
+            complaint(1), [None] * 14, complaint(2, 受理时间="昨天", 受理渠道="传真"),
+            ["合计", None, 2], complaint(3)[:9], complaint(4, 处理人="李四"),
+            complaint(5, 处理人=None, 处理状态="已完结"), [],
+            complaint(6, 客户姓名="  ", 受理时间="2026年10月5日 下午2:30"),
+            complaint(7, 联系电话="１３８１２３４５６７８", 严重程度=None),
+            ["制表人：张三"], complaint(8, 满意度=3.0, 办结时间="2026/10/9")]
+    whole = one(RawSheet("投诉", rows))
+    monkeypatch.setattr(classify, "_BLOCK", block)
+    result, issues = one(RawSheet("投诉", rows))
+    assert issues == whole[1]
+    assert result.records == whole[0].records
+    assert result.values == whole[0].values
+    assert result.rows == whole[0].rows == 8
+    assert codes(issues) == [
+        ("error", "type", "B5"), ("error", "enum", "C5"), ("error", "required", "J7"),
+        ("error", "required", "K7"), ("error", "required", "J9"), ("error", "enum", "K9"),
+        ("error", "required", "D11")]
 
 
 def test_the_collector_pause_restores_what_it_found_even_after_an_error() -> None:
