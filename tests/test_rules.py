@@ -264,6 +264,21 @@ def test_future_dates_are_errors_but_today_and_schedules_are_fine() -> None:
         "请核对年份和月份是否写错。")
 
 
+def test_dates_beside_datetimes_in_one_column_are_still_checked_row_by_row() -> None:
+    # a whole column is compared at once when it holds datetimes only; a date alone among
+    # them (which cannot be ordered against a datetime) sends the check row by row
+    comps = complaints_sheet(
+        complaint("C001"),
+        complaint("C002", received_at=datetime(2026, 10, 5, 14, 0),
+                  resolved_at=date(2026, 10, 4)),  # the day before → L4
+        complaint("C003", received_at=date(2026, 10, 21), resolved_at=None,
+                  status="处理中", resolution=None),  # tomorrow → B5
+        complaint("C004", received_at=datetime(2026, 10, 5, 14, 0),
+                  resolved_at=date(2026, 10, 5)),  # the same day: fine
+    )
+    assert found(check(staff_sheet(), comps)) == [("date-order", "L4"), ("future-date", "B5")]
+
+
 def test_status_fields_are_reported_on_the_empty_cell() -> None:
     comps = complaints_sheet(
         complaint("C001"),

@@ -30,9 +30,10 @@ import calendar
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from officekit.canonical import OPEN_STATUSES, RESOLVED
@@ -124,6 +125,36 @@ def key_texts(records: Sequence[Record] | SheetResult, field: str) -> list[str] 
     except TypeError:  # None, or a number
         return None
     return texts if all(texts) else None
+
+
+class KeyColumns:
+    """Each sheet's key column (投诉编号, 工号…) as texts (:func:`key_texts`) and the set of
+    them, worked out once for all the rules of one check: the key, duplicate-row and link
+    rules all read them, and each is a pass over 100,000 values."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[int, str], list[str] | None] = {}
+        self._sets: dict[tuple[int, str], set[str] | None] = {}
+
+    def texts(self, sheet: SheetResult, field: str) -> list[str] | None:
+        """:func:`key_texts` of ``sheet``'s ``field``."""
+        at = (id(sheet), field)
+        if at not in self._texts:
+            self._texts[at] = key_texts(sheet, field)
+        return self._texts[at]
+
+    def distinct(self, sheet: SheetResult, field: str) -> set[str] | None:
+        """The set of :meth:`texts` (None when that is None); not to be changed."""
+        at = (id(sheet), field)
+        if at not in self._sets:
+            texts = self.texts(sheet, field)
+            self._sets[at] = None if texts is None else set(texts)
+        return self._sets[at]
+
+    def all_different(self, sheet: SheetResult, field: str) -> bool:
+        """Whether every key of the sheet is a text and no two are alike."""
+        found = self.distinct(sheet, field)
+        return found is not None and len(found) == len(self.texts(sheet, field) or ())
 
 
 def _text(value: Any) -> str | None:
@@ -233,23 +264,30 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
         yield issue_at("no-staff-list", naming[0])
         return
     # (工号, 姓名) as written → the resolution, and the 工号 and 姓名 to fill in when resolved
-    memo: dict[tuple[str | None, str | None], tuple[Resolution, str, str | None]] = {}
+    memo: dict[tuple[str | None, str | None], _Found] = {}
+
+    def lookup(sid: Any, name: Any) -> _Found:
+        sid = None if sid is None else str(sid).strip() or None
+        name = None if name is None else str(name).strip() or None
+        found = memo.get((sid, name))
+        if found is None:
+            res = staff.resolve(sid, name)
+            person = res.staff or {}
+            found = memo[(sid, name)] = (res, str(person.get("staff_id")),
+                                         _text(person.get("name")), sid, name)
+        return found
+
     reported: set[tuple[str, Any]] = set()
     for sheet in naming:
         id_key, name_key, cell_field = STAFF_REFS[sheet.kind or ""]
         ids, names = sheet.column(id_key), sheet.column(name_key)
+        founds, distinct = _per_pair(ids, names, lookup)
+        if all(f[0].staff is not None for f in distinct):  # everyone found: no issue
+            _fill_in(sheet, id_key, ids, list(map(_FOUND_ID, founds)))
+            _fill_in(sheet, name_key, names, list(map(_FOUND_NAME, founds)))
+            continue
         filled_ids, filled_names = list(ids), list(names)
-        for j, (sid, name, row) in enumerate(zip(ids, names, sheet.column("_row"),
-                                                strict=True)):
-            # every row of a register: _text inlined
-            sid = None if sid is None else str(sid).strip() or None
-            name = None if name is None else str(name).strip() or None
-            found = memo.get((sid, name))
-            if found is None:
-                res = staff.resolve(sid, name)
-                person = res.staff or {}
-                found = memo[(sid, name)] = (res, str(person.get("staff_id")),
-                                             _text(person.get("name")))
+        for j, (found, row) in enumerate(zip(founds, sheet.column("_row"), strict=True)):
             res = found[0]
             if res.staff is not None:
                 filled_ids[j], filled_names[j] = found[1], found[2]
@@ -257,13 +295,36 @@ def check_staff(sheets: Sequence[SheetResult], staff: StaffList) -> Iterator[Iss
             if res.code is None or (sheet.name, row) in reported:
                 continue
             reported.add((sheet.name, row))
+            sid = found[3]
             cell = cell_field
             if cell is None or cell not in sheet.field_cols:
                 cell = id_key if sid and id_key in sheet.field_cols else name_key
-            yield issue_at(res.code, sheet, None, cell, row=row, value=staff_label(sid, name),
-                           **res.params)
+            yield issue_at(res.code, sheet, None, cell, row=row,
+                           value=staff_label(sid, found[4]), **res.params)
         _fill_in(sheet, id_key, ids, filled_ids)
         _fill_in(sheet, name_key, names, filled_names)
+
+
+# a person reference looked up: (resolution, 工号 and 姓名 to fill in, 工号 and 姓名 as written)
+_Found = tuple[Resolution, str, str | None, str | None, str | None]
+_FOUND_ID, _FOUND_NAME = itemgetter(1), itemgetter(2)
+
+
+def _per_pair(ids: list[Any], names: list[Any],
+              lookup: Callable[[Any, Any], _Found]
+              ) -> tuple[list[_Found], Iterable[_Found]]:
+    """``lookup(id, name)`` of every row, and the distinct answers: looked up once per
+    distinct pair (a register names a few dozen people on 100,000 rows), then handed out to
+    the rows at C speed."""
+    pairs = list(zip(ids, names, strict=True))
+    try:
+        distinct: dict[tuple[Any, Any], Any] = dict.fromkeys(pairs)
+    except TypeError:  # an unhashable value: row by row
+        found = [lookup(sid, name) for sid, name in pairs]
+        return found, found
+    for pair in distinct:
+        distinct[pair] = lookup(*pair)
+    return list(map(distinct.__getitem__, pairs)), distinct.values()
 
 
 def _fill_in(sheet: SheetResult, key: str, was: list[Any], column: list[Any]) -> None:
@@ -283,26 +344,38 @@ def _fill_in(sheet: SheetResult, key: str, was: list[Any], column: list[Any]) ->
 # Complaints and the visits that follow them up
 
 
-def check_links(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Issue]:
+def check_links(sheets: Sequence[SheetResult], view: LedgerView,
+                keys: KeyColumns | None = None) -> Iterator[Issue]:
     """Visits against their complaints (this file's, else the ledger's) and status changes
     against the ledger. The complaints are read by column (SheetResult.column)."""
-    # the 受理时间 of the first complaint of each id in the file
+    keys = keys or KeyColumns()
+    visits = [(s, r) for s in sheets if s.kind == "visits" for r in s.records
+              if _text(r.get("complaint_id"))]
+    # the 受理时间 of the first complaint of each id in the file (what the visits need), and
+    # the ids of the file's complaints
     here: dict[str, Any] = {}
+    ids_here: list[set[str]] = []
     for sheet in sheets:
         if sheet.kind != "complaints":
             continue
-        ids = key_texts(sheet, "complaint_id")
-        received = sheet.column("received_at")
-        if ids is not None:  # at C speed; reversed, so that the first of an id wins
-            here = dict(zip(reversed(ids), reversed(received), strict=True)) | here
+        ids = keys.texts(sheet, "complaint_id")
+        if ids is not None:  # at C speed
+            if visits:  # reversed, so that the first of an id wins
+                received = sheet.column("received_at")
+                here = dict(zip(reversed(ids), reversed(received), strict=True)) | here
+            else:
+                ids_here.append(keys.distinct(sheet, "complaint_id") or set())
             continue
-        for raw, when in zip(sheet.column("complaint_id"), received, strict=True):
+        for raw, when in zip(sheet.column("complaint_id"), sheet.column("received_at"),
+                             strict=True):
             cid = _text(raw)
             if cid:
                 here.setdefault(cid, when)
-    visits = [(s, r) for s in sheets if s.kind == "visits" for r in s.records
-              if _text(r.get("complaint_id"))]
-    wanted = set(here) | {str(r["complaint_id"]).strip() for _, r in visits}
+    if here or visits or len(ids_here) != 1:
+        wanted = set(here).union(*ids_here, (str(r["complaint_id"]).strip()
+                                             for _, r in visits))
+    else:  # one register alone: its own set of ids, as it is
+        wanted = ids_here[0]
     stored = view.complaints_by_id(wanted) if wanted else {}
 
     closed = {cid for cid, old in stored.items() if old.get("status") == RESOLVED}

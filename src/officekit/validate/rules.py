@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, count, repeat
+from operator import and_, eq, ge, is_not, itemgetter
 from typing import Any
 
 from officekit.kinds import KINDS
 from officekit.model import Issue, Record, SheetResult
 from officekit.settings import Settings
 from officekit.validate.cross import (
+    KeyColumns,
     StaffList,
     as_date,
     as_datetime,
@@ -30,7 +31,6 @@ from officekit.validate.cross import (
     check_schedule,
     check_staff,
     issue_at,
-    key_texts,
     when_text,
 )
 from officekit.validate.view import LedgerView
@@ -58,16 +58,18 @@ def check_sheets(sheets: Sequence[SheetResult], view: LedgerView, settings: Sett
     ignored.
     """
     known = [s for s in sheets if s.kind is not None]
-    keyed = list(check_keys(known))
+    keys = KeyColumns()
+    keyed = list(check_keys(known, keys))
     repeated = {(i.sheet, i.row) for i in keyed}
+    stored_staff = view.staff_all()
     issues = [
         *keyed,
-        *check_duplicate_rows(known, skip=repeated),
+        *check_duplicate_rows(known, skip=repeated, keys=keys),
         *check_dates(known, today),
         *check_status(known),
-        *check_staff(known, StaffList.build(view.staff_all(), known)),
-        *check_staff_numbers(known, view),
-        *check_links(known, view),
+        *check_staff(known, StaffList.build(stored_staff, known)),
+        *check_staff_numbers(known, stored_staff),
+        *check_links(known, view, keys),
         *check_schedule(known, view, settings),
     ]
     order = {s.name: n for n, s in enumerate(sheets)}
@@ -79,14 +81,18 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check_keys(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
+def check_keys(sheets: Sequence[SheetResult], keys: KeyColumns | None = None
+               ) -> Iterator[Issue]:
     """``duplicate-key``: a 投诉编号 / 工号 / 回访编号 seen earlier in the same file (any sheet of
     the kind), reported on each repeat, naming the first."""
+    keys = keys or KeyColumns()
     for kind, key_field in KEYS.items():
         of_kind = [s for s in sheets if s.kind == kind]
-        texts = [t for s in of_kind if (t := key_texts(s, key_field)) is not None]
-        if len(texts) == len(of_kind) and _all_different(list(chain.from_iterable(texts))):
+        if len(of_kind) == 1 and keys.all_different(of_kind[0], key_field):
             continue  # every key a text, none repeated: the usual file, no loop per row
+        texts = [t for s in of_kind if (t := keys.texts(s, key_field)) is not None]
+        if len(texts) == len(of_kind) and _all_different(list(chain.from_iterable(texts))):
+            continue
         yield from _repeated_keys(of_kind, key_field)
 
 
@@ -142,14 +148,16 @@ def _all_different(values: list[Any]) -> bool:
 
 
 def check_duplicate_rows(sheets: Sequence[SheetResult],
-                         skip: Collection[tuple[str | None, int | None]] = ()
-                         ) -> Iterator[Issue]:
+                         skip: Collection[tuple[str | None, int | None]] = (),
+                         keys: KeyColumns | None = None) -> Iterator[Issue]:
     """``duplicate-row``: a sheet row whose every value equals an earlier row's (a wide
     schedule row is compared as a whole). Rows already reported as ``duplicate-key`` are
     left out: that error says it already."""
+    keys = keys or KeyColumns()
     for sheet in sheets:
         key_field = KEYS.get(sheet.kind or "")
-        if key_field is not None and _all_different(sheet.column(key_field)):
+        if key_field is not None and (keys.all_different(sheet, key_field)
+                                      or _all_different(sheet.column(key_field))):
             continue  # no two keys alike, so no two rows alike either
         signatures = _signatures(sheet.records)
         rows: dict[int, list[tuple[Record, Hashable]]] = defaultdict(list)
@@ -168,12 +176,13 @@ def check_duplicate_rows(sheets: Sequence[SheetResult],
                                value=None, first_row=seen[signature])
 
 
-def check_staff_numbers(sheets: Sequence[SheetResult], view: LedgerView) -> Iterator[Issue]:
+def check_staff_numbers(sheets: Sequence[SheetResult], staff: Sequence[Record]
+                        ) -> Iterator[Issue]:
     """``staff-id-number`` (warning): a 工号 on a staff list that looks like a number which lost
     its leading zeros — Excel turns 0101 typed into a number cell into 101. Said when the same
-    column (or the staff list already in the ledger) has the zero-padded form: ``0102`` beside
-    ``101``, or ``0101`` stored while this list says ``101``."""
-    stored = {str(r.get("staff_id")) for r in view.staff_all() if r.get("staff_id")}
+    column (or ``staff``, the staff list already in the ledger) has the zero-padded form:
+    ``0102`` beside ``101``, or ``0101`` stored while this list says ``101``."""
+    stored = {str(r.get("staff_id")) for r in staff if r.get("staff_id")}
     for sheet in sheets:
         if sheet.kind != "staff":
             continue
@@ -234,8 +243,11 @@ def check_dates(sheets: Sequence[SheetResult], today: date) -> Iterator[Issue]:
 
 
 def _out_of_order(sheet: SheetResult, later: str, earlier: str) -> Iterator[tuple[int, Issue]]:
+    later_values, earlier_values = sheet.column(later), sheet.column(earlier)
+    if _all_in_order(later_values, earlier_values):
+        return
     rows = sheet.column("_row")
-    for j, (a, b) in enumerate(zip(sheet.column(later), sheet.column(earlier), strict=True)):
+    for j, (a, b) in enumerate(zip(later_values, earlier_values, strict=True)):
         if a is None or b is None:
             continue
         if type(a) is datetime and type(b) is datetime and a >= b:
@@ -246,11 +258,36 @@ def _out_of_order(sheet: SheetResult, later: str, earlier: str) -> Iterator[tupl
                               other_value=when_text(b))
 
 
+def _all_in_order(later: list[Any], earlier: list[Any]) -> bool:
+    """Whether every row with both values has them as datetimes, the later one not before the
+    earlier (C loops over the columns); False when that is not so or not sure."""
+    both = list(map(and_, map(is_not, later, repeat(None)), map(is_not, earlier, repeat(None))))
+    a, b = list(compress(later, both)), list(compress(earlier, both))
+    return (set(map(type, a)) <= {datetime} and set(map(type, b)) <= {datetime}
+            and all(map(ge, a, b)))
+
+
+def _none_after(values: list[Any], today: date) -> bool:
+    """Whether no value is a date or datetime after ``today`` as far as C loops can tell:
+    the latest of the values is on or before it (False when they cannot be compared)."""
+    try:
+        latest = max(filter(None, values), default=None)
+    except TypeError:  # dates beside datetimes, or text: row by row
+        return False
+    if latest is None:
+        return True
+    day = as_date(latest) if type(latest) in (date, datetime) else None
+    return day is not None and day <= today
+
+
 def _in_future(sheet: SheetResult, name: str, today: date) -> Iterator[tuple[int, Issue]]:
+    values = sheet.column(name)
+    if _none_after(values, today):
+        return
     rows = sheet.column("_row")
     # the day after today at midnight: a datetime on or after it lies on a later day
     after = datetime.combine(today + timedelta(days=1), time()) if today < date.max else None
-    for j, value in enumerate(sheet.column(name)):
+    for j, value in enumerate(values):
         if value is None:
             continue
         if type(value) is datetime:
@@ -278,30 +315,36 @@ def check_status(sheets: Sequence[SheetResult]) -> Iterator[Issue]:
     处理状态 of 办结时间 and 处理结果).
 
     A missing value is reported on its empty cell (on the 处理状态 cell when the sheet has no
-    such column at all); an unexpected one on the cell that holds it.
+    such column at all); an unexpected one on the cell that holds it. The rows of each status
+    are found at C speed; issues come row by row, each row's in the order of the rules.
     """
     for sheet in sheets:
-        by_status: dict[str, list[tuple[str, bool]]] = defaultdict(list)
-        for state, name, filled in STATUS_FIELDS.get(sheet.kind or "", ()):
-            by_status[state].append((name, filled))
+        by_status: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
+        for n, (state, name, filled) in enumerate(STATUS_FIELDS.get(sheet.kind or "", ())):
+            by_status[state].append((n, name, filled))
         if not by_status:
             continue
-        names = list(dict.fromkeys(name for rules in by_status.values() for name, _ in rules))
-        columns = {name: sheet.column(name) for name in names}
+        statuses = sheet.column("status")
         rows = sheet.column("_row")
-        for j, status in enumerate(sheet.column("status")):
-            rules = by_status.get(status) if isinstance(status, str) else None
-            if not rules:
+        found: list[tuple[int, int, Issue]] = []
+        for status, rules in by_status.items():
+            at = list(compress(count(), map(eq, statuses, repeat(status))))
+            if not at:
                 continue
-            for name, filled in rules:
-                value = columns[name][j]
-                if _blank(value) != filled:
-                    continue
-                if filled:
+            for n, name, filled in rules:
+                column = sheet.column(name)
+                if filled:  # required: the blank ones
+                    missing = [j for j in at if _blank(column[j])]
                     cell = name if name in sheet.field_cols else "status"
-                    yield issue_at("status-fields", sheet, None, cell, row=rows[j],
-                                   value=value if cell == name else status, status=status,
-                                   missing=_header(sheet, name))
-                else:
-                    yield issue_at("status-fields", sheet, None, name, row=rows[j],
-                                   value=value, variant="unexpected", status=status)
+                    found.extend((j, n, issue_at(
+                        "status-fields", sheet, None, cell, row=rows[j],
+                        value=column[j] if cell == name else status, status=status,
+                        missing=_header(sheet, name))) for j in missing)
+                else:  # to be left empty: the filled ones
+                    unexpected = [j for j in at if not _blank(column[j])]
+                    found.extend((j, n, issue_at(
+                        "status-fields", sheet, None, name, row=rows[j], value=column[j],
+                        variant="unexpected", status=status)) for j in unexpected)
+        found.sort(key=itemgetter(0, 1))
+        for _, _, issue in found:
+            yield issue
