@@ -10,6 +10,7 @@ import pytest
 
 from officekit.kinds import COMPLAINTS, STAFF, VISITS
 from officekit.settings import Settings, parse_settings
+from officekit.understand.text import to_texts
 from officekit.understand.values import (
     EnumLookup,
     Memo,
@@ -435,3 +436,33 @@ def test_text_column_reads_each_cell_as_to_text(repeat: int, order: int) -> None
     assert parse(" ＡＢ１２ ") == "AB12"
     unique = [f" 投诉{i:05d}\u3000" for i in range(3000)] + [True, 1.0]
     assert parse_column(unique, parse) == [to_text(v) for v in unique]
+
+
+BLOCK_COLUMNS: dict[str, list[Any]] = {
+    "department": (TRICKY_TEXT + [f"部门{i}" for i in range(40)]) * 30,
+    "handler": (TRICKY_TEXT[:9] + [f"员工{i}({1000 + i})" for i in range(40)] + [1001.0]) * 30,
+    "status": [" 已解决", "处理中", None, "已办结", "  ", "跟进中", "已完成"] * 300,
+}
+
+
+@pytest.mark.parametrize("field", list(BLOCK_COLUMNS))
+def test_a_column_read_in_blocks_reads_as_a_whole(field: str) -> None:
+    values = BLOCK_COLUMNS[field]
+    whole = parse_column(values, make_parser(COMPLAINTS.field(field), SETTINGS.enums, None))
+    parse = make_parser(COMPLAINTS.field(field), SETTINGS.enums, None)
+    blocks = [v for start in range(0, len(values), 700)
+              for v in parse_column(values[start:start + 700], parse)]
+    assert blocks == whole == [make_parser(COMPLAINTS.field(field), SETTINGS.enums, None)(v)
+                               for v in values]
+
+
+@pytest.mark.parametrize("values", [
+    ["  张三 ", "李四", "王 五", "Zhao Liu", "客户\n来电", "0012", "A-01"],  # stripped at once
+    ["张三", "李四１２"], ["张三", "ＡＢ"], ["张三", "王\u3000五"],  # full-width: one by one
+    ["\u3000张三\u3000", "李四"], ["张三", "   "], ["张三", ""], ["张三", None], ["张三", 1001.0],
+    ["张三", True], ["张三", date(2026, 10, 3)], ["TS001", " TS002 "], [],
+])
+def test_a_text_column_reads_as_to_text(values: list[Any]) -> None:
+    assert to_texts(values) == [to_text(v) for v in values]
+    parse = make_parser(COMPLAINTS.field("customer"), SETTINGS.enums, None)
+    assert parse_column(values * 300, parse) == [to_text(v) for v in values * 300]

@@ -37,6 +37,12 @@ _COMMON_FORM = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})�
                           r"(?: ([0-9]{1,2}):([0-9]{2}))?")
 
 
+# The numbers of the common forms' fields, looked up rather than converted: one or two digits
+# (``7``, ``07``, ``31``) and the years offices write.
+_NUMBER = ({str(n): n for n in range(100)} | {f"{n:02d}": n for n in range(10)}
+           | {str(n): n for n in range(1900, 2200)})
+
+
 def _common_datetime(s: str) -> datetime | None:
     """``s`` (stripped) in one of the common forms, as a datetime; None when it is in none of
     them, or names no real date or time (the full parse then decides)."""
@@ -45,7 +51,8 @@ def _common_datetime(s: str) -> datetime | None:
         return None
     y, mo, d, hh, mm = m.groups()
     try:
-        return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
+        return datetime(_NUMBER.get(y) or int(y), _NUMBER[mo], _NUMBER[d],
+                        _NUMBER[hh] if hh else 0, _NUMBER[mm] if mm else 0)
     except ValueError:
         return None
 

@@ -126,6 +126,22 @@ def to_text(value: Any) -> str | None:
     return display(value) or None
 
 
+def to_texts(values: list[Any]) -> list[str | None]:
+    """:func:`to_text` of each of ``values``. Text cells only, none blank and none with a
+    full-width digit, letter or space (one search over them all) are just stripped, all at
+    once; otherwise each is read by :func:`to_text`."""
+    try:
+        stripped: list[str | None] = list(map(str.strip, values))
+    except TypeError:  # a cell that is not text
+        return list(map(to_text, values))
+    if "" in stripped:
+        return list(map(to_text, values))
+    joined = "\n".join(stripped)  # type: ignore[arg-type]
+    if not joined.isascii() and _HAS_TEXT_FULL(joined):
+        return list(map(to_text, values))
+    return stripped
+
+
 def to_int(value: Any) -> int | None:
     """A whole number from a number or text cell (``3``, ``3.0``, ``"３"``)."""
     if type(value) is float:

@@ -45,12 +45,13 @@ from officekit.understand.text import (
     normalize_header,
     to_int,
     to_text,
+    to_texts,
 )
 
 # The parsing of single cells lives in the modules imported above; these names are read from
 # here as well (classify, schedule, headers, the tests).
 __all__ = [
-    "BOOL_WORDS", "EXAMPLES", "NULL_MARKERS", "SCALE_WORDS", "SHIFT_SYNONYMS", "TEXT",
+    "BOOL_WORDS", "EXAMPLES", "NULL_MARKERS", "SCALE_WORDS", "SHIFT_SYNONYMS",
     "EnumLookup", "Memo", "Parser", "TextColumn", "ValueProblem", "display", "fold", "fold_text",
     "is_blank", "make_date_parser", "make_datetime_parser", "make_parser", "nearest", "norm_key",
     "normalize_header", "parse_bool", "parse_column", "parse_datetime_text", "parse_email",
@@ -125,23 +126,29 @@ class _TextKnown(dict[Any, Any]):
 
 
 class TextColumn(ColumnParser):
-    """:func:`to_text` as a column parser. A column that repeats a few texts (部门, 处理结果)
-    is mapped through a dict of the texts seen, at C speed; a column of mostly different
-    texts (编号, 姓名, free text) is read cell by cell, which then costs less."""
+    """:func:`to_text` as one column's parser. A column that repeats a few texts (部门,
+    处理结果) is mapped through a dict of the texts seen, at C speed; a column of mostly
+    different texts (编号, 姓名, free text) is read cell by cell, which then costs less. The
+    first cells read (``SAMPLE`` of them) decide which, for the rest of the column."""
 
-    SAMPLE = 512  # the first cells, looked at to choose
+    SAMPLE = 512
+
+    def __init__(self) -> None:
+        self.known: _TextKnown | None = None
+        self.decided = False
 
     def __call__(self, value: Any) -> str | None:
         return to_text(value)
 
     def column(self, values: list[Any]) -> list[Any]:
-        sample = values[:self.SAMPLE]
-        if len(set(sample)) * 4 > len(sample):
-            return list(map(to_text, values))
-        return list(map(_TextKnown().__getitem__, values))
-
-
-TEXT = TextColumn()
+        if not self.decided and len(values) >= self.SAMPLE:
+            self.decided = True
+            sample = values[:self.SAMPLE]
+            if len(set(sample)) * 4 <= len(sample):
+                self.known = _TextKnown()
+        if self.known is not None:
+            return list(map(self.known.__getitem__, values))
+        return to_texts(values)
 
 
 class EnumLookup:
@@ -202,8 +209,8 @@ def parse_column(values: list[Any], parse: Parser) -> list[Any]:
 
     A :class:`~officekit.understand.text.ColumnParser` reads the column at once: a
     :class:`Memo` maps it through its dict in one pass (the values it has not seen parsed
-    once each, in order of first appearance, as they are met); :data:`TEXT` likewise when
-    the column repeats a few texts.
+    once each, in order of first appearance, as they are met); a :class:`TextColumn` likewise
+    when the column repeats a few texts. Either may be given a column in parts (blocks of rows).
     """
     if isinstance(parse, ColumnParser):
         return parse.column(values)
@@ -211,12 +218,12 @@ def parse_column(values: list[Any], parse: Parser) -> list[Any]:
 
 
 def _text_like(field: Field, enums: dict[str, EnumSpec], year: int | None) -> Parser:
-    return TEXT
+    return TextColumn()
 
 
 def _enum(field: Field, enums: dict[str, EnumSpec], year: int | None) -> Parser:
     if field.enum is None or field.enum not in enums:
-        return TEXT
+        return TextColumn()
     return EnumLookup.of_spec(enums[field.enum]).memo()
 
 
