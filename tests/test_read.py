@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import sys
 import zipfile
@@ -415,6 +416,28 @@ def test_empty_cells_become_none_and_trailing_ones_go() -> None:
             ["", None], [" ", "", "b", "", ""], [""], [""]]
     assert _clean_rows([list(r) for r in rows]) == [
         [None, 1], [], [None, "x"], [], ["a"], [0, 0.0, False], [], [" ", None, "b"]]
+
+
+def test_empty_cells_become_none_as_one_cell_at_a_time_would() -> None:
+    from officekit.read.workbook import _clean_rows
+
+    def one_by_one(rows: list[list[object]]) -> list[list[object]]:
+        out = [[None if v == "" else v for v in row] for row in rows]
+        for row in out:
+            while row and row[-1] is None:
+                row.pop()
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    when = datetime(2026, 10, 3, 14, 30)
+    cells: list[object] = ["", None, "x", " ", when, date(2026, 10, 3), 0.0, float("nan"),
+                           False, "合计"]
+    rows = [list(r) for n in range(5) for r in itertools.product(cells[:6], repeat=n)]
+    rows += [[*r, "", None, ""] for r in rows[:200]] + [[""] * 14, [None, ""] * 7, [""]]
+    assert _clean_rows([list(r) for r in rows]) == one_by_one(rows)
+    cols = [list(r) for r in itertools.product(cells, repeat=3)] + [["", ""], [None]]
+    assert _clean_rows([list(r) for r in cols]) == one_by_one(cols)
 
 
 def _pid() -> int:

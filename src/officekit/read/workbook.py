@@ -64,18 +64,19 @@ def _is_panic(exc: BaseException) -> bool:
 def _clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
     """calamine gives ``""`` for an empty cell: make it None, and drop trailing empty cells.
 
-    The rows are calamine's fresh lists, changed in place: each empty cell found by
-    ``list.index`` (a C loop) rather than every cell looked at in Python."""
+    The rows are calamine's fresh lists, changed in place, each looked at by C loops (``in``,
+    ``list.index``) rather than cell by cell in Python: the empty cells at the end are
+    dropped first (most rows that have one end with it), then any left inside become None."""
     for row in rows:
         if "" in row:
-            at = row.index("")
-            try:
-                while True:
-                    row[at] = None
+            while row and (row[-1] == "" or row[-1] is None):
+                row.pop()
+            if "" in row:
+                at = -1
+                for _ in range(row.count("")):
                     at = row.index("", at + 1)
-            except ValueError:  # no "" left after the last one
-                pass
-        if row and row[-1] is None:
+                    row[at] = None
+        elif row and row[-1] is None:
             while row and row[-1] is None:
                 row.pop()
     while rows and not rows[-1]:

@@ -44,9 +44,9 @@ _NUMBER = ({str(n): n for n in range(100)} | {f"{n:02d}": n for n in range(10)}
 
 
 def _common_datetime(s: str) -> datetime | None:
-    """``s`` (stripped) in one of the common forms, also written full-width (``２０２６／１０／３``),
-    as a datetime; None when it is in none of them, or names no real date or time (the full
-    parse then decides)."""
+    """``s`` (stripped) in one of the common forms, also when written full-width
+    (``２０２６／１０／３``), as a datetime; None when it is in none of them, or names no real
+    date or time (the full parse then decides)."""
     m = _COMMON_FORM.fullmatch(s)
     if m is None:
         if s.isascii():
