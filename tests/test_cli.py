@@ -94,6 +94,22 @@ def test_validate_in_english(samples: Path, tmp_path: Path) -> None:
     assert "已拒收" not in res.output
 
 
+def test_validate_against_a_ledger_that_cannot_be_opened_says_so_whatever_the_file(
+        samples: Path, tmp_path: Path) -> None:
+    """The ledger is opened when the reading child first asks it something; a file that asks
+    nothing (not a workbook) still meets the same ledger error, not a clean result."""
+    assert run("init", tmp_path / "ws").exit_code == 0
+    with (tmp_path / "ws" / "officekit.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[database]\nurl = "postgresql+psycopg://nobody:x@127.0.0.1:1/none"\n')
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    roster = next(samples.glob("*花名册*"))
+    for path in (roster, text):
+        res = run("validate", "-w", tmp_path / "ws", "--lang", "en", "--format", "json", path)
+        assert res.exit_code == 2, (path.name, res.output)
+        assert "127.0.0.1" in res.stderr and not res.stdout, path.name
+
+
 def test_missing_file_is_usage_error(tmp_path: Path) -> None:
     res = run("validate", "-w", tmp_path, tmp_path / "nope.xlsx")
     assert res.exit_code == 2

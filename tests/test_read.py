@@ -390,6 +390,39 @@ def test_reading_beside_the_scan_gives_what_reading_after_it_gives(tmp_path: Pat
         pool.close()
 
 
+def _waits(path: str, max_cells: int) -> tuple[object, int]:
+    """open_workbook's outcome for ``path`` (or its refusal) and how often it called
+    ``meanwhile``."""
+    calls: list[None] = []
+    try:
+        outcome: object = len(open_workbook(Path(path), Limits(max_cells=max_cells),
+                                            meanwhile=lambda: calls.append(None)).sheets)
+    except WorkbookError as exc:
+        outcome = exc.code
+    return outcome, len(calls)
+
+
+def test_the_wait_for_calamine_is_handed_to_the_caller_once(tmp_path: Path) -> None:
+    """In the guarded child an .xlsx that the scan passes calls ``meanwhile`` once, while
+    calamine reads; a file the scan refuses, an .xls or .ods (read after no scan), or a read
+    in this process (no limit: measured, then read) never calls it."""
+    from officekit.read.guard import ChildLimits, ReaderPool
+
+    xlsx = str(fx.xlsx_excel_like(tmp_path))
+    xls, ods = str(fx.xls_xlwt(tmp_path)), str(fx.ods_odfpy(tmp_path))
+    large = str(fx.xlsx_wrong_dimension(tmp_path, rows=3_000))
+    pool = ReaderPool(1)
+    limits = ChildLimits(2048, 60, 60)
+    try:
+        assert pool.run(_waits, xlsx, 10**9, limits=limits) == (3, 1)
+        assert pool.run(_waits, large, 2_000, limits=limits) == ("too-large", 0)
+        assert pool.run(_waits, xls, 10**9, limits=limits)[1] == 0
+        assert pool.run(_waits, ods, 10**9, limits=limits)[1] == 0
+    finally:
+        pool.close()
+    assert _waits(xlsx, 10**9) == (3, 0)
+
+
 def test_a_sheet_too_large_for_calamine_beside_the_scan_is_still_too_large(
         tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
         ) -> None:

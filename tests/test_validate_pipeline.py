@@ -17,10 +17,17 @@ import pytest
 
 from officekit.model import LazyRecords, Record
 from officekit.read import guard
+from officekit.read.detect import sha256_file
 from officekit.read.guard import AskRefused, ChildLimits, ReaderPool, ask_caller, release_later
 from officekit.samples.generate import write_samples
 from officekit.settings import Settings
-from officekit.validate.pipeline import CheckInChild, check_loaded, read_file, validate_paths
+from officekit.validate.pipeline import (
+    CheckInChild,
+    check_loaded,
+    load_file,
+    read_file,
+    validate_paths,
+)
 from officekit.validate.view import EmptyView
 
 TODAY = date(2026, 11, 23)
@@ -133,6 +140,44 @@ def test_a_check_started_early_is_finished_with_the_view_given_later(samples: Pa
         abandoned._running.result()
     # and the pool still serves the next file
     assert validate_paths([register], Settings(), view, today=TODAY)[0].status == "accepted"
+
+
+def test_the_staff_list_is_asked_once_and_each_check_gets_its_own_copy(samples: Path
+                                                                        ) -> None:
+    """The child asks for the staff list while calamine reads (every check of a readable
+    file wants it, two of them): one question, and the issues are what asking each time
+    gave."""
+    register = next(samples.glob("*投诉登记*"))
+    staff = records(next(samples.glob("*花名册*")), "staff")
+    view = RecordingView(staff, {})
+    result = CheckInChild(register, Settings(), TODAY).finish(view)
+    assert view.asked.count("staff_all") == 1
+    in_process = check_loaded(read_file(register, Settings()), RecordingView(staff, {}),
+                              Settings(), TODAY)
+    assert [(i.code, i.row, i.col) for i in result.issues] == [
+        (i.code, i.row, i.col) for i in in_process.issues]
+    assert result.sha256 == in_process.sha256 == sha256_file(register)
+    assert staff == records(next(samples.glob("*花名册*")), "staff")  # never changed here
+
+
+def test_the_hash_is_of_the_file_whatever_became_of_it(samples: Path, tmp_path: Path
+                                                       ) -> None:
+    """read_file hashes while calamine reads, or after: the same digest as hashing first,
+    for a file read whole, refused by the scan, or no workbook at all."""
+    register = next(samples.glob("*投诉登记*"))
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(register.read_bytes()[:5000])
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    for path in (register, broken, text):
+        loaded = read_file(path, Settings())
+        assert loaded.sha256 == sha256_file(path), path.name
+        in_child = load_file(path, Settings(), keep_workbook=False)
+        assert in_child.sha256 == sha256_file(path), path.name
+        assert [i.code for i in in_child.issues] == [i.code for i in loaded.issues]
+    assert read_file(text, Settings()).issues  # (not a workbook: refused, hashed still)
+    with pytest.raises(FileNotFoundError):
+        read_file(tmp_path / "gone.xlsx", Settings())
 
 
 class _Leftover:

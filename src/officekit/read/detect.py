@@ -18,7 +18,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import olefile  # type: ignore[import-untyped]  # comes with msoffcrypto-tool
 from lxml import etree
@@ -140,13 +140,20 @@ def check_regular(path: Path) -> None:
     raise reject("not-a-regular-file", path, **_detected("special"))
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: Path | BinaryIO) -> str:
     """Hex SHA-256 of a file's bytes, read in chunks: the ledger's identity of a dropped file
-    (the same content dropped twice is a duplicate, whatever its name)."""
+    (the same content dropped twice is a duplicate, whatever its name). ``path`` may be a
+    file opened for reading in binary (read from where it stands)."""
+    if not isinstance(path, (str, os.PathLike)):
+        return _sha256(path)
+    with open(path, "rb") as fh:
+        return _sha256(fh)
+
+
+def _sha256(fh: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
+    while chunk := fh.read(1 << 20):
+        digest.update(chunk)
     return digest.hexdigest()
 
 

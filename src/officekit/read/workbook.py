@@ -170,7 +170,8 @@ def _open_and_read_first(path: Path, fmt: str) -> tuple[CalamineWorkbook, Any]:
         raise
 
 
-def _read_beside_scan(path: Path, fmt: str, limits: Limits
+def _read_beside_scan(path: Path, fmt: str, limits: Limits,
+                      meanwhile: Callable[[], None] | None = None
                       ) -> tuple[CalamineWorkbook, Any, dict[str, SheetMeta]]:
     """Under an address-space limit: calamine opens the package and reads its first sheet
     (outside the GIL, on the other core) while this thread measures every sheet in the raw
@@ -178,9 +179,10 @@ def _read_beside_scan(path: Path, fmt: str, limits: Limits
     scan had come first: its errors, then a sheet too large (what calamine built of it is
     dropped unseen), then calamine's own errors. calamine failing to allocate a sheet too
     large kills the process before that: the caller reads the file again with the scan
-    first (see officekit.validate.pipeline)."""
+    first (see officekit.validate.pipeline). ``meanwhile`` runs once the scan has passed
+    every sheet, while calamine is still reading (see :func:`open_workbook`)."""
     with _stderr_quiet():  # calamine's last words on a sheet too large: the retry says it
-        return _read_beside_scan_loud(path, fmt, limits)
+        return _read_beside_scan_loud(path, fmt, limits, meanwhile)
 
 
 @contextlib.contextmanager
@@ -203,13 +205,16 @@ def _stderr_quiet() -> Iterator[None]:
         os.close(null)
 
 
-def _read_beside_scan_loud(path: Path, fmt: str, limits: Limits
+def _read_beside_scan_loud(path: Path, fmt: str, limits: Limits,
+                           meanwhile: Callable[[], None] | None
                            ) -> tuple[CalamineWorkbook, Any, dict[str, SheetMeta]]:
     reading = _in_thread(partial(_open_and_read_first, path, fmt))
     try:
         extents = _guard(path, fmt, lambda: sheet_extents(path))
         for name, (meta, _scan) in extents.items():
             _guard(path, fmt, partial(_check_size, path, name, meta.part, meta, limits))
+        if meanwhile is not None:
+            meanwhile()
         failure: BaseException | None = None
         try:
             book, first = reading()
@@ -292,7 +297,8 @@ def _check_size(path: Path, name: str, part: str | None, meta: SheetMeta,
 
 
 def open_workbook(path: Path, limits: Limits | None = None, *,
-                  trim_after_read: bool = True, scan_first: bool = False) -> Workbook:
+                  trim_after_read: bool = True, scan_first: bool = False,
+                  meanwhile: Callable[[], None] | None = None) -> Workbook:
     """Read every sheet of an .xlsx/.xlsm/.xls/.ods file into a :class:`Workbook`.
 
     ``rows[0]`` is always sheet row 1 (leading empty rows kept as ``[]``, trailing empty
@@ -312,6 +318,9 @@ def open_workbook(path: Path, limits: Limits | None = None, *,
     Under an address-space limit (the guarded child on POSIX) calamine reads the first sheet
     while the raw XML is measured (see :func:`_read_beside_scan`); a sheet too large then
     kills the process, and the caller reads again with ``scan_first``: measured, then read.
+    ``meanwhile`` is then called once the scan has passed every sheet, while calamine is
+    still reading (this thread would only wait): for the caller's work that needs no cell.
+    It is not called on the other paths, nor when the scan refuses the file.
     """
     path = Path(path)
     limits = limits or Limits()
@@ -319,7 +328,7 @@ def open_workbook(path: Path, limits: Limits | None = None, *,
     metas: dict[str, SheetMeta] = {}
     first: Any = None  # the first sheet, when calamine read it beside the scan
     if fmt in ("xlsx", "xlsm") and not scan_first and _address_space_capped():
-        book, first, metas = _read_beside_scan(path, fmt, limits)
+        book, first, metas = _read_beside_scan(path, fmt, limits, meanwhile)
     elif fmt in ("xlsx", "xlsm"):
         # calamine opens the package (outside the GIL) while this thread scans the raw XML;
         # the scan must be done before any sheet is parsed, to refuse a sheet too large to

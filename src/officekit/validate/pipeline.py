@@ -11,6 +11,7 @@ or records cross between the processes.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -60,25 +61,57 @@ class LoadedFile:
 
 
 def read_file(path: Path, settings: Settings, keep_workbook: bool = True, *,
-              lazy_records: bool = False, scan_first: bool = False) -> LoadedFile:
+              lazy_records: bool = False, scan_first: bool = False,
+              meanwhile: Callable[[], None] | None = None) -> LoadedFile:
     """Hash, open and understand one file in this process; an unreadable file becomes one
     file-level error. What the guarded child runs (see :func:`load_file`). Without
     ``keep_workbook`` the cells as read are let go once understood (only the annotated copy of
     a rejected file needs them), and not sent back. ``lazy_records``: records built only
     when looked at (see classify.read_records), for a check that reads the columns.
-    ``scan_first``: see :func:`~officekit.read.workbook.open_workbook`."""
-    sha = sha256_file(path)
-    with gc_paused():  # a large sheet is millions of objects, none in a cycle
+    ``scan_first``: see :func:`~officekit.read.workbook.open_workbook`.
+
+    The file is hashed while calamine reads it, when open_workbook has that wait for this
+    thread, and then ``meanwhile`` runs too (work that needs no cell); otherwise the hash is
+    taken once the file is read and ``meanwhile`` is not called."""
+    with _Digest(path) as digest, gc_paused():  # a large sheet: millions of objects, no cycle
+
+        def waiting() -> None:
+            digest.value()
+            if meanwhile is not None:
+                meanwhile()
+
         try:
             wb = open_workbook(path, settings.limits, trim_after_read=not lazy_records,
-                               scan_first=scan_first)
+                               scan_first=scan_first, meanwhile=waiting)
         except WorkbookError as exc:
-            return _unreadable(path, sha, exc)
+            return _unreadable(path, digest.value(), exc)
         sheets, issues = understand_workbook(wb, settings, path.name,
                                              lazy_records=lazy_records)
+        sha = digest.value()
     if not keep_workbook:
         release_later(wb)  # in the guarded child: freed after the answer is sent
     return LoadedFile(path, sha, wb if keep_workbook else None, sheets, list(issues))
+
+
+class _Digest:
+    """A file's SHA-256 (:func:`~officekit.read.detect.sha256_file`), taken when first asked
+    for. The file is opened at once, so a file that cannot be opened fails where hashing it
+    first did, and the hash is of the file that was opened then."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("rb")
+        self._hex: str | None = None
+
+    def value(self) -> str:
+        if self._hex is None:
+            self._hex = sha256_file(self._file)
+        return self._hex
+
+    def __enter__(self) -> _Digest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
 
 
 def _read_to_send(path: Path, settings: Settings, keep_workbook: bool, scan_first: bool
@@ -139,10 +172,23 @@ _QUESTIONS = frozenset({"staff_all", "complaints_by_id", "schedule_between"})
 
 class _AskedView:
     """The caller's ledger view, seen from the guarded child: each question crosses the pipe
-    (:func:`~officekit.read.guard.ask_caller`) and the caller's view answers it."""
+    (:func:`~officekit.read.guard.ask_caller`) and the caller's view answers it. The staff
+    list, which every check of a readable file asks for (twice), is asked once — by
+    :meth:`prefetch` while calamine still reads, when the read gives that wait — and kept
+    pickled, so that each caller gets its own copy as from the pipe."""
+
+    def __init__(self) -> None:
+        self._staff: bytes | None = None
+
+    def prefetch(self) -> None:
+        """Ask now what the checks will ask whatever the file holds (the staff list). The
+        caller may be opening its ledger for this first question: meanwhile calamine reads."""
+        self._staff = pickle.dumps(ask_caller("staff_all"), pickle.HIGHEST_PROTOCOL)
 
     def staff_all(self) -> list[Record]:
-        return cast("list[Record]", ask_caller("staff_all"))
+        if self._staff is None:
+            self._staff = pickle.dumps(ask_caller("staff_all"), pickle.HIGHEST_PROTOCOL)
+        return cast("list[Record]", pickle.loads(self._staff))
 
     def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
         return cast("dict[str, Record]", ask_caller("complaints_by_id", _pack_ids(ids)))
@@ -170,10 +216,11 @@ def _read_and_check(path: Path, settings: Settings, today: date, scan_first: boo
                     ) -> FileResult:
     """What the child runs for :func:`check_file`: read, understand and check ``path``; the
     result without its records (the caller prints issues and sheets, not rows)."""
+    view = _AskedView()
     item = read_file(path, settings, keep_workbook=False, lazy_records=True,
-                     scan_first=scan_first)
+                     scan_first=scan_first, meanwhile=view.prefetch)
     with gc_paused():
-        result = check_loaded(item, _AskedView(), settings, today)
+        result = check_loaded(item, view, settings, today)
         result.sheets = [replace(s, records=[], values={}) for s in result.sheets]
     release_later(item)  # the records: freed after the answer is sent
     return result
