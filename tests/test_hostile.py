@@ -171,6 +171,26 @@ def test_the_reader_pool_survives_its_children() -> None:
         pool.close()
 
 
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_a_pool_closed_without_waiting_lets_its_child_end_by_itself() -> None:
+    """close(wait=False), for a process about to exit: the idle child is told to end and
+    nobody waits for it — not the pool, not multiprocessing's exit handler (which joins the
+    children it knows) — yet it ends on its own, cleanly; the pool can start a fresh one."""
+    pool = ReaderPool()
+    try:
+        pid = pool.run(_pid, limits=ChildLimits())
+        pool.close(wait=False)
+        assert pid not in [p.pid for p in multiprocessing.active_children()]
+        _, status = os.waitpid(pid, 0)  # reaped here, by hand: it ended by itself
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert pool.run(_pid, limits=ChildLimits()) not in (pid, os.getpid())
+    finally:
+        pool.close()
+
+
 # --- the watcher ------------------------------------------------------------------------------
 
 def test_a_reader_whose_caller_is_gone_exits_quietly(capfd: pytest.CaptureFixture[str]) -> None:

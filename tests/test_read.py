@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from python_calamine import CalamineError
 
 from officekit.errors import WorkbookError
@@ -421,6 +422,43 @@ def test_the_wait_for_calamine_is_handed_to_the_caller_once(tmp_path: Path) -> N
     finally:
         pool.close()
     assert _waits(xlsx, 10**9) == (3, 0)
+
+
+def _two_big_sheets(folder: Path) -> Path:
+    path = folder / "two_big.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for name in ("一", "二"):
+        ws = wb.add_worksheet(name)
+        for r in range(40):
+            ws.write_row(r, 0, [f"{name}{r}", r, "" if r % 3 else "x"])
+    wb.close()
+    return path
+
+
+def test_the_package_closed_before_the_cells_convert_gives_the_same_sheets(
+        tmp_path: Path) -> None:
+    """With the first sheet read beside the scan and the others measured small, every sheet
+    is taken at once and the package closed before the cells become Python objects: the
+    sheets are those read one by one; a book whose other sheet is large is read one by one."""
+    from python_calamine import CalamineWorkbook
+
+    from officekit.read.workbook import _read_sheets, _rest_is_small, _unique_book
+
+    def sheets(path: Path, early: bool) -> list[tuple[object, ...]]:
+        book = _unique_book(path, CalamineWorkbook.from_path(str(path)), "xlsx")
+        first = book.get_sheet_by_name(book.sheet_names[0]) if early else None
+        return [(s.name, s.rows, s.merged, s.visible)
+                for s in _read_sheets(book, first, xlsx_sheet_meta(path) if early else None)]
+
+    small = fx.xlsx_excel_like(tmp_path)
+    big = _two_big_sheets(tmp_path)
+    with CalamineWorkbook.from_path(str(small)) as book:
+        assert _rest_is_small(book.sheets_metadata, xlsx_sheet_meta(small))
+    with CalamineWorkbook.from_path(str(big)) as book:
+        assert not _rest_is_small(book.sheets_metadata, xlsx_sheet_meta(big))
+        assert not _rest_is_small(book.sheets_metadata, {})  # not measured: one by one
+    for path in (small, big):
+        assert sheets(path, early=True) == sheets(path, early=False), path.name
 
 
 def test_a_sheet_too_large_for_calamine_beside_the_scan_is_still_too_large(

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from officekit.cli.app import Ctx, F, cli, common, day_of, option_help, skip_exit_sweep
+from officekit.cli.app import (
+    Ctx,
+    F,
+    cli,
+    common,
+    day_of,
+    let_readers_go,
+    option_help,
+    skip_exit_sweep,
+)
 from officekit.errors import UsageError
 from officekit.i18n import t
 from officekit.model import FileResult, Record
@@ -109,6 +118,7 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
             with _ledger_view(ws) as view:
                 results = validate_paths(paths, settings, view, today=day_of(today),
                                          progress=steps)
+    let_readers_go()
     _print_results(ctx, results, fmt, stored=False)
     skip_exit_sweep()
     _exit_for(results)

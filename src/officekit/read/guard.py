@@ -304,9 +304,17 @@ class _Child:
         self.proc.join(5)
         self.conn.close()
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         with contextlib.suppress(OSError):
             self.conn.send(None)
+        if not wait:
+            # it ends by itself (the end just sent; else the parent-death signal) and is not
+            # waited for: neither here nor by multiprocessing's exit handler, which joins
+            # every child it still knows of (and would wait out a large heap's teardown)
+            children = getattr(multiprocessing.process, "_children", None)
+            if isinstance(children, set):
+                children.discard(self.proc)
+            return
         self.proc.join(2)
         if self.proc.is_alive():
             self.proc.kill()
@@ -495,14 +503,19 @@ class ReaderPool:
             return ReaderDied(_signal_name(-code))
         return ReaderDied(f"exit code {code}")
 
-    def close(self) -> None:
-        """Stop every idle child (busy ones are stopped by their callers)."""
+    def close(self, wait: bool = True) -> None:
+        """Stop every idle child (busy ones are stopped by their callers). Without ``wait``
+        each is told to end and left to it, not waited for — for a process that is about to
+        exit and will start no other: a child that held a large file takes tens of
+        milliseconds to give its memory back, which then overlaps this process's own end
+        (the pool starts a fresh child if it is used again; the one let go stays unreaped
+        until this process ends)."""
         if os.getpid() != self._pid:
             return  # a forked copy of the pool: its children are not ours
         with self._cond:
             idle, self._idle = self._idle, []
         for child in idle:
-            child.close()
+            child.close(wait)
 
 
 _POOL: ReaderPool | None = None

@@ -133,19 +133,47 @@ def _in_thread(fn: Callable[[], Any]) -> Callable[[], Any]:
     return result
 
 
-def _read_sheets(book: CalamineWorkbook, first: Any = None) -> list[RawSheet]:
-    """Every sheet's cells; ``first``: the first sheet as calamine read it already."""
+def _read_sheets(book: CalamineWorkbook, first: Any = None,
+                 sizes: dict[str, SheetMeta] | None = None) -> list[RawSheet]:
+    """Every sheet's cells; ``first``: the first sheet as calamine read it already.
+
+    When the scan measured every other sheet small beside the first (``sizes``), those are
+    taken from the package at once and the package is closed — its bytes and shared strings
+    handed back to the system — before any cell becomes a Python object: ~25 MB off the
+    peak of reading a 100,000-row register. Otherwise each sheet is taken as it comes."""
+    metadata = book.sheets_metadata
+    if first is not None and sizes is not None and _rest_is_small(metadata, sizes):
+        try:
+            taken = [first, *(book.get_sheet_by_name(m.name) for m in metadata[1:])]
+        finally:
+            book.close()
+        release_freed_memory()
+        return [_raw_sheet(meta, sheet) for meta, sheet in zip(metadata, taken, strict=True)]
     with book:
-        sheets: list[RawSheet] = []
-        for n, meta in enumerate(book.sheets_metadata):
-            sheet = first if n == 0 and first is not None else book.get_sheet_by_name(meta.name)
-            rows = _clean_rows(sheet.to_python(skip_empty_area=False))
-            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
-            sheets.append(RawSheet(
-                name=meta.name, rows=rows, visible=meta.visible == SheetVisibleEnum.Visible,
-                merged=merged,
-            ))
-        return sheets
+        return [_raw_sheet(meta, first if n == 0 and first is not None
+                           else book.get_sheet_by_name(meta.name))
+                for n, meta in enumerate(metadata)]
+
+
+# A sheet beside the first counts as small up to this share of the first's dense block
+_SMALL_SHARE = 8
+
+
+def _rest_is_small(metadata: list[Any], sizes: dict[str, SheetMeta]) -> bool:
+    """Whether every sheet after the first holds together at most 1/_SMALL_SHARE of the
+    first's dense block (as the scan measured them; a sheet it did not measure: no)."""
+    measured = [sizes.get(m.name) for m in metadata]
+    if any(m is None for m in measured):
+        return False
+    cells = [m.dense_cells for m in measured if m is not None]
+    return sum(cells[1:]) * _SMALL_SHARE <= cells[0]
+
+
+def _raw_sheet(meta: Any, sheet: Any) -> RawSheet:
+    rows = _clean_rows(sheet.to_python(skip_empty_area=False))
+    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
+    return RawSheet(name=meta.name, rows=rows, visible=meta.visible == SheetVisibleEnum.Visible,
+                    merged=merged)
 
 
 def _address_space_capped() -> bool:
@@ -347,7 +375,7 @@ def open_workbook(path: Path, limits: Limits | None = None, *,
         release_freed_memory()  # what the scan of the raw XML used, before the sheets are parsed
     else:
         book = _guard(path, fmt, lambda: _open_book(path))
-    sheets: list[RawSheet] = _guard(path, fmt, partial(_read_sheets, book, first))
+    sheets: list[RawSheet] = _guard(path, fmt, partial(_read_sheets, book, first, metas))
     if trim_after_read:
         release_freed_memory()  # the sheets as calamine parsed them are gone
     if not any(s.rows for s in sheets):
