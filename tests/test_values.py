@@ -468,3 +468,22 @@ def test_a_text_column_reads_as_to_text(values: list[Any]) -> None:
     assert to_texts(values) == [to_text(v) for v in values]
     parse = make_parser(COMPLAINTS.field("customer"), SETTINGS.enums, None)
     assert parse_column(values * 300, parse) == [to_text(v) for v in values * 300]
+
+
+@pytest.mark.parametrize("parser", [make_datetime_parser, make_date_parser])
+def test_a_date_column_reads_each_cell_as_a_fresh_parser_would(parser: Any) -> None:
+    # one parser per column remembers the day and time texts it has met, the bad ones too
+    values: list[Any] = [*COMMON_FORMS[::7], *COMMON_FORMS[::-5], "2026-02-30 9:05",
+                         "2026-02-28 24:00", "2026-02-28 9:05", "2026-02-30", "2026-02-28",
+                         None, "", "无", datetime(2026, 10, 3, 9, 5), date(2026, 10, 3), 46000.5]
+    column = parser(2026)
+    for value in values * 2:
+        try:
+            got: Any = column(value)
+        except ValueProblem as problem:
+            got = problem.code
+        try:
+            expected: Any = parser(2026)(value)
+        except ValueProblem as problem:
+            expected = problem.code
+        assert got == expected, value

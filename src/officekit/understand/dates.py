@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
 
 from officekit.kinds import FieldType
 from officekit.understand.problems import type_problem
@@ -31,35 +32,61 @@ _AM = frozenset({"上午", "凌晨", "早上", "am"})
 
 
 # The forms most cells are written in (``2026-10-03 14:30``, ``2026/10/3 9:15``,
-# ``2026年10月3日``): a narrower pattern than _DATE_FORMS, read in one step. Whatever it matches,
-# _DATE_FORMS reads the same way.
-_COMMON_FORM = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
-                          r"(?: ([0-9]{1,2}):([0-9]{2}))?")
+# ``2026年10月3日``): a day, then maybe one space and a time — narrower than _DATE_FORMS, and
+# whatever they match, _DATE_FORMS reads the same way.
+_COMMON_DAY = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?")
+_COMMON_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_MIDNIGHT = time(0, 0)
+_combine = datetime.combine
 
 
-# The numbers of the common forms' fields, looked up rather than converted: one or two digits
-# (``7``, ``07``, ``31``) and the years offices write.
-_NUMBER = ({str(n): n for n in range(100)} | {f"{n:02d}": n for n in range(10)}
-           | {str(n): n for n in range(1900, 2200)})
+def _common_forms() -> tuple[Callable[[str], datetime | None], Callable[[str], datetime | None]]:
+    """One column's reader of text in the common forms: ``read(s)`` of a stripped text gives
+    its datetime, or None when it is in no common form or names no real date or time (the
+    full parse then decides); ``read_folded(s)`` the same of ``s`` written full-width
+    (``２０２６／１０／３``). Each day and time text met is read once and remembered (a column
+    repeats a few hundred days and at most 1,440 minutes, False for one that is none), so a
+    cell costs a split at its space and two lookups."""
+    days: dict[str, date | Literal[False]] = {}
+    times: dict[str, time | Literal[False]] = {}
 
-
-def _common_datetime(s: str) -> datetime | None:
-    """``s`` (stripped) in one of the common forms, also when written full-width
-    (``２０２６／１０／３``), as a datetime; None when it is in none of them, or names no real
-    date or time (the full parse then decides)."""
-    m = _COMMON_FORM.fullmatch(s)
-    if m is None:
-        if s.isascii():
+    def read(s: str) -> datetime | None:
+        day_text, space, time_text = s.partition(" ")
+        day = days.get(day_text)
+        if day is None:
+            day = _day(day_text)
+            if len(days) < _REMEMBERED:
+                days[day_text] = day
+        if not day:
             return None
-        m = _COMMON_FORM.fullmatch(fold(s))
-        if m is None:
-            return None
-    y, mo, d, hh, mm = m.groups()
-    try:
-        return datetime(_NUMBER.get(y) or int(y), _NUMBER[mo], _NUMBER[d],
-                        _NUMBER[hh] if hh else 0, _NUMBER[mm] if mm else 0)
-    except ValueError:
-        return None
+        if not space:
+            return _combine(day, _MIDNIGHT)
+        clock = times.get(time_text)
+        if clock is None:
+            clock = _clock(time_text)
+            if len(times) < _REMEMBERED:
+                times[time_text] = clock
+        return _combine(day, clock) if clock else None
+
+    def read_folded(s: str) -> datetime | None:
+        return None if s.isascii() else read(fold(s))
+
+    return read, read_folded
+
+
+_REMEMBERED = 8192  # day texts and time texts remembered per column, of each
+
+
+def _day(text: str) -> date | Literal[False]:
+    m = _COMMON_DAY.fullmatch(text)
+    return (m is not None and _ymd(int(m[1]), int(m[2]), int(m[3]))) or False
+
+
+def _clock(text: str) -> time | Literal[False]:
+    m = _COMMON_TIME.fullmatch(text)
+    if m is None or int(m[1]) > 23 or int(m[2]) > 59:
+        return False
+    return time(int(m[1]), int(m[2]))
 
 
 def serial_to_datetime(serial: float) -> datetime | None:
@@ -138,11 +165,15 @@ def _to_datetime(value: Any, year: int | None) -> datetime | None:
 def make_datetime_parser(year: int | None) -> Parser:
     """Parser for DATETIME columns: a date alone becomes midnight."""
 
+    read, read_folded = _common_forms()
+
     def parse(value: Any) -> datetime | None:
         if type(value) is datetime:
             return value
-        if type(value) is str and (dt := _common_datetime(value.strip())) is not None:
-            return dt
+        if type(value) is str:
+            s = value.strip()
+            if (dt := read(s)) is not None or (dt := read_folded(s)) is not None:
+                return dt
         if is_blank(value) or (type(value) is str and value.strip().casefold() in NULL_MARKERS):
             return None
         dt = _to_datetime(value, year)
@@ -156,14 +187,18 @@ def make_datetime_parser(year: int | None) -> Parser:
 def make_date_parser(year: int | None) -> Parser:
     """Parser for DATE columns: a time given with the date is dropped."""
 
+    read, read_folded = _common_forms()
+
     def parse(value: Any) -> date | None:
         t = type(value)
         if t is date:
             return value  # type: ignore[no-any-return]
         if t is datetime:
             return value.date()  # type: ignore[no-any-return]
-        if t is str and (dt := _common_datetime(value.strip())) is not None:
-            return dt.date()
+        if t is str:
+            s = value.strip()
+            if (dt := read(s)) is not None or (dt := read_folded(s)) is not None:
+                return dt.date()
         if is_blank(value) or (t is str and value.strip().casefold() in NULL_MARKERS):
             return None
         dt = _to_datetime(value, year)
