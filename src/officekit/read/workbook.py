@@ -64,18 +64,26 @@ def _is_panic(exc: BaseException) -> bool:
 def _clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
     """calamine gives ``""`` for an empty cell: make it None, and drop trailing empty cells.
 
-    The rows are calamine's fresh lists, changed in place, each looked at by C loops (``in``,
-    ``list.index``) rather than cell by cell in Python: the empty cells at the end are
-    dropped first (most rows that have one end with it), then any left inside become None."""
+    The rows are calamine's fresh lists, changed in place, each looked at by C loops
+    (``list.count``, ``list.index``) rather than cell by cell in Python: a row's empty cells
+    are counted, those at its end dropped (most rows that have one end with it), and only
+    the ones left inside are looked for and made None."""
     for row in rows:
-        if "" in row:
-            while row and (row[-1] == "" or row[-1] is None):
-                row.pop()
-            if "" in row:
-                at = -1
-                for _ in range(row.count("")):
-                    at = row.index("", at + 1)
-                    row[at] = None
+        empty = row.count("")
+        if empty:
+            while row:
+                last = row[-1]
+                if last is None:
+                    row.pop()
+                elif last == "":
+                    row.pop()
+                    empty -= 1
+                else:
+                    break
+            at = -1
+            for _ in range(empty):
+                at = row.index("", at + 1)
+                row[at] = None
         elif row and row[-1] is None:
             while row and row[-1] is None:
                 row.pop()
