@@ -623,6 +623,8 @@ def test_lookups_for_validation_kpis_and_status(ledger: Ledger) -> None:
         visit(DT(2026, 10, 8), "V4", complaint_id=None))], [])
     assert [s["staff_id"] for s in ledger.staff_all()] == ["S001", "S002"]
     assert sorted(ledger.complaints_by_id(["C002", "C404"])) == ["C002"]
+    assert sorted(ledger.complaint_ids(2) or []) == ["C001", "C002"]
+    assert ledger.complaint_ids(1) is None  # more held than asked for: not listed
     assert [v["visit_id"] for v in ledger.visits_for_complaints({"C002"})] == ["V1", "V2"]
     assert [d["role"] for d in ledger.duties("客服二部")] == ["组长"]
     assert len(ledger.duties()) == 2

@@ -97,6 +97,55 @@ def test_a_visit_is_checked_against_the_complaints_the_view_holds(samples: Path)
     assert not [i for i in known.issues if i.code == "unknown-complaint"]
 
 
+class ListingView(RecordingView):
+    """A RecordingView that can list the complaint ids it holds (as the ledger can), up to
+    ``limit`` (and ``most``: a stand-in for a large ledger); ``wanted`` collects the ids it
+    was asked for."""
+
+    def __init__(self, staff: list[Record], complaints: dict[str, Record],
+                 most: int | None = None) -> None:
+        super().__init__(staff, complaints)
+        self.wanted: set[str] = set()
+        self.most = most
+
+    def complaint_ids(self, limit: int) -> list[str] | None:
+        self.asked.append("complaint_ids")
+        limit = min(limit, self.most) if self.most is not None else limit
+        return list(self.complaints) if len(self.complaints) <= limit else None
+
+    def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
+        self.wanted |= set(ids)
+        return super().complaints_by_id(ids)
+
+
+def test_the_child_matches_a_registers_ids_against_the_few_held(samples: Path) -> None:
+    """A view that lists the complaints it holds is asked for them while calamine reads; the
+    file's ids are matched in the child and only those held are asked for (none held: not
+    asked at all). Too many held, or a view that cannot list them: every id is asked, as
+    before. The issues are the same every way."""
+    visits = next(samples.glob("*回访记录*"))
+    staff = records(next(samples.glob("*花名册*")), "staff")
+    held = {str(r["complaint_id"]): r
+            for r in records(next(samples.glob("*投诉登记*")), "complaints")}
+    few = dict(list(held.items())[:3])
+    file_ids = {str(r["complaint_id"]) for r in records(visits, "visits") if r["complaint_id"]}
+
+    def check(view: RecordingView) -> list[tuple[object, ...]]:
+        result = CheckInChild(visits, Settings(), TODAY).finish(view)
+        return [(i.code, i.row, i.col) for i in result.issues]
+
+    expected = check(RecordingView(staff, few))  # cannot list: every id asked
+    listing = ListingView(staff, few)
+    assert check(listing) == expected
+    assert listing.asked[:2] == ["staff_all", "complaint_ids"]
+    assert listing.wanted == set(few) & file_ids and listing.wanted
+    nothing = ListingView(staff, {})
+    assert check(nothing) == check(RecordingView(staff, {}))
+    assert "complaints_by_id" not in nothing.asked
+    many = ListingView(staff, few, most=2)  # more held than it lists
+    assert check(many) == expected and many.wanted == file_ids
+
+
 def _ask(question: str) -> object:
     return ask_caller(question, 2)
 

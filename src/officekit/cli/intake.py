@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,6 +28,7 @@ from officekit.model import FileResult, Record
 from officekit.workspace import Workspace
 
 if TYPE_CHECKING:
+    from officekit.ledger.store import Ledger
     from officekit.validate.view import LedgerView
 
 
@@ -156,20 +157,23 @@ class _LedgerWhenAsked:
 
     def __init__(self, url: str) -> None:
         self._url = url
-        self._ledger: Any = None
+        self._ledger: Ledger | None = None
 
-    def ledger(self) -> LedgerView:
+    def ledger(self) -> Ledger:
         if self._ledger is None:
             from officekit.ledger.store import Ledger
 
             self._ledger = Ledger.open(self._url)
-        return cast("LedgerView", self._ledger)
+        return self._ledger
 
     def staff_all(self) -> list[Record]:
         return self.ledger().staff_all()
 
     def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
         return self.ledger().complaints_by_id(ids)
+
+    def complaint_ids(self, limit: int) -> list[str] | None:
+        return self.ledger().complaint_ids(limit)
 
     def schedule_between(self, start: date, end: date) -> list[Record]:
         return self.ledger().schedule_between(start, end)

@@ -109,6 +109,14 @@ class RecordQueries(Transactional):
                 found[rec["complaint_id"]] = rec
         return found
 
+    def complaint_ids(self, limit: int) -> list[str] | None:
+        """The complaint_id of every complaint held, or None when more than ``limit`` are
+        (validate hands them to its reading child while they are few; see validate.pipeline)."""
+        t = RECORD_TABLES["complaints"]
+        with self._transaction() as conn:
+            ids = [row[0] for row in conn.execute(select(t.c.complaint_id).limit(limit + 1))]
+        return ids if len(ids) <= limit else None
+
     def visits(self, start: date | datetime | None = None,
                end: date | datetime | None = None,
                fields: Sequence[str] | None = None) -> list[Record]:

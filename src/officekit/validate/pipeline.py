@@ -167,23 +167,35 @@ def _over_limit(path: Path, limits: Limits, exc: ReadOverLimit) -> LoadedFile:
     return _unreadable(path, sha256_file(path), over_limit(path, exc.limit or "time", value))
 
 
-_QUESTIONS = frozenset({"staff_all", "complaints_by_id", "schedule_between"})
+_QUESTIONS = frozenset({"staff_all", "complaints_by_id", "schedule_between", "complaint_ids"})
+
+# The child is sent the ids of the complaints held while there are at most this many (~1 MB
+# across the pipe); a register's ids are then matched against them there, not shipped here.
+HELD_IDS_MAX = 100_000
 
 
 class _AskedView:
     """The caller's ledger view, seen from the guarded child: each question crosses the pipe
-    (:func:`~officekit.read.guard.ask_caller`) and the caller's view answers it. The staff
-    list, which every check of a readable file asks for (twice), is asked once — by
-    :meth:`prefetch` while calamine still reads, when the read gives that wait — and kept
-    pickled, so that each caller gets its own copy as from the pipe."""
+    (:func:`~officekit.read.guard.ask_caller`) and the caller's view answers it.
+
+    :meth:`prefetch` asks, while calamine still reads (when the read gives that wait), what
+    the checks ask whatever the file holds: the staff list (kept pickled, so that each caller
+    gets its own copy as from the pipe; asked once, not by each check), and the ids of the
+    complaints held when they are few (see :data:`HELD_IDS_MAX`): a register's 100,000 ids
+    are then matched here, and only those held are asked for."""
 
     def __init__(self) -> None:
         self._staff: bytes | None = None
+        self._held: str | list[str] | None = None  # packed (_pack_ids); None: not known
 
     def prefetch(self) -> None:
-        """Ask now what the checks will ask whatever the file holds (the staff list). The
-        caller may be opening its ledger for this first question: meanwhile calamine reads."""
+        """Ask the staff list and the complaint ids held. The caller may be opening its
+        ledger for this first question: meanwhile calamine reads."""
         self._staff = pickle.dumps(ask_caller("staff_all"), pickle.HIGHEST_PROTOCOL)
+        try:
+            self._held = ask_caller("complaint_ids", HELD_IDS_MAX)
+        except AskRefused:  # a view that cannot list them: each register's ids are asked
+            self._held = None
 
     def staff_all(self) -> list[Record]:
         if self._staff is None:
@@ -191,6 +203,12 @@ class _AskedView:
         return cast("list[Record]", pickle.loads(self._staff))
 
     def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
+        if self._held is not None:  # every id held is known: ask only for those among ids
+            if not self._held:
+                return {}
+            ids = set(_unpack_ids(self._held)).intersection(ids)
+            if not ids:
+                return {}
         return cast("dict[str, Record]", ask_caller("complaints_by_id", _pack_ids(ids)))
 
     def schedule_between(self, start: date, end: date) -> list[Record]:
@@ -210,6 +228,17 @@ def _pack_ids(ids: Collection[str]) -> str | list[str]:
 
 def _unpack_ids(ids: str | list[str]) -> list[str]:
     return ids.split(_SEP) if isinstance(ids, str) else ids
+
+
+def _held_ids(view: LedgerView, limit: int) -> str | list[str] | None:
+    """The ids of the complaints ``view`` holds, packed (:func:`_pack_ids`), or None when it
+    holds more than ``limit``; AskRefused when it cannot list them (``complaint_ids`` is an
+    optional part of a view: the ledger has it, a view that holds nothing says [])."""
+    listing = getattr(view, "complaint_ids", None)
+    if listing is None:
+        raise AskRefused("complaint_ids")
+    held = listing(limit)
+    return None if held is None else _pack_ids(held)
 
 
 def _read_and_check(path: Path, settings: Settings, today: date, scan_first: bool = False
@@ -261,6 +290,8 @@ class CheckInChild:
                 raise AskRefused(question)
             if question == "complaints_by_id":
                 args = (_unpack_ids(args[0]),)
+            if question == "complaint_ids":
+                return _held_ids(view, *args)
             return getattr(view, question)(*args)
 
         try:

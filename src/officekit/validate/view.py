@@ -29,6 +29,10 @@ class EmptyView:
     def staff_all(self) -> list[Record]:
         return []
 
+    def complaint_ids(self, limit: int) -> list[str] | None:
+        """(Optional in a view) every complaint_id held, None when more than ``limit``."""
+        return []
+
     def complaints_by_id(self, ids: Collection[str]) -> dict[str, Record]:
         return {}
 
