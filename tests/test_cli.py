@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,22 @@ def test_validate_against_a_ledger_that_cannot_be_opened_says_so_whatever_the_fi
         res = run("validate", "-w", tmp_path / "ws", "--lang", "en", "--format", "json", path)
         assert res.exit_code == 2, (path.name, res.output)
         assert "127.0.0.1" in res.stderr and not res.stdout, path.name
+
+
+def test_a_console_validate_ends_with_its_whole_answer_and_exit_code(samples: Path,
+                                                                     tmp_path: Path) -> None:
+    """The console process ends at once after validate (exit handlers run, output flushed,
+    no interpreter teardown) and lets its reading child end by itself: the answer is whole
+    and the exit code the command's, for one file (read in the child) and for several."""
+    bad = samples / "有问题的样例" / "投诉登记表_已办结缺办结时间.xlsx"
+    good = next(samples.glob("*花名册*"))
+    for files, code in (([good], 0), ([bad], 1), ([good, bad], 1)):
+        proc = subprocess.run([sys.executable, "-m", "officekit", "validate", "-w", tmp_path,
+                               "--format", "json", "--today", TODAY, *files],
+                              capture_output=True, timeout=120, check=False)
+        assert proc.returncode == code, proc.stderr.decode()
+        report = json.loads(proc.stdout)
+        assert [Path(f["path"]).name for f in report["files"]] == [f.name for f in files]
 
 
 def test_missing_file_is_usage_error(tmp_path: Path) -> None:

@@ -80,9 +80,20 @@ def _errors(entry: dict[str, Any]) -> list[str]:
 
 # --- validate ---------------------------------------------------------------------------------
 
+# The command's peak and its readers': a reader the command lets end without waiting for it
+# is reparented here (a child subreaper, Linux) and reaped, so that its peak counts too.
 _PEAK = """
-import resource, subprocess, sys
+import ctypes, os, resource, subprocess, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+except (OSError, AttributeError):
+    pass
 proc = subprocess.run(sys.argv[1:], capture_output=True)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
 sys.stdout.buffer.write(proc.stdout)
 sys.stderr.write(f"@@{proc.returncode} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
 """

@@ -8,10 +8,12 @@ in one place; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -278,7 +280,43 @@ def main(argv: Sequence[str] | None = None) -> None:
     global _CONSOLE
     _CONSOLE = True
     gc.disable()
-    cli.main(args=list(argv) if argv is not None else None, prog_name="officekit")
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="officekit")
+    except SystemExit as exc:
+        if _END_AT_ONCE:
+            _end_at_once(exc.code)
+        raise
+
+
+_END_AT_ONCE = False  # set by end_at_once()
+
+
+def end_at_once() -> None:
+    """In the console process: once this command is done, the process ends at once — its
+    exit handlers run and its output is flushed, but the interpreter does not take itself
+    apart object by object (~15 ms after a large check). For a command that leaves nothing
+    behind to be finished by that teardown (no open file being written, no thread left: with
+    another thread still running the process ends the usual way). Elsewhere nothing."""
+    global _END_AT_ONCE
+    _END_AT_ONCE = _CONSOLE
+
+
+def _end_at_once(code: object) -> None:
+    run_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if threading.active_count() > 1 or run_handlers is None:
+        return  # the usual exit
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # what sys.exit does with a message
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    run_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more to say anyway
+            stream.flush()
+    os._exit(status)
 
 
 def freezes_after_imports(func: F) -> F:

@@ -18,6 +18,7 @@ from officekit.cli.app import (
     cli,
     common,
     day_of,
+    end_at_once,
     let_readers_go,
     option_help,
     skip_exit_sweep,
@@ -120,6 +121,7 @@ def validate(ctx: Ctx, files: tuple[Path, ...], fmt: str, today: Any) -> None:
                 results = validate_paths(paths, settings, view, today=day_of(today),
                                          progress=steps)
     let_readers_go()
+    end_at_once()
     _print_results(ctx, results, fmt, stored=False)
     skip_exit_sweep()
     _exit_for(results)
