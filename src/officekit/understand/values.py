@@ -128,8 +128,9 @@ class _TextKnown(dict[Any, Any]):
 class TextColumn(ColumnParser):
     """:func:`to_text` as one column's parser. A column that repeats a few texts (部门,
     处理结果) is mapped through a dict of the texts seen, at C speed; a column of mostly
-    different texts (编号, 姓名, free text) is read cell by cell, which then costs less. The
-    first cells read (``SAMPLE`` of them) decide which, for the rest of the column."""
+    different texts (编号, 姓名, free text) by :func:`~officekit.understand.text.to_texts`,
+    which then costs less. The first cells read (``SAMPLE`` of them) decide which, for the
+    rest of the column."""
 
     SAMPLE = 512
 
