@@ -128,6 +128,33 @@ def test_a_console_validate_ends_with_its_whole_answer_and_exit_code(samples: Pa
         assert [Path(f["path"]).name for f in report["files"]] == [f.name for f in files]
 
 
+_MODULES_AT_EXIT = """
+import atexit, sys
+from officekit.cli import main
+atexit.register(lambda: sys.stderr.write("@@" + " ".join(
+    m for m in ("officekit.understand.classify", "officekit.validate.rules") if m in sys.modules)))
+sys.argv = ["officekit", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_console_validate_of_one_file_leaves_understanding_to_its_child(
+        samples: Path, tmp_path: Path) -> None:
+    """The reading child imports the understanding and the rules while calamine reads; the
+    command's own process, which forks it first, never needs them for one file (for several
+    it checks them itself)."""
+    good = next(samples.glob("*花名册*"))
+    register = next(samples.glob("*投诉登记*"))
+    for files, imported in (([good], ""), ([good, register], "officekit.understand.classify "
+                                                             "officekit.validate.rules")):
+        proc = subprocess.run([sys.executable, "-c", _MODULES_AT_EXIT, "validate", "-w",
+                               tmp_path, "--format", "json", "--today", TODAY, *files],
+                              capture_output=True, timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert proc.stderr.decode().rsplit("@@", 1)[1] == imported
+        assert all(f["status"] == "accepted" for f in json.loads(proc.stdout)["files"])
+
+
 def test_missing_file_is_usage_error(tmp_path: Path) -> None:
     res = run("validate", "-w", tmp_path, tmp_path / "nope.xlsx")
     assert res.exit_code == 2

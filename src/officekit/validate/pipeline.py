@@ -11,8 +11,11 @@ or records cross between the processes.
 
 from __future__ import annotations
 
+import gc
+import importlib
 import pickle
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -35,9 +38,13 @@ from officekit.read.guard import (
 )
 from officekit.read.workbook import open_workbook
 from officekit.settings import Limits, Settings
-from officekit.understand.classify import gc_paused, understand_workbook
-from officekit.validate.rules import check_sheets
 from officekit.validate.view import EmptyView, LedgerView
+
+# The understanding and the rules (~25 ms of imports) are imported where first used, not with
+# this module: ``validate`` forks its reading child once this module is imported, and the child
+# imports them while calamine reads (see read_file), so calamine starts that much sooner; a
+# ``validate`` of one file never needs them in the parent.
+_LATER_IMPORTS = ("officekit.understand.classify", "officekit.validate.rules")
 
 # Files are checked in this order of the first kind they hold (SPEC §3 kinds).
 KIND_ORDER = {"staff": 0, "duties": 1, "schedule": 2, "complaints": 3, "visits": 4}
@@ -71,12 +78,15 @@ def read_file(path: Path, settings: Settings, keep_workbook: bool = True, *,
     ``scan_first``: see :func:`~officekit.read.workbook.open_workbook`.
 
     The file is hashed while calamine reads it, when open_workbook has that wait for this
-    thread, and then ``meanwhile`` runs too (work that needs no cell); otherwise the hash is
-    taken once the file is read and ``meanwhile`` is not called."""
-    with _Digest(path) as digest, gc_paused():  # a large sheet: millions of objects, no cycle
+    thread, and then the modules that understand and check it are imported and ``meanwhile``
+    runs (work that needs no cell); otherwise the hash is taken once the file is read and
+    ``meanwhile`` is not called."""
+    with _Digest(path) as digest, _gc_paused():  # a large sheet: millions of objects, no cycle
 
         def waiting() -> None:
             digest.value()
+            for module in _LATER_IMPORTS:
+                importlib.import_module(module)
             if meanwhile is not None:
                 meanwhile()
 
@@ -85,12 +95,28 @@ def read_file(path: Path, settings: Settings, keep_workbook: bool = True, *,
                                scan_first=scan_first, meanwhile=waiting)
         except WorkbookError as exc:
             return _unreadable(path, digest.value(), exc)
+        from officekit.understand.classify import understand_workbook
+
         sheets, issues = understand_workbook(wb, settings, path.name,
                                              lazy_records=lazy_records)
         sha = digest.value()
     if not keep_workbook:
         release_later(wb)  # in the guarded child: freed after the answer is sent
     return LoadedFile(path, sha, wb if keep_workbook else None, sheets, list(issues))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """:func:`~officekit.understand.classify.gc_paused` — but in the guarded child, which runs
+    every task with the collector off, nothing at all, so that nothing is imported before the
+    read starts there."""
+    if not gc.isenabled():
+        yield
+        return
+    from officekit.understand.classify import gc_paused
+
+    with gc_paused():
+        yield
 
 
 class _Digest:
@@ -248,7 +274,7 @@ def _read_and_check(path: Path, settings: Settings, today: date, scan_first: boo
     view = _AskedView()
     item = read_file(path, settings, keep_workbook=False, lazy_records=True,
                      scan_first=scan_first, meanwhile=view.prefetch)
-    with gc_paused():
+    with _gc_paused():
         result = check_loaded(item, view, settings, today)
         result.sheets = [replace(s, records=[], values={}) for s in result.sheets]
     release_later(item)  # the records: freed after the answer is sent
@@ -318,7 +344,9 @@ def check_loaded(item: LoadedFile, view: LedgerView, settings: Settings,
     issues = list(item.issues)
     if item.readable and not any(i.severity == "error" and i.row is None
                                              and i.code == "no-known-sheet" for i in issues):
-        with gc_paused():
+        from officekit.validate.rules import check_sheets
+
+        with _gc_paused():
             issues.extend(check_sheets(item.sheets, view, settings, today))
     status: FileStatus = ("rejected" if any(i.severity == "error" for i in issues)
                           else "accepted")
@@ -371,7 +399,7 @@ def validate_paths(paths: Sequence[Path], settings: Settings, view: LedgerView |
     """Check files without storing anything. Results come back in the order given."""
     # One pause for the whole batch (see load_file): the files' rows are let go inside it, so
     # the collector's first pass afterwards only meets the results.
-    with gc_paused():
+    with _gc_paused():
         return _validate(paths, settings, view or EmptyView(), today or date.today(), progress)
 
 
