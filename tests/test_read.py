@@ -152,6 +152,21 @@ def test_xlsm_is_recognised_by_its_content(tmp_path: Path) -> None:
     assert open_workbook(renamed).format == "xlsm"
 
 
+def test_a_workbook_reads_the_same_whatever_its_name_says(tmp_path: Path) -> None:
+    """A name that says what the file is opens from the disk, any other from a copy of its
+    bytes (calamine then sniffs the content): the same sheets either way, for each format."""
+    for make in (fx.xlsx_excel_like, fx.xls_xlwt, fx.ods_odfpy, fx.xlsm_macro):
+        folder = tmp_path / make.__name__
+        folder.mkdir()
+        path = make(folder)
+        expected = _summary(str(path))
+        assert isinstance(expected, list) and expected, make.__name__
+        for name in ("renamed.xlsx", "renamed.xls", "renamed.ods", "名单.XLSX", "no_suffix"):
+            other = folder / name
+            other.write_bytes(path.read_bytes())
+            assert _summary(str(other)) == expected, (make.__name__, name)
+
+
 @pytest.mark.parametrize("case", sorted(fx.BAD_FILES))
 def test_bad_files_get_a_clean_error_with_a_stable_code(tmp_path: Path, case: str) -> None:
     make, code = fx.BAD_FILES[case]
