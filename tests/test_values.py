@@ -14,6 +14,7 @@ from officekit.understand.text import to_texts
 from officekit.understand.values import (
     EnumLookup,
     Memo,
+    TextColumn,
     ValueProblem,
     make_date_parser,
     make_datetime_parser,
@@ -487,3 +488,13 @@ def test_a_date_column_reads_each_cell_as_a_fresh_parser_would(parser: Any) -> N
         except ValueProblem as problem:
             expected = problem.code
         assert got == expected, value
+
+
+def test_a_text_column_leaves_its_dict_when_its_texts_stop_repeating() -> None:
+    parse = make_parser(COMPLAINTS.field("resolution"), SETTINGS.enums, None)
+    values: list[Any] = [None] * 1024 + [f" 已处理第{i}件\u3000" for i in range(3000)] + \
+        ["已办结", 1.0, True, "ＡＢ"]
+    blocks = [v for start in range(0, len(values), 1024)
+              for v in parse_column(values[start:start + 1024], parse)]
+    assert blocks == [to_text(v) for v in values]
+    assert isinstance(parse, TextColumn) and parse.decided and parse.known is None

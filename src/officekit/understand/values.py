@@ -129,14 +129,16 @@ class TextColumn(ColumnParser):
     """:func:`to_text` as one column's parser. A column that repeats a few texts (部门,
     处理结果) is mapped through a dict of the texts seen, at C speed; a column of mostly
     different texts (编号, 姓名, free text) by :func:`~officekit.understand.text.to_texts`,
-    which then costs less. The first cells read (``SAMPLE`` of them) decide which, for the
-    rest of the column."""
+    which then costs less. The first cells read (``SAMPLE`` of them) choose the dict; a column
+    read in parts leaves it for good once a quarter of the cells it read were new texts (a
+    column blank at first and free text further down)."""
 
     SAMPLE = 512
 
     def __init__(self) -> None:
         self.known: _TextKnown | None = None
         self.decided = False
+        self.read = 0  # cells read through ``known``
 
     def __call__(self, value: Any) -> str | None:
         return to_text(value)
@@ -147,9 +149,14 @@ class TextColumn(ColumnParser):
             sample = values[:self.SAMPLE]
             if len(set(sample)) * 4 <= len(sample):
                 self.known = _TextKnown()
-        if self.known is not None:
-            return list(map(self.known.__getitem__, values))
-        return to_texts(values)
+        known = self.known
+        if known is None:
+            return to_texts(values)
+        out = list(map(known.__getitem__, values))
+        self.read += len(values)
+        if len(known) * 4 > self.read:
+            self.known = None
+        return out
 
 
 class EnumLookup:
