@@ -11,8 +11,9 @@ Peak memory is measured in one more, untimed run of each contender: every few mi
 memory of the process *and all its descendants* (officekit reads in a guarded child) is summed
 from /proc — proportional set size, so that pages a forked child shares with its parent count
 once — and the largest sum is the peak. (The timed runs' rusage gives only the largest single
-process's own maximum, and nothing of a child that is not waited for.) Without /proc (not
-Linux) the peak is that rusage figure of the timed runs. ``--no-openpyxl`` leaves out the
+process's own maximum, not the processes together; what a contender leaves to end by itself is
+adopted and reaped, so that figure includes it.) Without /proc (not Linux) the peak is that
+rusage figure of the timed runs. ``--no-openpyxl`` leaves out the
 slow openpyxl contender (~8 s a round) when only the ratio is wanted. Targets (issue 13):
 officekit ≤ 1.5× calamine, < 300 MB.
 """
