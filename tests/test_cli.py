@@ -96,10 +96,17 @@ def test_validate_in_english(samples: Path, tmp_path: Path) -> None:
     assert "已拒收" not in res.output
 
 
+@pytest.mark.parametrize("small_bytes", [None, 0])
 def test_validate_against_a_ledger_that_cannot_be_opened_says_so_whatever_the_file(
-        samples: Path, tmp_path: Path) -> None:
-    """The ledger is opened when the reading child first asks it something; a file that asks
-    nothing (not a workbook) still meets the same ledger error, not a clean result."""
+        samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        small_bytes: int | None) -> None:
+    """The ledger is opened at once for a small file, else when the reading child first asks
+    it something (``small_bytes`` 0: every file counts as large); a file that asks nothing
+    (not a workbook) still meets the same ledger error, not a clean result."""
+    from officekit.cli import intake
+
+    if small_bytes is not None:
+        monkeypatch.setattr(intake, "SMALL_BYTES", small_bytes)
     assert run("init", tmp_path / "ws").exit_code == 0
     with (tmp_path / "ws" / "officekit.toml").open("a", encoding="utf-8") as fh:
         fh.write('\n[database]\nurl = "postgresql+psycopg://nobody:x@127.0.0.1:1/none"\n')
@@ -110,6 +117,22 @@ def test_validate_against_a_ledger_that_cannot_be_opened_says_so_whatever_the_fi
         res = run("validate", "-w", tmp_path / "ws", "--lang", "en", "--format", "json", path)
         assert res.exit_code == 2, (path.name, res.output)
         assert "127.0.0.1" in res.stderr and not res.stdout, path.name
+
+
+def test_validate_against_the_ledger_whenever_it_is_opened(
+        samples: Path, loaded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opened at once (a small file) or at the child's first question (a large one, here
+    every file): the same answer against a ledger holding the month's staff and complaints."""
+    from officekit.cli import intake
+
+    visits = next(samples.glob("*回访记录*"))
+    register = next(samples.glob("*投诉登记*"))
+    args = ("validate", "-w", loaded, "--format", "json", "--today", TODAY, visits, register)
+    at_once = [run(*args[:-1]).stdout, run(*args[:-2], register).stdout]
+    monkeypatch.setattr(intake, "SMALL_BYTES", 0)
+    when_asked = [run(*args[:-1]).stdout, run(*args[:-2], register).stdout]
+    assert at_once == when_asked
+    assert all(json.loads(out)["files"] for out in at_once)
 
 
 def test_a_console_validate_ends_with_its_whole_answer_and_exit_code(samples: Path,
