@@ -202,6 +202,22 @@ def test_a_pool_closed_without_waiting_lets_its_child_end_by_itself() -> None:
         pool.close()
 
 
+def _stdout_target() -> str:
+    return os.readlink("/proc/self/fd/1")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/fd")
+def test_a_reader_holds_no_end_of_its_callers_output() -> None:
+    """The reading child points its standard output at the null device: a reader of the
+    caller's output (``officekit validate … | jq``) sees it end when the caller ends, not
+    when a child let end by itself has finished giving its memory back."""
+    pool = ReaderPool()
+    try:
+        assert pool.run(_stdout_target, limits=ChildLimits()) == os.devnull
+    finally:
+        pool.close()
+
+
 # --- the watcher ------------------------------------------------------------------------------
 
 def test_a_reader_whose_caller_is_gone_exits_quietly(capfd: pytest.CaptureFixture[str]) -> None:

@@ -136,6 +136,24 @@ def _die_with_parent() -> None:
         pass
 
 
+def _let_go_of_stdout() -> None:
+    """Point this child's standard output at the null device: the caller's output is the
+    caller's (answers come back through the pipe), and a child holding it open would keep a
+    reader of that output (``officekit validate … | jq``) waiting for the child's end — a
+    child let end by itself (ReaderPool.close without waiting) may take a while giving its
+    memory back. Standard error stays: a reader that aborts says why there."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(null, 1)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
+
+
 def _import(*modules: str) -> None:
     for name in modules:
         importlib.import_module(name)
@@ -233,6 +251,7 @@ def _child_main(conn: Connection) -> None:
     _LATER = []
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
+    _let_go_of_stdout()
     os.environ["RUST_BACKTRACE"] = "0"  # a reader that aborts says one line, not fifty
     faulthandler.disable()  # (pytest turns it on) an abort here is expected, not a crash
     while True:
