@@ -90,6 +90,7 @@ def check_keys(sheets: Sequence[SheetResult], keys: KeyColumns | None = None
         of_kind = [s for s in sheets if s.kind == kind]
         if len(of_kind) == 1 and keys.all_different(of_kind[0], key_field):
             continue  # every key a text, none repeated: the usual file, no loop per row
+        # several sheets of the kind: their keys together
         texts = [t for s in of_kind if (t := keys.texts(s, key_field)) is not None]
         if len(texts) == len(of_kind) and _all_different(list(chain.from_iterable(texts))):
             continue
