@@ -30,9 +30,10 @@ from deliver_data import (
     write_outbox,
 )
 from officekit.cli import cli
-from officekit.deliver.mail import plan_sends
+from officekit.deliver.mail import Delivery, plan_sends
 from officekit.jobs.queue import SEND, SendNotDone, ensure_schema, queue_status, run_send
 from officekit.ledger.store import Ledger
+from officekit.workspace import Workspace
 from pg_support import PgDatabase
 from test_due_send import AS_OF
 from test_due_send import setup as due_setup
@@ -73,13 +74,29 @@ def send_jobs(ledger: Ledger) -> list[dict[str, Any]]:
 
 
 @pytest.mark.slow
+def queue_toml(port: int, pg_database: PgDatabase, first: str = "", extra: str = "") -> str:
+    """settings.toml of a workspace that mails through the SMTP server on ``port`` and queues
+    its sends on a fresh PostgreSQL database: ``first`` goes before the mail settings,
+    ``extra`` after them."""
+    return (first + smtp_toml(port) + extra
+            + f'\n[database]\nurl = "{pg_database.fresh_url()}"\n\n[queue]\nenabled = true\n')
+
+
+def first_complaints_mail(ws: Workspace) -> Delivery:
+    """The staff list stored, the queue's tables made and the month's documents in the
+    outbox; the first complaint-summary delivery planned from them."""
+    with Ledger.open(ws.database_url) as ledger:
+        store_staff(ledger)
+        ensure_schema(ledger)
+        write_outbox(ws)
+        return plan_sends(ws, ledger, PERIOD, kinds=["complaints"]).deliveries[0]
+
+
 def test_send_on_postgresql_queues_each_message_once_and_a_killed_senders_job_is_finished(
         tmp_path: Path, pg_database: PgDatabase) -> None:
     handler = StallsFirst()
     with smtp_server(handler) as port:
-        toml = (smtp_toml(port) + f'\n[database]\nurl = "{pg_database.fresh_url()}"\n'
-                "\n[queue]\nenabled = true\n")
-        ws = make_workspace(tmp_path / "ws", toml)
+        ws = make_workspace(tmp_path / "ws", queue_toml(port, pg_database))
         with Ledger.open(ws.database_url) as ledger:
             store_staff(ledger)
         write_outbox(ws)
@@ -158,9 +175,8 @@ def test_send_due_on_postgresql_goes_through_the_queue_once(
         tmp_path: Path, pg_database: PgDatabase) -> None:
     handler = Collector()
     with smtp_server(handler) as port:
-        toml = (smtp_toml(port) + '\n[due]\nescalate_to = "S100"\n'
-                f'\n[database]\nurl = "{pg_database.fresh_url()}"\n\n[queue]\nenabled = true\n')
-        ws = make_workspace(tmp_path / "ws", toml)
+        ws = make_workspace(tmp_path / "ws", queue_toml(
+            port, pg_database, extra='\n[due]\nescalate_to = "S100"\n'))
         due_setup(ws)
         args = ["send", "-w", str(ws.root), "--kind", "due", "--as-of", AS_OF, "-q"]
         first = CliRunner().invoke(cli, args, catch_exceptions=False)
@@ -186,14 +202,8 @@ def test_a_send_job_run_twice_at_once_sends_once(tmp_path: Path, pg_database: Pg
     waits for the first (the message's lock) and finds the message sent."""
     handler = StallsFirst()
     with smtp_server(handler) as port:
-        toml = (smtp_toml(port) + f'\n[database]\nurl = "{pg_database.fresh_url()}"\n'
-                "\n[queue]\nenabled = true\n")
-        ws = make_workspace(tmp_path / "ws", toml)
-        with Ledger.open(ws.database_url) as ledger:
-            store_staff(ledger)
-            ensure_schema(ledger)
-            write_outbox(ws)
-            mail = plan_sends(ws, ledger, PERIOD, kinds=["complaints"]).deliveries[0]
+        ws = make_workspace(tmp_path / "ws", queue_toml(port, pg_database))
+        mail = first_complaints_mail(ws)
         args = mail.job_args(ws.outbox)
         outcomes: dict[str, str] = {}
 
@@ -225,14 +235,9 @@ def test_a_refused_send_job_says_why_in_the_workspace_language(tmp_path: Path,
     """The job is retried (SendNotDone); the worker's log line is in the office's language."""
     handler = Collector()
     with smtp_server(handler) as port:
-        toml = (f'language = "{lang}"\n' + smtp_toml(port)
-                + f'\n[database]\nurl = "{pg_database.fresh_url()}"\n\n[queue]\nenabled = true\n')
-        ws = make_workspace(tmp_path / "ws", toml)
-        with Ledger.open(ws.database_url) as ledger:
-            store_staff(ledger)
-            ensure_schema(ledger)
-            write_outbox(ws)
-            mail = plan_sends(ws, ledger, PERIOD, kinds=["complaints"]).deliveries[0]
+        ws = make_workspace(tmp_path / "ws",
+                            queue_toml(port, pg_database, first=f'language = "{lang}"\n'))
+        mail = first_complaints_mail(ws)
         handler.refuse.add(mail.recipient.email)
         with pytest.raises(SendNotDone) as info:
             run_send(ws, mail.job_args(ws.outbox))
